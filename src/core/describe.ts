@@ -1,0 +1,36 @@
+/** Header facts anyone may see without a key (what `coffer inspect` prints). */
+import type { Header } from './header.ts';
+import { payloadLayout } from './reader.ts';
+
+export interface HeaderDescription {
+  version: number;
+  slots: (
+    | { type: 'passphrase'; kdf: 'argon2id'; memoryKiB: number; iterations: number; parallelism: number }
+    | { type: 'recovery-key'; kdf: 'hkdf-sha256' }
+    | { type: 'unknown'; typeId: number }
+  )[];
+  chunkSize: number;
+  sealedChunkSize: number;
+  payloadOffset: number;
+  headerLength: number;
+  fileSize: number;
+  chunkCount: number;
+}
+
+export function describeHeader(header: Header, fileSize: number): HeaderDescription {
+  const layout = payloadLayout(header, fileSize);
+  return {
+    version: header.version,
+    slots: header.slots.map((slot) => {
+      if (slot.kind === 'passphrase') return { type: 'passphrase', kdf: 'argon2id', ...slot.kdf };
+      if (slot.kind === 'recovery-key') return { type: 'recovery-key', kdf: 'hkdf-sha256' };
+      return { type: 'unknown', typeId: slot.typeId };
+    }),
+    chunkSize: header.chunkSize,
+    sealedChunkSize: layout.sealedChunkSize,
+    payloadOffset: layout.payloadOffset,
+    headerLength: header.headerLength,
+    fileSize,
+    chunkCount: layout.chunkCount,
+  };
+}

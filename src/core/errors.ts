@@ -1,0 +1,36 @@
+/**
+ * Failure classes of spec/FORMAT.md section 7, plus the few operational codes a reader or
+ * writer needs. Codes are plain strings so that they survive postMessage and JSON unchanged.
+ */
+export const FORMAT_FAILURES = [
+  'not_coffer',
+  'unsupported_version',
+  'header_damaged',
+  'wrong_key',
+  'key_typo',
+  'payload_damaged',
+  'truncated',
+  'unsafe_entry',
+  'limit_exceeded',
+] as const;
+
+export type FormatFailure = (typeof FORMAT_FAILURES)[number];
+export type OperationalFailure = 'cancelled' | 'target_exists' | 'io' | 'invalid_input';
+export type ErrorCode = FormatFailure | OperationalFailure;
+
+export class CofferError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'CofferError';
+    this.code = code;
+  }
+}
+
+export function isCofferError(value: unknown): value is CofferError {
+  return value instanceof CofferError;
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new CofferError('cancelled', 'The operation was cancelled.');
+}

@@ -1,0 +1,24 @@
+/** The core's public surface: everything the worker and the CLI use. */
+
+export { describeHeader, type HeaderDescription } from './describe.ts';
+export { CofferError, type ErrorCode, FORMAT_FAILURES, type FormatFailure, isCofferError } from './errors.ts';
+export { DEFAULT_CHUNK_LOG2, type Header } from './header.ts';
+export type { EntryType, IndexEntry } from './index-codec.ts';
+export { type ByteSource, iterateBytes, rechunk, toReadableStream } from './iter.ts';
+export { type Argon2Params, KDF_BOUNDS, KDF_PRESETS, type KdfPreset } from './kdf.ts';
+export { checkPath, checkPathSet, pathProblem } from './paths.ts';
+export {
+  bytesSource,
+  discardSink,
+  type FileSink,
+  OpenedBackup,
+  payloadLayout,
+  type RandomAccessSource,
+  type RestoreOptions,
+  type RestoreProgress,
+  type RestoreSink,
+  readHeader,
+} from './reader.ts';
+export { checkRecoveryKey, formatRecoveryKey, generateRecoveryKey, parseRecoveryKey } from './recovery-key.ts';
+export type { Credentials, ParsedSlot, SlotSpec } from './slots.ts';
+export { backupBytes, type CreateOptions, type CreateProgress, createBackup, type EntrySource } from './writer.ts';

@@ -1,0 +1,91 @@
+/**
+ * Entry paths (spec 5.3). The same checks run when writing and before restoring anything, so a
+ * hostile backup cannot name a file outside the target or clash with another entry.
+ */
+import { utf8 } from './bytes.ts';
+import { CofferError } from './errors.ts';
+
+export const MAX_PATH_BYTES = 4096;
+export const MAX_COMPONENT_BYTES = 255;
+export const MAX_DEPTH = 256;
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we refuse
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const DRIVE = /^[A-Za-z]:/;
+
+/** Returns why `path` is unsafe, or undefined when it is acceptable. */
+export function pathProblem(path: string): string | undefined {
+  if (path.length === 0) return 'is empty';
+  if (path.normalize('NFC') !== path) return 'is not in Unicode NFC form';
+  if (utf8(path).length > MAX_PATH_BYTES) return `is longer than ${MAX_PATH_BYTES} bytes`;
+  if (path.startsWith('/')) return 'is absolute';
+  if (DRIVE.test(path)) return 'starts with a drive letter';
+  if (path.includes('\\')) return 'contains a backslash';
+  if (CONTROL.test(path)) return 'contains a control character';
+  const components = path.split('/');
+  if (components.length > MAX_DEPTH) return `is nested deeper than ${MAX_DEPTH} levels`;
+  for (const component of components) {
+    if (component === '') return 'has an empty component';
+    if (component === '.' || component === '..') return `has a "${component}" component`;
+    if (utf8(component).length > MAX_COMPONENT_BYTES) return `has a name longer than ${MAX_COMPONENT_BYTES} bytes`;
+  }
+  return undefined;
+}
+
+export function describePath(path: string): string {
+  return JSON.stringify(path.length > 200 ? `${path.slice(0, 200)}…` : path);
+}
+
+export function checkPath(path: string): void {
+  const problem = pathProblem(path);
+  if (problem)
+    throw new CofferError(
+      'unsafe_entry',
+      `Refused: the backup holds an unsafe path ${describePath(path)}: it ${problem}.`,
+    );
+}
+
+export interface PathEntry {
+  path: string;
+  type: 'file' | 'dir';
+}
+
+/**
+ * Checks a whole listing: every path, duplicates, files that would have to be directories, and
+ * (for case-insensitive targets) names that differ only in case.
+ */
+export function checkPathSet(entries: Iterable<PathEntry>, caseInsensitive = false): void {
+  const seen = new Map<string, 'file' | 'dir'>();
+  const folded = new Map<string, string>();
+  for (const entry of entries) {
+    checkPath(entry.path);
+    if (seen.has(entry.path)) {
+      throw new CofferError('unsafe_entry', `Refused: the backup lists ${describePath(entry.path)} twice.`);
+    }
+    seen.set(entry.path, entry.type);
+    if (caseInsensitive) {
+      const key = entry.path.toLowerCase();
+      const other = folded.get(key);
+      if (other !== undefined) {
+        throw new CofferError(
+          'unsafe_entry',
+          `Refused: ${describePath(entry.path)} and ${describePath(other)} differ only in letter case, and the target folder does not tell them apart.`,
+        );
+      }
+      folded.set(key, entry.path);
+    }
+  }
+  for (const path of seen.keys()) {
+    let slash = path.indexOf('/');
+    while (slash !== -1) {
+      const parent = path.slice(0, slash);
+      if (seen.get(parent) === 'file') {
+        throw new CofferError(
+          'unsafe_entry',
+          `Refused: ${describePath(path)} would be inside ${describePath(parent)}, which is a file.`,
+        );
+      }
+      slash = path.indexOf('/', slash + 1);
+    }
+  }
+}

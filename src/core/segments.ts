@@ -1,0 +1,124 @@
+/**
+ * Method 1, deflate segments (spec 5.4): each 1 MiB of a file is an independent raw DEFLATE
+ * stream (or stored raw when DEFLATE does not help), behind a 4-byte length header.
+ */
+import { deflateSync, inflateSync } from 'fflate';
+import { concatBytes, view } from './bytes.ts';
+import { CofferError } from './errors.ts';
+
+export const SEGMENT_SIZE = 2 ** 20;
+export const SEGMENT_HEADER_LENGTH = 4;
+const RAW_FLAG = 0x8000_0000;
+export const SAMPLE_SIZE = 64 * 1024;
+/** A sample must shrink by at least this much for the entry to be compressed at all. */
+export const COMPRESSIBLE_RATIO = 0.9;
+export const DEFLATE_LEVEL = 1;
+
+export type SegmentCompressor = (segment: Uint8Array) => Uint8Array | Promise<Uint8Array>;
+
+export function deflateLevel1(segment: Uint8Array): Uint8Array {
+  return deflateSync(segment, { level: DEFLATE_LEVEL });
+}
+
+export function looksCompressible(sample: Uint8Array): boolean {
+  if (sample.length === 0) return false;
+  return deflateLevel1(sample).length <= sample.length * COMPRESSIBLE_RATIO;
+}
+
+/** Frames one segment: DEFLATE output if it is smaller, otherwise the raw bytes. */
+export function frameSegment(raw: Uint8Array, deflated: Uint8Array): Uint8Array {
+  const useRaw = deflated.length >= raw.length;
+  const body = useRaw ? raw : deflated;
+  const header = new Uint8Array(SEGMENT_HEADER_LENGTH);
+  view(header).setUint32(0, (useRaw ? RAW_FLAG : 0) + body.length, true);
+  return concatBytes([header, body]);
+}
+
+function damaged(path: string, what: string): CofferError {
+  return new CofferError('payload_damaged', `This backup's contents are damaged: ${JSON.stringify(path)} ${what}.`);
+}
+
+/**
+ * Decodes the stored bytes of a method-1 entry, piece by piece. Output sizes are enforced on
+ * the bytes DEFLATE actually produces, so a hostile segment cannot expand past its 1 MiB.
+ */
+export class SegmentDecoder {
+  private header = new Uint8Array(SEGMENT_HEADER_LENGTH);
+  private headerFill = 0;
+  private body: Uint8Array | undefined;
+  private bodyFill = 0;
+  private raw = false;
+  private produced = 0;
+
+  constructor(
+    private readonly path: string,
+    private readonly size: number,
+  ) {}
+
+  /** Feeds stored bytes; returns the decoded pieces they complete. */
+  push(input: Uint8Array): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    let offset = 0;
+    while (offset < input.length) {
+      if (!this.body) {
+        const take = Math.min(SEGMENT_HEADER_LENGTH - this.headerFill, input.length - offset);
+        this.header.set(input.subarray(offset, offset + take), this.headerFill);
+        this.headerFill += take;
+        offset += take;
+        if (this.headerFill === SEGMENT_HEADER_LENGTH) this.startSegment();
+        continue;
+      }
+      const take = Math.min(this.body.length - this.bodyFill, input.length - offset);
+      this.body.set(input.subarray(offset, offset + take), this.bodyFill);
+      this.bodyFill += take;
+      offset += take;
+      if (this.bodyFill === this.body.length) out.push(this.finishSegment());
+    }
+    return out;
+  }
+
+  /** Call after the last stored byte: checks that the entry ended exactly where it should. */
+  finish(): void {
+    if (this.headerFill !== 0 || this.body || this.produced !== this.size) {
+      throw damaged(this.path, 'ends before all of its data');
+    }
+  }
+
+  private expectedLength(): number {
+    return Math.min(SEGMENT_SIZE, this.size - this.produced);
+  }
+
+  private startSegment(): void {
+    const word = view(this.header).getUint32(0, true);
+    this.raw = word >= RAW_FLAG;
+    const length = word % RAW_FLAG;
+    const expected = this.expectedLength();
+    if (expected <= 0) throw damaged(this.path, 'has more data than its size');
+    if (length === 0 || length > SEGMENT_SIZE || (this.raw && length !== expected)) {
+      throw damaged(this.path, 'has a malformed compressed segment');
+    }
+    this.body = new Uint8Array(length);
+    this.bodyFill = 0;
+  }
+
+  private finishSegment(): Uint8Array {
+    const body = this.body as Uint8Array;
+    const expected = this.expectedLength();
+    this.body = undefined;
+    this.headerFill = 0;
+    let decoded: Uint8Array;
+    if (this.raw) {
+      decoded = body;
+    } else {
+      // One spare byte: if it gets filled, the segment inflates to more than it may.
+      try {
+        decoded = inflateSync(body, { out: new Uint8Array(expected + 1) });
+      } catch {
+        throw damaged(this.path, 'has a compressed segment that does not decompress');
+      }
+      if (decoded.length !== expected) throw damaged(this.path, 'decompresses to the wrong size');
+    }
+    this.produced += decoded.length;
+    return decoded;
+  }
+}

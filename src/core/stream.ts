@@ -1,0 +1,146 @@
+/**
+ * The STREAM construction over AES-256-GCM (spec section 4). Chunk i is sealed with the IV
+ * u88_be(i) || finalFlag, so a reader detects truncation, reordering, duplication and splicing.
+ * Several chunks are kept in flight because WebCrypto calls are asynchronous and overlap well.
+ */
+import { view } from './bytes.ts';
+import { IV_LENGTH, open, seal, TAG_LENGTH } from './crypto.ts';
+import { CofferError } from './errors.ts';
+import type { ByteSource } from './iter.ts';
+import { iterateBytes } from './iter.ts';
+
+export const MAX_CHUNKS = 2 ** 48;
+export const IN_FLIGHT = 4;
+
+export function chunkIv(index: number, final: boolean): Uint8Array {
+  if (!Number.isInteger(index) || index < 0 || index >= MAX_CHUNKS) {
+    throw new CofferError('limit_exceeded', `Chunk index ${index} is beyond the format's limit of 2^48 chunks.`);
+  }
+  const iv = new Uint8Array(IV_LENGTH);
+  const dv = view(iv);
+  dv.setUint16(5, Math.floor(index / 2 ** 32), false);
+  dv.setUint32(7, index >>> 0, false);
+  iv[11] = final ? 1 : 0;
+  return iv;
+}
+
+export interface PlainChunk {
+  bytes: Uint8Array;
+  final: boolean;
+}
+
+/**
+ * Cuts plaintext into chunks of exactly `chunkSize` bytes. The last full chunk is held back
+ * until more input arrives, because only the end of input says which chunk is final.
+ */
+export async function* cutChunks(source: ByteSource, chunkSize: number): AsyncGenerator<PlainChunk> {
+  let buffer = new Uint8Array(chunkSize);
+  let fill = 0;
+  let held: Uint8Array | undefined;
+  for await (const piece of iterateBytes(source)) {
+    let offset = 0;
+    while (offset < piece.length) {
+      if (fill === chunkSize) {
+        if (held) yield { bytes: held, final: false };
+        held = buffer;
+        buffer = new Uint8Array(chunkSize);
+        fill = 0;
+      }
+      const take = Math.min(chunkSize - fill, piece.length - offset);
+      buffer.set(piece.subarray(offset, offset + take), fill);
+      fill += take;
+      offset += take;
+    }
+  }
+  if (held) yield { bytes: held, final: false };
+  if (fill === 0) throw new CofferError('invalid_input', 'The STREAM payload must not be empty.');
+  yield { bytes: buffer.subarray(0, fill), final: true };
+}
+
+/** Seals chunks in order, with up to IN_FLIGHT encryptions running at once. */
+export async function* sealChunks(
+  key: CryptoKey,
+  chunks: AsyncIterable<PlainChunk>,
+  firstIndex = 0,
+): AsyncGenerator<Uint8Array> {
+  const inFlight: Promise<Uint8Array>[] = [];
+  let index = firstIndex;
+  for await (const chunk of chunks) {
+    inFlight.push(seal(key, chunkIv(index, chunk.final), chunk.bytes));
+    index++;
+    if (inFlight.length >= IN_FLIGHT) yield await (inFlight.shift() as Promise<Uint8Array>);
+  }
+  while (inFlight.length > 0) yield await (inFlight.shift() as Promise<Uint8Array>);
+}
+
+/** Opens one chunk whose position (and so its final flag) is known; throws the right class. */
+export async function openChunk(
+  key: CryptoKey,
+  index: number,
+  final: boolean,
+  ciphertext: Uint8Array,
+): Promise<Uint8Array> {
+  if (final && ciphertext.length < TAG_LENGTH + 1) {
+    throw new CofferError('truncated', 'This backup is cut short: its last chunk is incomplete.');
+  }
+  const plaintext = await open(key, chunkIv(index, final), ciphertext);
+  if (plaintext) return plaintext;
+  if (final && (await open(key, chunkIv(index, false), ciphertext))) {
+    throw new CofferError(
+      'truncated',
+      'This backup is cut short: it ends cleanly after a chunk, but not after its final chunk. Part of the file is missing.',
+    );
+  }
+  throw new CofferError(
+    'payload_damaged',
+    `This backup is damaged or incomplete: chunk ${index} failed its integrity check, so it was not used.`,
+  );
+}
+
+/**
+ * Decrypts a whole payload read in order, from ciphertext pieces of any size. The end of the
+ * input marks the final chunk. Yields each chunk's plaintext only after its tag verified.
+ */
+export async function* openStream(
+  key: CryptoKey,
+  ciphertext: ByteSource,
+  chunkSize: number,
+  signal?: AbortSignal,
+): AsyncGenerator<Uint8Array> {
+  const sealedSize = chunkSize + TAG_LENGTH;
+  const inFlight: Promise<Uint8Array>[] = [];
+  let buffer = new Uint8Array(sealedSize);
+  let fill = 0;
+  let index = 0;
+  for await (const piece of iterateBytes(ciphertext)) {
+    if (signal?.aborted) throw new CofferError('cancelled', 'The operation was cancelled.');
+    let offset = 0;
+    while (offset < piece.length) {
+      if (fill === sealedSize) {
+        // More input follows, so this full chunk is not the final one.
+        inFlight.push(observed(openChunk(key, index++, false, buffer)));
+        buffer = new Uint8Array(sealedSize);
+        fill = 0;
+        if (inFlight.length >= IN_FLIGHT) yield await (inFlight.shift() as Promise<Uint8Array>);
+      }
+      const take = Math.min(sealedSize - fill, piece.length - offset);
+      buffer.set(piece.subarray(offset, offset + take), fill);
+      fill += take;
+      offset += take;
+    }
+  }
+  if (index === 0 && fill === 0) {
+    throw new CofferError('truncated', 'This backup is cut short: it has a header but no content.');
+  }
+  inFlight.push(observed(openChunk(key, index, true, buffer.subarray(0, fill))));
+  while (inFlight.length > 0) yield await (inFlight.shift() as Promise<Uint8Array>);
+}
+
+/**
+ * Marks a promise as handled so that, if an earlier chunk fails and we stop awaiting, its
+ * rejection does not crash the process; awaiting it later still throws.
+ */
+function observed<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}

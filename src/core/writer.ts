@@ -1,0 +1,237 @@
+/**
+ * Writing a backup: entries -> archive plaintext (data, index, trailer) -> STREAM chunks,
+ * behind a header whose slots wrap a fresh file key. Pull-based end to end, so memory stays a
+ * small multiple of the chunk and segment sizes whatever the input size.
+ */
+import { concatBytes } from './bytes.ts';
+import { type RandomSource, randomBytes } from './crypto.ts';
+import { CofferError, throwIfAborted } from './errors.ts';
+import { buildHeader, DEFAULT_CHUNK_LOG2 } from './header.ts';
+import {
+  type EntryType,
+  encodeRecord,
+  encodeTrailer,
+  MAX_ENTRIES,
+  METHOD_DEFLATE_SEGMENTS,
+  METHOD_STORED,
+} from './index-codec.ts';
+import { type ByteSource, iterateBytes, toReadableStream } from './iter.ts';
+import { checkPath, describePath } from './paths.ts';
+import {
+  deflateLevel1,
+  frameSegment,
+  looksCompressible,
+  SAMPLE_SIZE,
+  SEGMENT_SIZE,
+  type SegmentCompressor,
+} from './segments.ts';
+import type { SlotSpec } from './slots.ts';
+import { cutChunks, sealChunks } from './stream.ts';
+
+export interface EntrySource {
+  /** Relative path with `/` separators; normalised to NFC by the writer. */
+  path: string;
+  type: EntryType;
+  /** Milliseconds since the Unix epoch. */
+  mtime: number;
+  mode?: number;
+  /** Expected size, used only for progress; the real size is what `open` yields. */
+  size?: number;
+  open?: () => ByteSource | Promise<ByteSource>;
+}
+
+export interface CreateProgress {
+  bytesDone: number;
+  bytesTotal: number;
+  entriesDone: number;
+  currentPath: string;
+}
+
+export interface CreateOptions {
+  slots: SlotSpec[];
+  compress?: boolean;
+  /** For test vectors; real backups use the spec's 2^18. */
+  chunkSizeLog2?: number;
+  /** For deterministic test vectors only. */
+  random?: RandomSource;
+  /** Lets a caller run DEFLATE elsewhere (for example on other cores). */
+  compressor?: SegmentCompressor;
+  totalBytes?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: CreateProgress) => void;
+  /** Called once per entry after its data has been written. */
+  onEntry?: (entry: { path: string; type: EntryType; size: number; storedLength: number; method: number }) => void;
+}
+
+/** Makes a backup as a stream of bytes: header first, then the sealed payload. */
+export function createBackup(
+  entries: Iterable<EntrySource> | AsyncIterable<EntrySource>,
+  options: CreateOptions,
+): ReadableStream<Uint8Array> {
+  return toReadableStream(backupBytes(entries, options));
+}
+
+export async function* backupBytes(
+  entries: Iterable<EntrySource> | AsyncIterable<EntrySource>,
+  options: CreateOptions,
+): AsyncGenerator<Uint8Array> {
+  const random = options.random ?? randomBytes;
+  const chunkSizeLog2 = options.chunkSizeLog2 ?? DEFAULT_CHUNK_LOG2;
+  const { bytes, keys } = await buildHeader(options.slots, chunkSizeLog2, random);
+  yield bytes;
+  const plaintext = archivePlaintext(entries, options);
+  yield* sealChunks(keys.payloadKey, cutChunks(plaintext, 2 ** chunkSizeLog2));
+}
+
+interface FileStats {
+  size: number;
+  storedLength: number;
+  method: number;
+}
+
+async function* archivePlaintext(
+  entries: Iterable<EntrySource> | AsyncIterable<EntrySource>,
+  options: CreateOptions,
+): AsyncGenerator<Uint8Array> {
+  const seen = new Set<string>();
+  const index: Uint8Array[] = [];
+  let indexLength = 0;
+  let offset = 0;
+  let entryCount = 0;
+  const progress: CreateProgress = {
+    bytesDone: 0,
+    bytesTotal: options.totalBytes ?? 0,
+    entriesDone: 0,
+    currentPath: '',
+  };
+  for await (const source of entries) {
+    throwIfAborted(options.signal);
+    const path = source.path.normalize('NFC');
+    checkPath(path);
+    if (seen.has(path)) throw new CofferError('invalid_input', `${describePath(path)} was added twice.`);
+    seen.add(path);
+    if (++entryCount > MAX_ENTRIES) {
+      throw new CofferError('limit_exceeded', `A backup holds at most ${MAX_ENTRIES} entries.`);
+    }
+    progress.currentPath = path;
+    const stats: FileStats = { size: 0, storedLength: 0, method: METHOD_STORED };
+    if (source.type === 'file' && source.open) {
+      const data = await source.open();
+      for await (const piece of encodeFile(data, options, stats, progress)) yield piece;
+    }
+    const record = encodeRecord({
+      path,
+      type: source.type,
+      method: stats.method,
+      mode: (source.mode ?? 0) & 0o777,
+      mtime: Math.round(source.mtime),
+      size: stats.size,
+      storedLength: stats.storedLength,
+      offset,
+    });
+    index.push(record);
+    indexLength += record.length;
+    offset += stats.storedLength;
+    progress.entriesDone = entryCount;
+    options.onProgress?.(progress);
+    options.onEntry?.({ path, type: source.type, ...stats });
+  }
+  // Batched so that a million small records do not become a million stream pieces.
+  for (let i = 0; i < index.length; i += 4096) yield concatBytes(index.slice(i, i + 4096));
+  yield encodeTrailer({ indexOffset: offset, indexLength, entryCount });
+}
+
+/** Reads up to SAMPLE_SIZE bytes so the method can be chosen by content. */
+async function readSample(input: AsyncIterator<Uint8Array>): Promise<{ head: Uint8Array; ended: boolean }> {
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  while (length < SAMPLE_SIZE) {
+    const next = await input.next();
+    if (next.done) return { head: concatBytes(parts), ended: true };
+    parts.push(next.value);
+    length += next.value.length;
+  }
+  return { head: concatBytes(parts), ended: false };
+}
+
+async function* remaining(
+  head: Uint8Array,
+  input: AsyncIterator<Uint8Array>,
+  ended: boolean,
+): AsyncGenerator<Uint8Array> {
+  if (head.length > 0) yield head;
+  if (ended) return;
+  for (;;) {
+    const next = await input.next();
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
+async function* encodeFile(
+  data: ByteSource,
+  options: CreateOptions,
+  stats: FileStats,
+  progress: CreateProgress,
+): AsyncGenerator<Uint8Array> {
+  const input = iterateBytes(data)[Symbol.asyncIterator]();
+  const { head, ended } = await readSample(input);
+  const compress = (options.compress ?? true) && looksCompressible(head.subarray(0, SAMPLE_SIZE));
+  stats.method = compress ? METHOD_DEFLATE_SEGMENTS : METHOD_STORED;
+  const pieces = remaining(head, input, ended);
+  const counted = countProgress(pieces, stats, progress, options);
+  const stored = compress ? deflateSegments(counted, options.compressor ?? deflateLevel1) : counted;
+  for await (const piece of stored) {
+    stats.storedLength += piece.length;
+    yield piece;
+  }
+}
+
+async function* countProgress(
+  pieces: AsyncIterable<Uint8Array>,
+  stats: FileStats,
+  progress: CreateProgress,
+  options: CreateOptions,
+): AsyncGenerator<Uint8Array> {
+  for await (const piece of pieces) {
+    throwIfAborted(options.signal);
+    stats.size += piece.length;
+    progress.bytesDone += piece.length;
+    options.onProgress?.(progress);
+    yield piece;
+  }
+}
+
+const COMPRESS_IN_FLIGHT = 4;
+
+/** Cuts a file into 1 MiB segments and frames each; several may be compressing at once. */
+async function* deflateSegments(
+  pieces: AsyncIterable<Uint8Array>,
+  compressor: SegmentCompressor,
+): AsyncGenerator<Uint8Array> {
+  const inFlight: Promise<Uint8Array>[] = [];
+  const start = (segment: Uint8Array) => {
+    const framed = Promise.resolve(compressor(segment)).then((deflated) => frameSegment(segment, deflated));
+    framed.catch(() => {});
+    inFlight.push(framed);
+  };
+  let buffer = new Uint8Array(SEGMENT_SIZE);
+  let fill = 0;
+  for await (const piece of pieces) {
+    let offset = 0;
+    while (offset < piece.length) {
+      const take = Math.min(SEGMENT_SIZE - fill, piece.length - offset);
+      buffer.set(piece.subarray(offset, offset + take), fill);
+      fill += take;
+      offset += take;
+      if (fill === SEGMENT_SIZE) {
+        start(buffer);
+        buffer = new Uint8Array(SEGMENT_SIZE);
+        fill = 0;
+        if (inFlight.length >= COMPRESS_IN_FLIGHT) yield await (inFlight.shift() as Promise<Uint8Array>);
+      }
+    }
+  }
+  if (fill > 0) start(buffer.subarray(0, fill));
+  while (inFlight.length > 0) yield await (inFlight.shift() as Promise<Uint8Array>);
+}
