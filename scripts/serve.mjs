@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// Serves the built app (dist/) on localhost: a plain static server with the same security
+// headers a careful static host would send. Usage: node scripts/serve.mjs [--port N] [--dir D]
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: { port: { type: 'string', default: process.env.PORT ?? '4173' }, dir: { type: 'string', default: 'dist' } },
+});
+const root = resolve(values.dir);
+if (!existsSync(join(root, 'index.html'))) {
+  console.error(`serve: ${root}/index.html not found; run "npm run build" first.`);
+  process.exit(1);
+}
+
+const types = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+const server = createServer((request, response) => {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  let path = normalize(join(root, decodeURIComponent(url.pathname)));
+  if (path !== root && !path.startsWith(root + sep)) {
+    response.writeHead(403).end();
+    return;
+  }
+  if (existsSync(path) && statSync(path).isDirectory()) path = join(path, 'index.html');
+  if (!existsSync(path)) {
+    response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+    return;
+  }
+  response.writeHead(200, {
+    'content-type': types[extname(path)] ?? 'application/octet-stream',
+    'cache-control': path.endsWith('index.html') || path.endsWith('sw.js') ? 'no-cache' : 'public, max-age=3600',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
+  });
+  createReadStream(path).pipe(response);
+});
+
+server.listen(Number(values.port), '127.0.0.1', () => {
+  console.log(`Coffer is running at http://127.0.0.1:${values.port}/ (press Ctrl+C to stop)`);
+});

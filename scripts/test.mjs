@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// `npm test`: every check CI runs, in order, ending with one "N passed, N failed" line.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const failures = [];
+
+function run(label, command, args, env = {}) {
+  console.log(`\n=== ${label}: ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  const ok = result.status === 0;
+  if (!ok) failures.push(label);
+  return ok;
+}
+
+function step(label, command, args) {
+  if (run(label, command, args)) totals.passed++;
+  else totals.failed++;
+}
+
+step('type-check', 'npx', ['tsc', '-p', 'tsconfig.core.json']);
+step('type-check (node, cli, tests)', 'npx', ['tsc', '-p', 'tsconfig.node.json']);
+if (existsSync('tsconfig.web.json')) step('type-check (web)', 'npx', ['tsc', '-p', 'tsconfig.web.json']);
+step('lint and format', 'npx', ['biome', 'check', '.']);
+if (existsSync('spec/gen/generate.ts'))
+  step('vectors are reproducible', 'npx', ['tsx', 'spec/gen/generate.ts', '--check']);
+
+const out = mkdtempSync(join(tmpdir(), 'coffer-test-'));
+const unitReport = join(out, 'vitest.json');
+run('unit, vector, property and CLI tests', 'npx', [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${unitReport}`,
+]);
+countVitest(unitReport);
+
+const e2eTests = existsSync('e2e') && readdirSync('e2e').some((name) => name.endsWith('.spec.ts'));
+if (e2eTests) {
+  const e2eReport = join(out, 'playwright.json');
+  if (run('build', 'npm', ['run', 'build'])) {
+    run('browser tests (Playwright, built app)', 'npx', ['playwright', 'test'], {
+      PLAYWRIGHT_JSON_OUTPUT_NAME: e2eReport,
+    });
+    countPlaywright(e2eReport);
+  } else {
+    totals.failed++;
+  }
+}
+
+function countVitest(path) {
+  if (!existsSync(path)) return void totals.failed++;
+  const report = JSON.parse(readFileSync(path, 'utf8'));
+  totals.passed += report.numPassedTests;
+  totals.failed += report.numFailedTests + (report.numFailedTestSuites ?? 0);
+  totals.skipped += report.numPendingTests + report.numTodoTests;
+}
+
+function countPlaywright(path) {
+  if (!existsSync(path)) return void totals.failed++;
+  const { stats } = JSON.parse(readFileSync(path, 'utf8'));
+  totals.passed += stats.expected + stats.flaky;
+  totals.failed += stats.unexpected;
+  totals.skipped += stats.skipped;
+}
+
+if (failures.length > 0) console.log(`\nFailed steps: ${failures.join(', ')}`);
+console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(failures.length > 0 || totals.failed > 0 ? 1 : 0);
