@@ -1,0 +1,140 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { BackupItem } from '../../worker/protocol.ts';
+import { BackupPanel } from '../backup/BackupPanel.tsx';
+import { RestorePanel } from '../restore/RestorePanel.tsx';
+import { itemsFromDrop, itemsFromFileList, mergeItems } from '../shared/collect.ts';
+import { ErrorBoundary } from './ErrorBoundary.tsx';
+
+type Tab = 'backup' | 'restore';
+
+function isBackupFile(transfer: DataTransfer): File | undefined {
+  const files = Array.from(transfer.files);
+  if (files.length !== 1 || !/\.coffer$/i.test(files[0].name)) return undefined;
+  const entry = transfer.items[0]?.webkitGetAsEntry?.();
+  return entry?.isDirectory ? undefined : files[0];
+}
+
+export function App() {
+  const [tab, setTab] = useState<Tab>('backup');
+  const [items, setItems] = useState<BackupItem[]>([]);
+  const [backupFile, setBackupFile] = useState<File>();
+  const [dragging, setDragging] = useState(false);
+
+  useEffect(() => {
+    // Dropping anywhere on the page: a .coffer file opens it, anything else is added to the backup.
+    const over = (event: DragEvent) => {
+      if (!event.dataTransfer?.types.includes('Files')) return;
+      event.preventDefault();
+      event.dataTransfer.dropEffect = 'copy';
+      setDragging(true);
+    };
+    const leave = (event: DragEvent) => {
+      if (event.relatedTarget === null) setDragging(false);
+    };
+    const drop = (event: DragEvent) => {
+      const transfer = event.dataTransfer;
+      if (!transfer || transfer.files.length === 0) return;
+      event.preventDefault();
+      setDragging(false);
+      const backup = isBackupFile(transfer);
+      if (backup) {
+        setBackupFile(backup);
+        setTab('restore');
+        return;
+      }
+      itemsFromDrop(transfer).then((added) => {
+        setItems((current) => mergeItems(current, added));
+        setTab('backup');
+      });
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('dragleave', leave);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('dragleave', leave);
+      window.removeEventListener('drop', drop);
+    };
+  }, []);
+
+  const addFiles = (event: Event) => {
+    const input = event.currentTarget as HTMLInputElement;
+    const files = Array.from(input.files ?? []);
+    if (files.length > 0) {
+      setItems((current) => mergeItems(current, itemsFromFileList(files)));
+      setTab('backup');
+    }
+    input.value = '';
+  };
+
+  const openBackup = (event: Event) => {
+    const input = event.currentTarget as HTMLInputElement;
+    const file = input.files?.[0];
+    if (file) {
+      setBackupFile(file);
+      setTab('restore');
+    }
+    input.value = '';
+  };
+
+  return (
+    <ErrorBoundary>
+      <div class={dragging ? 'app dragging' : 'app'}>
+        <header class="masthead">
+          <h1>
+            <img src="./icon.svg" alt="" width={32} height={32} /> Coffer
+          </h1>
+          <p>Encrypted backups made on your device. Nothing you add here is uploaded anywhere.</p>
+        </header>
+        <section class="sources" aria-label="Start">
+          <div class="source">
+            <p>Back up files and folders</p>
+            <div class="row">
+              <label class="button secondary">
+                <input type="file" multiple aria-label="Add files" onChange={addFiles} />
+                Add files
+              </label>
+              <label class="button secondary">
+                <input
+                  type="file"
+                  aria-label="Add folder"
+                  onChange={addFiles}
+                  {...{ webkitdirectory: true, directory: true }}
+                />
+                Add folder
+              </label>
+            </div>
+          </div>
+          <div class="source">
+            <p>Get files back from a backup</p>
+            <label class="button secondary">
+              <input type="file" accept=".coffer" aria-label="Open backup" onChange={openBackup} />
+              Open backup
+            </label>
+          </div>
+        </section>
+        <nav class="tabs" aria-label="Mode">
+          <button type="button" aria-pressed={tab === 'backup'} onClick={() => setTab('backup')}>
+            Back up
+          </button>
+          <button type="button" aria-pressed={tab === 'restore'} onClick={() => setTab('restore')}>
+            Restore
+          </button>
+        </nav>
+        {/* One panel at a time, so each field name (Passphrase, Recovery key) exists once. */}
+        <main>
+          {tab === 'backup' ? (
+            <BackupPanel items={items} onItemsChange={setItems} />
+          ) : (
+            <RestorePanel file={backupFile} />
+          )}
+        </main>
+        <footer class="footer">
+          <p>
+            Works offline. Backups use an open format: <code>.coffer</code>, AES-256-GCM with Argon2id.
+          </p>
+        </footer>
+      </div>
+    </ErrorBoundary>
+  );
+}

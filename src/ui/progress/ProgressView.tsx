@@ -1,0 +1,41 @@
+import type { Progress } from '../../worker/protocol.ts';
+import { formatBytes, formatDuration } from '../shared/format.ts';
+
+const PHASES: Record<Progress['phase'], string> = {
+  'deriving-key': 'Deriving the key from your passphrase…',
+  writing: 'Encrypting',
+  verifying: 'Checking every byte',
+  reading: 'Reading',
+  restoring: 'Restoring',
+};
+
+export interface ProgressState {
+  progress: Progress;
+  startedAt: number;
+}
+
+/** Bytes, percent, speed, time left and the current file, with the Cancel button beside them. */
+export function ProgressView({ state, onCancel }: { state: ProgressState; onCancel: () => void }) {
+  const { progress, startedAt } = state;
+  const seconds = (performance.now() - startedAt) / 1000;
+  const speed = seconds > 0.5 ? progress.bytesDone / seconds : 0;
+  const fraction = progress.bytesTotal > 0 ? Math.min(1, progress.bytesDone / progress.bytesTotal) : 0;
+  const left = speed > 0 ? (progress.bytesTotal - progress.bytesDone) / speed : Number.POSITIVE_INFINITY;
+  return (
+    <section class="progress" aria-live="polite" aria-busy="true">
+      <p class="progress-phase">{PHASES[progress.phase]}</p>
+      <progress max={1} value={fraction} aria-label="Progress" />
+      <p class="progress-figures">
+        <span>
+          {formatBytes(progress.bytesDone)} of {formatBytes(progress.bytesTotal)} ({Math.floor(fraction * 100)}%)
+        </span>
+        {speed > 0 && <span>{formatBytes(speed)}/s</span>}
+        {speed > 0 && <span>{formatDuration(left)} left</span>}
+      </p>
+      {progress.currentPath && <p class="progress-file">{progress.currentPath}</p>}
+      <button type="button" class="secondary" onClick={onCancel}>
+        Cancel
+      </button>
+    </section>
+  );
+}

@@ -1,0 +1,299 @@
+import { useEffect, useState } from 'preact/hooks';
+import { checkRecoveryKey } from '../../core/recovery-key.ts';
+import type { WorkerError } from '../../worker/client.ts';
+import type { EntryInfo, Output, SlotInfo } from '../../worker/protocol.ts';
+import { type ProgressState, ProgressView } from '../progress/ProgressView.tsx';
+import { coffer } from '../shared/client.ts';
+import { downloadBlob, opfsFile, removeTemp, tempName } from '../shared/download.ts';
+import { ErrorNotice } from '../shared/ErrorNotice.tsx';
+import { formatBytes, formatDate } from '../shared/format.ts';
+import { type FriendlyError, friendlyError } from '../shared/messages.ts';
+import { MAX_ROWS, previewKind, treeRows } from './tree.ts';
+
+interface Unlocked {
+  entries: EntryInfo[];
+  totalSize: number;
+}
+
+interface Preview {
+  path: string;
+  kind: 'image' | 'text';
+  url?: string;
+  text?: string;
+}
+
+type DirectoryPicker = (options: object) => Promise<FileSystemDirectoryHandle>;
+
+function directoryPicker(): DirectoryPicker | undefined {
+  return (window as { showDirectoryPicker?: DirectoryPicker }).showDirectoryPicker;
+}
+
+export function RestorePanel({ file }: { file?: File }) {
+  const [slots, setSlots] = useState<SlotInfo[]>();
+  const [passphrase, setPassphrase] = useState('');
+  const [recoveryKey, setRecoveryKey] = useState('');
+  const [unlocked, setUnlocked] = useState<Unlocked>();
+  const [filter, setFilter] = useState('');
+  const [progress, setProgress] = useState<ProgressState>();
+  const [error, setError] = useState<FriendlyError>();
+  const [status, setStatus] = useState('');
+  const [preview, setPreview] = useState<Preview>();
+
+  useEffect(() => {
+    setSlots(undefined);
+    setUnlocked(undefined);
+    setError(undefined);
+    setStatus('');
+    setPreview(undefined);
+    if (!file) return;
+    coffer
+      .run({ type: 'inspect', file })
+      .then((result) => result.type === 'inspected' && setSlots(result.slots))
+      .catch((failure: WorkerError) => setError(friendlyError(failure)));
+  }, [file]);
+
+  const keyTypo = recoveryKey.trim() !== '' && checkRecoveryKey(recoveryKey).problem !== undefined;
+  const hasPassphraseSlot = slots?.some((slot) => slot.type === 'passphrase');
+  const hasKeySlot = slots?.some((slot) => slot.type === 'recovery-key');
+
+  async function run<T>(task: () => Promise<T>): Promise<T | undefined> {
+    setError(undefined);
+    setStatus('');
+    setProgress({
+      progress: { bytesDone: 0, bytesTotal: unlocked?.totalSize ?? 0, currentPath: '', phase: 'reading' },
+      startedAt: performance.now(),
+    });
+    try {
+      return await task();
+    } catch (failure) {
+      setError(friendlyError(failure as WorkerError));
+      return undefined;
+    } finally {
+      setProgress(undefined);
+    }
+  }
+
+  const onProgress = (update: ProgressState['progress']) =>
+    setProgress((state) => state && { ...state, progress: update });
+
+  async function unlock(event: Event) {
+    event.preventDefault();
+    if (!file) return;
+    if (keyTypo) {
+      setError(friendlyError(Object.assign(new Error(keyTypoMessage(recoveryKey)), { code: 'key_typo' })));
+      return;
+    }
+    if (!passphrase && !recoveryKey.trim()) {
+      setError({ headline: 'Type the passphrase or the recovery key first.', detail: '' });
+      return;
+    }
+    const result = await run(() =>
+      coffer.run(
+        {
+          type: 'unlock',
+          file,
+          credentials: { passphrase: passphrase || undefined, recoveryKey: recoveryKey.trim() || undefined },
+        },
+        onProgress,
+      ),
+    );
+    if (result?.type === 'unlocked') setUnlocked({ entries: result.entries, totalSize: result.totalSize });
+  }
+
+  async function verify() {
+    const result = await run(() => coffer.run({ type: 'verify' }, onProgress));
+    if (result?.type === 'verified') {
+      setStatus(`Verified: all ${result.files} files (${formatBytes(result.bytes)}) are intact.`);
+    }
+  }
+
+  async function extractToTemp(path: string): Promise<{ blob: File; temp: string } | undefined> {
+    const temp = tempName('file');
+    const output: Output = { kind: 'opfs', name: temp };
+    const result = await run(() => coffer.run({ type: 'extract', path, output }, onProgress));
+    if (result?.type !== 'extracted') {
+      await removeTemp(temp);
+      return undefined;
+    }
+    return { blob: await opfsFile(temp), temp };
+  }
+
+  async function download(entry: EntryInfo) {
+    const extracted = await extractToTemp(entry.path);
+    if (extracted) downloadBlob(extracted.blob, entry.path.split('/').pop() ?? 'file');
+  }
+
+  async function showPreview(entry: EntryInfo) {
+    const kind = previewKind(entry);
+    const extracted = kind && (await extractToTemp(entry.path));
+    if (!kind || !extracted) return;
+    if (kind === 'image') setPreview({ path: entry.path, kind, url: URL.createObjectURL(extracted.blob) });
+    else setPreview({ path: entry.path, kind, text: await extracted.blob.text() });
+    await removeTemp(extracted.temp);
+  }
+
+  async function restoreAll() {
+    const picker = directoryPicker();
+    if (picker) {
+      let handle: FileSystemDirectoryHandle;
+      try {
+        handle = await picker({ mode: 'readwrite' });
+      } catch {
+        return;
+      }
+      const result = await run(() =>
+        coffer.run({ type: 'restore-all', target: { kind: 'directory', handle } }, onProgress),
+      );
+      if (result?.type === 'restored') {
+        setStatus(`Restored ${result.files} files (${formatBytes(result.bytes)}) into a new folder in ${handle.name}.`);
+      }
+      return;
+    }
+    const temp = tempName('zip');
+    const result = await run(() =>
+      coffer.run({ type: 'restore-all', target: { kind: 'zip', output: { kind: 'opfs', name: temp } } }, onProgress),
+    );
+    if (result?.type === 'restored') {
+      downloadBlob(await opfsFile(temp), `${(file?.name ?? 'backup').replace(/\.coffer$/i, '')}.zip`);
+      setStatus(`Restored ${result.files} files (${formatBytes(result.bytes)}) as a .zip download.`);
+    } else {
+      await removeTemp(temp);
+    }
+  }
+
+  const rows = unlocked ? treeRows(unlocked.entries, filter) : [];
+  const busy = progress !== undefined;
+  return (
+    <section class="panel" aria-labelledby="restore-heading">
+      <h2 id="restore-heading">Open a backup</h2>
+      {!file && <p class="hint">Open a .coffer file above, or drop it anywhere on this page.</p>}
+      {file && (
+        <p class="file-name">
+          {file.name} — {formatBytes(file.size)}
+        </p>
+      )}
+      {slots && !unlocked && (
+        <form class="fields" onSubmit={unlock}>
+          <p>
+            Opens with:{' '}
+            {[hasPassphraseSlot && 'its passphrase', hasKeySlot && 'its recovery key'].filter(Boolean).join(' or ')}.
+          </p>
+          {hasPassphraseSlot && (
+            <label>
+              Passphrase
+              <input
+                type="password"
+                autocomplete="current-password"
+                value={passphrase}
+                onInput={(e) => setPassphrase(e.currentTarget.value)}
+              />
+            </label>
+          )}
+          {hasKeySlot && (
+            <label>
+              Recovery key
+              <input
+                inputMode="numeric"
+                autocomplete="off"
+                spellcheck={false}
+                aria-invalid={keyTypo}
+                value={recoveryKey}
+                onInput={(e) => setRecoveryKey(e.currentTarget.value)}
+              />
+            </label>
+          )}
+          {keyTypo && (
+            <p class="field-error" role="status">
+              {keyTypoMessage(recoveryKey)}
+            </p>
+          )}
+          {!busy && (
+            <button type="submit" class="primary">
+              Unlock
+            </button>
+          )}
+        </form>
+      )}
+      {error && <ErrorNotice error={error} />}
+      {progress && <ProgressView state={progress} onCancel={() => coffer.cancel()} />}
+      {status && (
+        <p class="notice success" role="status">
+          {status}
+        </p>
+      )}
+      {unlocked && (
+        <div class="contents">
+          <div class="row">
+            <button type="button" class="primary" onClick={restoreAll} disabled={busy}>
+              Restore all
+            </button>
+            <button type="button" class="secondary" onClick={verify} disabled={busy}>
+              Verify backup
+            </button>
+          </div>
+          <p class="total">
+            {unlocked.entries.filter((entry) => entry.type === 'file').length} files, {formatBytes(unlocked.totalSize)}
+          </p>
+          <label>
+            Filter
+            <input type="search" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
+          </label>
+          <ul class="tree" aria-label="Backup contents">
+            {rows.slice(0, MAX_ROWS).map(({ entry, depth, name }) => (
+              <li key={entry.path} style={{ paddingInlineStart: `${depth * 1.25}rem` }}>
+                <span class="item-path">
+                  {entry.type === 'dir' ? '📁 ' : ''}
+                  {name}
+                </span>
+                <span class="item-size">{entry.type === 'file' ? formatBytes(entry.size) : ''}</span>
+                <span class="item-date">{formatDate(entry.mtime)}</span>
+                {entry.type === 'file' && (
+                  <span class="item-actions">
+                    {previewKind(entry) && (
+                      <button
+                        type="button"
+                        class="link"
+                        disabled={busy}
+                        aria-label={`Preview ${entry.path}`}
+                        onClick={() => showPreview(entry)}
+                      >
+                        Preview
+                      </button>
+                    )}
+                    <button
+                      type="button"
+                      class="link"
+                      disabled={busy}
+                      aria-label={`Download ${entry.path}`}
+                      onClick={() => download(entry)}
+                    >
+                      Download
+                    </button>
+                  </span>
+                )}
+              </li>
+            ))}
+          </ul>
+          {rows.length > MAX_ROWS && (
+            <p class="hint">
+              Showing the first {MAX_ROWS} of {rows.length}. Type in the filter box to find others.
+            </p>
+          )}
+          {preview && (
+            <figure class="preview">
+              <figcaption>{preview.path}</figcaption>
+              {preview.kind === 'image' ? <img src={preview.url} alt={preview.path} /> : <pre>{preview.text}</pre>}
+            </figure>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function keyTypoMessage(input: string): string {
+  const { digits, problem } = checkRecoveryKey(input);
+  if (problem === 'characters') return 'A recovery key has only digits.';
+  if (problem === 'length') return `A recovery key has 64 digits; this has ${digits.length}.`;
+  return 'This recovery key has a typo: its check digits do not match. Check each group of four.';
+}

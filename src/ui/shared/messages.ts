@@ -1,0 +1,41 @@
+/** Error codes from the worker become the words a person sees. */
+import type { WorkerError } from '../../worker/client.ts';
+
+const HEADLINES: Record<string, string> = {
+  not_coffer: 'This file is not a Coffer backup.',
+  unsupported_version: 'This backup was made by a newer version of Coffer.',
+  header_damaged: 'This backup is damaged or has been tampered with.',
+  payload_damaged: 'This backup is damaged or has been tampered with.',
+  truncated: 'This backup is incomplete: the file was cut short.',
+  wrong_key: 'That does not unlock this backup.',
+  key_typo: 'That recovery key has a typo.',
+  unsafe_entry: 'Refused: this backup contains an unsafe file name.',
+  limit_exceeded: 'Refused: this backup is beyond what Coffer can safely open.',
+  invalid_input: 'That cannot be done.',
+  io: 'Reading or writing a file failed.',
+  cancelled: 'Cancelled. Nothing was kept.',
+  internal: 'Something went wrong inside Coffer.',
+};
+
+const ADVICE: Record<string, string> = {
+  truncated: 'An interrupted download or copy is the usual cause. Copy the complete file again and retry.',
+  payload_damaged: 'Nothing from the damaged part was used. If you have another copy of this backup, try that one.',
+  header_damaged: 'Nothing was decrypted. If you have another copy of this backup, try that one.',
+  wrong_key: 'Check the passphrase (letter case matters) or use the recovery key, then try again.',
+  not_coffer: 'Coffer backups end in .coffer. Choose the backup file itself.',
+};
+
+export interface FriendlyError {
+  headline: string;
+  detail: string;
+  advice?: string;
+}
+
+export function friendlyError(error: WorkerError | Error): FriendlyError {
+  const code = 'code' in error ? String(error.code) : 'internal';
+  return {
+    headline: HEADLINES[code] ?? HEADLINES.internal,
+    detail: error.message,
+    advice: ADVICE[code],
+  };
+}

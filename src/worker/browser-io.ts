@@ -1,0 +1,71 @@
+/** Browser sources and sinks for the core: Files in, OPFS files or picked handles out. */
+import type { RandomAccessSource } from '../core/index.ts';
+import type { Output } from './protocol.ts';
+
+export function fileSource(file: Blob): RandomAccessSource {
+  return {
+    size: file.size,
+    read: async (offset, length) => new Uint8Array(await file.slice(offset, offset + length).arrayBuffer()),
+    stream: (offset) => file.slice(offset).stream() as ReadableStream<Uint8Array>,
+  };
+}
+
+/** Where the worker writes bytes; `abort` removes whatever was written. */
+export interface ByteSink {
+  write(bytes: Uint8Array): Promise<void> | void;
+  close(): Promise<void>;
+  abort(): Promise<void>;
+  /** The written file, for read-back verification. */
+  file(): Promise<File>;
+}
+
+async function opfsSink(name: string): Promise<ByteSink> {
+  const root = await navigator.storage.getDirectory();
+  const handle = await root.getFileHandle(name, { create: true });
+  // Sync access handles exist only in workers and are the fastest way to write OPFS.
+  const access = await handle.createSyncAccessHandle();
+  access.truncate(0);
+  let position = 0;
+  let open = true;
+  const closeAccess = () => {
+    if (open) access.close();
+    open = false;
+  };
+  return {
+    write(bytes) {
+      const written = access.write(bytes as Uint8Array<ArrayBuffer>, { at: position });
+      if (written !== bytes.length) throw new DOMException('The disk is full.', 'QuotaExceededError');
+      position += written;
+    },
+    async close() {
+      access.flush();
+      closeAccess();
+    },
+    async abort() {
+      closeAccess();
+      await root.removeEntry(name).catch(() => {});
+    },
+    file: () => handle.getFile(),
+  };
+}
+
+async function handleSink(handle: FileSystemFileHandle): Promise<ByteSink> {
+  // createWritable writes to a swap file and replaces the target only on close, so an
+  // aborted backup never leaves a half-written file under the chosen name.
+  const writable = await handle.createWritable();
+  return {
+    write: (bytes) => writable.write(bytes as Uint8Array<ArrayBuffer>),
+    close: () => writable.close(),
+    abort: () => writable.abort(),
+    file: () => handle.getFile(),
+  };
+}
+
+export function openSink(output: Output): Promise<ByteSink> {
+  return output.kind === 'opfs' ? opfsSink(output.name) : handleSink(output.handle);
+}
+
+export async function removeOpfsFile(name: string): Promise<void> {
+  const root = await navigator.storage.getDirectory();
+  await root.removeEntry(name).catch(() => {});
+}

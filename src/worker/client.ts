@@ -1,0 +1,76 @@
+/**
+ * The page's side of the worker protocol. One command at a time; cancel terminates the worker
+ * (the only way to stop WebCrypto and WASM mid-call) and a fresh one starts on the next command.
+ */
+import type { Command, Progress, Result, WorkerMessage } from './protocol.ts';
+
+export class WorkerError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WorkerError';
+  }
+}
+
+interface Pending {
+  id: number;
+  resolve: (result: Result) => void;
+  reject: (error: WorkerError) => void;
+  onProgress?: (progress: Progress) => void;
+}
+
+export class CofferClient {
+  private worker: Worker | undefined;
+  private pending: Pending | undefined;
+  private nextId = 1;
+
+  private start(): Worker {
+    const worker = new Worker(new URL('./coffer.worker.ts', import.meta.url), { type: 'module', name: 'coffer' });
+    worker.onmessage = (event: MessageEvent<WorkerMessage>) => this.receive(event.data);
+    worker.onerror = (event) => {
+      event.preventDefault();
+      this.settle((pending) =>
+        pending.reject(new WorkerError('internal', event.message || 'The Coffer worker stopped.')),
+      );
+    };
+    this.worker = worker;
+    return worker;
+  }
+
+  private receive(message: WorkerMessage): void {
+    const pending = this.pending;
+    if (!pending || message.id !== pending.id) return;
+    if (message.type === 'progress') pending.onProgress?.(message.progress);
+    else if (message.type === 'result') this.settle((p) => p.resolve(message.result));
+    else this.settle((p) => p.reject(new WorkerError(message.code, message.message)));
+  }
+
+  private settle(action: (pending: Pending) => void): void {
+    const pending = this.pending;
+    this.pending = undefined;
+    if (pending) action(pending);
+  }
+
+  get busy(): boolean {
+    return this.pending !== undefined;
+  }
+
+  run(command: Command, onProgress?: (progress: Progress) => void): Promise<Result> {
+    if (this.pending) return Promise.reject(new WorkerError('busy', 'Coffer is still working on something else.'));
+    const worker = this.worker ?? this.start();
+    const id = this.nextId++;
+    return new Promise<Result>((resolve, reject) => {
+      this.pending = { id, resolve, reject, onProgress };
+      worker.postMessage({ id, command });
+    });
+  }
+
+  /** Stops at once. Whatever the command held (keys, an unlocked backup) is gone with it. */
+  cancel(): void {
+    this.worker?.terminate();
+    this.worker = undefined;
+    this.settle((pending) => pending.reject(new WorkerError('cancelled', 'Cancelled.')));
+  }
+}

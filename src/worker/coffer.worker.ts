@@ -1,0 +1,230 @@
+/// <reference lib="webworker" />
+/**
+ * The Coffer worker: owns every key, all crypto, compression and file I/O. It handles one
+ * command at a time; cancelling is done by the page terminating the worker.
+ */
+import {
+  backupBytes,
+  CofferError,
+  type EntrySource,
+  type ErrorCode,
+  isCofferError,
+  KDF_PRESETS,
+  OpenedBackup,
+  type RestoreSink,
+  readHeader,
+  type SlotSpec,
+} from '../core/index.ts';
+import { fileSource, openSink } from './browser-io.ts';
+import type { CommandEnvelope, CreateCommand, Progress, Result, WorkerMessage } from './protocol.ts';
+import { checkZipLimits, zipWriter } from './zip-sink.ts';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+let opened: OpenedBackup | undefined;
+let openedName = 'backup';
+
+function post(message: WorkerMessage): void {
+  self.postMessage(message);
+}
+
+/** Progress at most ten times a second: the page only needs to repaint, not every chunk. */
+function progressReporter(id: number, phase: Progress['phase']) {
+  let last = 0;
+  return (progress: { bytesDone: number; bytesTotal: number; currentPath: string }) => {
+    const now = performance.now();
+    if (now - last < 100 && progress.bytesDone < progress.bytesTotal) return;
+    last = now;
+    post({ id, type: 'progress', progress: { ...progress, phase } });
+  };
+}
+
+async function create(id: number, command: CreateCommand): Promise<Result> {
+  const slots: SlotSpec[] = [];
+  if (command.passphrase)
+    slots.push({ kind: 'passphrase', passphrase: command.passphrase, kdf: KDF_PRESETS[command.kdf] });
+  if (command.recoveryKey) slots.push({ kind: 'recovery-key', recoveryKey: command.recoveryKey });
+  const totalBytes = command.items.reduce((sum, item) => sum + (item.file?.size ?? 0), 0);
+  const entries: EntrySource[] = command.items.map((item) => ({
+    path: item.path,
+    type: item.type,
+    mtime: item.mtime,
+    size: item.file?.size,
+    open: item.file ? () => (item.file as File).stream() as ReadableStream<Uint8Array> : undefined,
+  }));
+  post({
+    id,
+    type: 'progress',
+    progress: { bytesDone: 0, bytesTotal: totalBytes, currentPath: '', phase: 'deriving-key' },
+  });
+  const sink = await openSink(command.output);
+  let size = 0;
+  try {
+    const onProgress = progressReporter(id, 'writing');
+    for await (const piece of backupBytes(entries, { slots, compress: command.compress, totalBytes, onProgress })) {
+      await sink.write(piece);
+      size += piece.length;
+    }
+    await sink.close();
+  } catch (error) {
+    await sink.abort();
+    throw error;
+  }
+  if (command.verify) {
+    const written = await OpenedBackup.open(fileSource(await sink.file()), {
+      passphrase: command.passphrase,
+      recoveryKey: command.recoveryKey,
+    });
+    await written.verify({ onProgress: progressReporter(id, 'verifying') });
+  }
+  return { type: 'created', size, entries: entries.length, verified: command.verify };
+}
+
+function requireOpened(): OpenedBackup {
+  if (!opened) throw new CofferError('invalid_input', 'Open and unlock a backup first.');
+  return opened;
+}
+
+async function uniqueFolder(root: FileSystemDirectoryHandle, base: string): Promise<string> {
+  for (let n = 1; ; n++) {
+    const name = n === 1 ? base : `${base} (${n})`;
+    try {
+      await root.getDirectoryHandle(name);
+    } catch {
+      return name;
+    }
+  }
+}
+
+/** Writes into a new folder; the page removes it if the worker fails or is cancelled. */
+function directorySink(folder: FileSystemDirectoryHandle): RestoreSink {
+  const folders = new Map<string, Promise<FileSystemDirectoryHandle>>([['', Promise.resolve(folder)]]);
+  const folderFor = (path: string): Promise<FileSystemDirectoryHandle> => {
+    const known = folders.get(path);
+    if (known) return known;
+    const slash = path.lastIndexOf('/');
+    const created = folderFor(slash === -1 ? '' : path.slice(0, slash)).then((parent) =>
+      parent.getDirectoryHandle(path.slice(slash + 1), { create: true }),
+    );
+    folders.set(path, created);
+    return created;
+  };
+  return {
+    async directory(entry) {
+      await folderFor(entry.path);
+    },
+    async file(entry) {
+      const slash = entry.path.lastIndexOf('/');
+      const parent = await folderFor(slash === -1 ? '' : entry.path.slice(0, slash));
+      const handle = await parent.getFileHandle(entry.path.slice(slash + 1), { create: true });
+      const writable = await handle.createWritable();
+      return {
+        write: (bytes) => writable.write(bytes as Uint8Array<ArrayBuffer>),
+        close: () => writable.close(),
+        abort: () => writable.abort(),
+      };
+    },
+  };
+}
+
+async function handle(id: number, command: CommandEnvelope['command']): Promise<Result> {
+  switch (command.type) {
+    case 'create':
+      return create(id, command);
+    case 'inspect': {
+      const header = await readHeader(fileSource(command.file));
+      const slots = header.slots.map((slot) =>
+        slot.kind === 'passphrase'
+          ? { type: 'passphrase' as const, memoryKiB: slot.kdf.memoryKiB, iterations: slot.kdf.iterations }
+          : { type: slot.kind },
+      );
+      return { type: 'inspected', slots, size: command.file.size };
+    }
+    case 'unlock': {
+      opened = undefined;
+      post({ id, type: 'progress', progress: { bytesDone: 0, bytesTotal: 0, currentPath: '', phase: 'deriving-key' } });
+      opened = await OpenedBackup.open(fileSource(command.file), command.credentials);
+      openedName = command.file.name.replace(/\.coffer$/i, '') || 'backup';
+      const entries = opened.entries.map(({ path, type, size, mtime }) => ({ path, type, size, mtime }));
+      return { type: 'unlocked', entries, totalSize: opened.totalSize };
+    }
+    case 'verify': {
+      const backup = requireOpened();
+      await backup.verify({ onProgress: progressReporter(id, 'verifying') });
+      const files = backup.entries.filter((entry) => entry.type === 'file').length;
+      return { type: 'verified', files, bytes: backup.totalSize };
+    }
+    case 'extract': {
+      const backup = requireOpened();
+      const entry = backup.entries.find((candidate) => candidate.path === command.path && candidate.type === 'file');
+      if (!entry)
+        throw new CofferError('invalid_input', `There is no file ${JSON.stringify(command.path)} in this backup.`);
+      const sink = await openSink(command.output);
+      try {
+        for await (const piece of backup.fileData(entry)) await sink.write(piece);
+        await sink.close();
+      } catch (error) {
+        await sink.abort();
+        throw error;
+      }
+      return { type: 'extracted', size: entry.size };
+    }
+    case 'restore-all': {
+      const backup = requireOpened();
+      const files = backup.entries.filter((entry) => entry.type === 'file').length;
+      const onProgress = progressReporter(id, 'restoring');
+      if (command.target.kind === 'zip') {
+        checkZipLimits(backup.entries);
+        const out = await openSink(command.target.output);
+        try {
+          const zip = zipWriter(out);
+          await backup.restore(zip.sink, { onProgress });
+          await zip.finish();
+          await out.close();
+        } catch (error) {
+          await out.abort();
+          throw error;
+        }
+      } else {
+        const root = command.target.handle;
+        const name = await uniqueFolder(root, openedName);
+        post({
+          id,
+          type: 'progress',
+          progress: { bytesDone: 0, bytesTotal: backup.totalSize, currentPath: name, phase: 'restoring' },
+        });
+        const folder = await root.getDirectoryHandle(name, { create: true });
+        try {
+          await backup.restore(directorySink(folder), { onProgress });
+        } catch (error) {
+          await root.removeEntry(name, { recursive: true }).catch(() => {});
+          throw error;
+        }
+      }
+      return { type: 'restored', files, bytes: backup.totalSize };
+    }
+  }
+}
+
+function describeFailure(error: unknown): { code: ErrorCode | 'internal'; message: string } {
+  if (isCofferError(error)) return { code: error.code, message: error.message };
+  if (error instanceof DOMException && error.name === 'QuotaExceededError') {
+    return { code: 'io', message: 'There is not enough storage space on this device to finish. Nothing was kept.' };
+  }
+  if (error instanceof DOMException && error.name === 'NotReadableError') {
+    return {
+      code: 'io',
+      message: 'A file could not be read. It may have been moved or changed while Coffer was reading it.',
+    };
+  }
+  return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
+}
+
+self.onmessage = async (event: MessageEvent<CommandEnvelope>) => {
+  const { id, command } = event.data;
+  try {
+    post({ id, type: 'result', result: await handle(id, command) });
+  } catch (error) {
+    post({ id, type: 'error', ...describeFailure(error) });
+  }
+};

@@ -1,0 +1,80 @@
+/**
+ * The typed message protocol between the page and the Coffer worker. The page only sends
+ * commands and receives progress; all crypto, compression and file I/O happen in the worker.
+ * Errors cross as codes (the spec's failure classes) and become human messages in the UI.
+ */
+import type { ErrorCode, KdfPreset } from '../core/index.ts';
+
+export interface BackupItem {
+  /** Relative path inside the backup, `/`-separated. */
+  path: string;
+  type: 'file' | 'dir';
+  file?: File;
+  mtime: number;
+}
+
+export type Output = { kind: 'opfs'; name: string } | { kind: 'handle'; handle: FileSystemFileHandle };
+
+export interface CreateCommand {
+  type: 'create';
+  items: BackupItem[];
+  passphrase?: string;
+  recoveryKey?: string;
+  kdf: KdfPreset;
+  compress: boolean;
+  output: Output;
+  verify: boolean;
+}
+
+export interface UnlockCredentials {
+  passphrase?: string;
+  recoveryKey?: string;
+}
+
+export type Command =
+  | CreateCommand
+  | { type: 'inspect'; file: File }
+  | { type: 'unlock'; file: File; credentials: UnlockCredentials }
+  | { type: 'verify' }
+  | { type: 'extract'; path: string; output: Output }
+  | {
+      type: 'restore-all';
+      target: { kind: 'directory'; handle: FileSystemDirectoryHandle } | { kind: 'zip'; output: Output };
+    };
+
+export interface Progress {
+  bytesDone: number;
+  bytesTotal: number;
+  currentPath: string;
+  phase: 'deriving-key' | 'writing' | 'verifying' | 'reading' | 'restoring';
+}
+
+export interface EntryInfo {
+  path: string;
+  type: 'file' | 'dir';
+  size: number;
+  mtime: number;
+}
+
+export type SlotInfo =
+  | { type: 'passphrase'; memoryKiB: number; iterations: number }
+  | { type: 'recovery-key' }
+  | { type: 'unknown' };
+
+export type Result =
+  | { type: 'created'; size: number; entries: number; verified: boolean }
+  | { type: 'inspected'; slots: SlotInfo[]; size: number }
+  | { type: 'unlocked'; entries: EntryInfo[]; totalSize: number }
+  | { type: 'verified'; files: number; bytes: number }
+  | { type: 'extracted'; size: number }
+  | { type: 'restored'; files: number; bytes: number };
+
+export type WorkerMessage =
+  | { id: number; type: 'progress'; progress: Progress }
+  | { id: number; type: 'result'; result: Result }
+  | { id: number; type: 'error'; code: ErrorCode | 'internal'; message: string };
+
+export interface CommandEnvelope {
+  id: number;
+  command: Command;
+}

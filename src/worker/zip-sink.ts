@@ -1,0 +1,77 @@
+/**
+ * "Restore all" as a .zip when the browser cannot write into a folder. Entries are stored, not
+ * recompressed (the data is usually already compressed or was just inflated, and speed matters).
+ * fflate writes classic ZIP without Zip64, so sizes past its limits get a clear message instead
+ * of a broken archive.
+ */
+import { Zip, ZipPassThrough } from 'fflate';
+import { CofferError, type IndexEntry, type RestoreSink } from '../core/index.ts';
+import type { ByteSink } from './browser-io.ts';
+
+const ZIP32_LIMIT = 0xffff_ffff;
+const ZIP32_MAX_ENTRIES = 0xffff;
+
+export function checkZipLimits(entries: readonly IndexEntry[]): void {
+  const total = entries.reduce((sum, entry) => sum + entry.size + 128 + entry.path.length, 0);
+  if (entries.length > ZIP32_MAX_ENTRIES || total >= ZIP32_LIMIT || entries.some((e) => e.size >= ZIP32_LIMIT)) {
+    throw new CofferError(
+      'limit_exceeded',
+      'This backup is too large to download as one .zip (over 4 GiB or 65,535 entries). Restore it into a folder instead (in Chrome or Edge), or use the coffer command-line tool.',
+    );
+  }
+}
+
+export interface ZipWriter {
+  sink: RestoreSink;
+  finish(): Promise<void>;
+}
+
+/** Streams a zip into `out`; fflate calls back synchronously, so writes are queued in order. */
+export function zipWriter(out: ByteSink): ZipWriter {
+  let pending: Promise<void> = Promise.resolve();
+  let failure: unknown;
+  let done: () => void = () => {};
+  const finished = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  const zip = new Zip((error, data, final) => {
+    if (error) failure = error;
+    else
+      pending = pending.then(async () => {
+        await out.write(data);
+      });
+    if (final || error) pending.then(done, done);
+  });
+  const add = (name: string, mtime: number) => {
+    const file = new ZipPassThrough(name);
+    file.mtime = new Date(Math.max(mtime, 315532800000));
+    zip.add(file);
+    return file;
+  };
+  return {
+    sink: {
+      directory(entry) {
+        add(`${entry.path}/`, entry.mtime).push(new Uint8Array(0), true);
+      },
+      file(entry) {
+        const file = add(entry.path, entry.mtime);
+        return {
+          async write(bytes) {
+            file.push(bytes);
+            await pending;
+          },
+          async close() {
+            file.push(new Uint8Array(0), true);
+            await pending;
+          },
+        };
+      },
+    },
+    async finish() {
+      zip.end();
+      await finished;
+      await pending;
+      if (failure) throw failure;
+    },
+  };
+}
