@@ -28,9 +28,21 @@ export async function opfsFile(name: string): Promise<File> {
   return (await root.getFileHandle(name)).getFile();
 }
 
+/**
+ * A terminated worker releases its OPFS access handle a moment later, so removal is retried
+ * until the file is gone (or was never there).
+ */
 export async function removeTemp(name: string): Promise<void> {
   const root = await navigator.storage.getDirectory();
-  await root.removeEntry(name).catch(() => {});
+  for (let attempt = 0; attempt < 40; attempt++) {
+    try {
+      await root.removeEntry(name);
+      return;
+    } catch (error) {
+      if (error instanceof DOMException && error.name === 'NotFoundError') return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 }
 
 /** Removes temporary files left by tabs that closed or crashed mid-operation. */

@@ -1,0 +1,74 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test as base, type Download, expect, type Page } from '@playwright/test';
+
+export const PASSPHRASE = 'orbit lantern cactus symphony 42';
+
+/** Every test runs as a browser without the File System Access pickers: results are downloads. */
+export const test = base.extend({
+  page: async ({ page }, use) => {
+    await page.addInitScript(() => {
+      const w = window as { showSaveFilePicker?: unknown; showDirectoryPicker?: unknown };
+      delete w.showSaveFilePicker;
+      delete w.showDirectoryPicker;
+    });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await use(page);
+    expect(errors, 'uncaught errors in the page').toEqual([]);
+  },
+});
+
+export { expect };
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `coffer-e2e-${prefix}-`));
+}
+
+/** A nested folder with non-ASCII names, an empty file and an empty folder. */
+export function makeTree(): { root: string; files: Record<string, string> } {
+  const root = join(tempDir('tree'), 'Fotos été');
+  const files: Record<string, string> = {
+    'notes/привет.txt': 'hello from a nested folder\n'.repeat(50),
+    'notes/empty.txt': '',
+    'ça va.md': '# Title\n\nSome text.\n',
+    'data/numbers.csv': Array.from({ length: 2000 }, (_, i) => `${i},${i * i}`).join('\n'),
+  };
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  mkdirSync(join(root, 'empty folder'), { recursive: true });
+  return { root, files };
+}
+
+export async function savedDownload(download: Download, name = download.suggestedFilename()): Promise<string> {
+  const path = join(tempDir('download'), name);
+  await download.saveAs(path);
+  return path;
+}
+
+export async function setPassphrase(page: Page, passphrase = PASSPHRASE): Promise<void> {
+  await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
+  await page.getByLabel('Confirm passphrase').fill(passphrase);
+  await expect(page.getByText('Strong enough')).toBeVisible();
+}
+
+/** Clicks Create backup and returns the path of the downloaded .coffer file. */
+export async function createBackup(page: Page): Promise<string> {
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Create backup' }).click();
+  const path = await savedDownload(await download);
+  await expect(page.getByText(/Backup ready/)).toBeVisible();
+  return path;
+}
+
+export async function openBackup(page: Page, path: string): Promise<void> {
+  await page.getByLabel('Open backup').setInputFiles(path);
+}
+
+export async function unlockWithPassphrase(page: Page, passphrase = PASSPHRASE): Promise<void> {
+  await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+}
