@@ -71,8 +71,12 @@ export function parseHeaderPrefix(prefix: Uint8Array, fileSize: number): number 
       `The backup's header claims ${headerLength} bytes, over the ${MAX_HEADER_LENGTH}-byte limit.`,
     );
   }
+  // Spec 2: a headerLength out of range (below one minimal slot, too) is limit exceeded.
   if (headerLength < FIXED_HEADER_LENGTH + MAC_LENGTH + 4) {
-    throw new CofferError('header_damaged', "The backup's header is damaged: its length field is too small.");
+    throw new CofferError(
+      'limit_exceeded',
+      `The backup's header claims ${headerLength} bytes, too few to hold a key slot.`,
+    );
   }
   if (fileSize < headerLength) {
     throw new CofferError('truncated', 'This Coffer backup is cut short: it ends inside its header.');

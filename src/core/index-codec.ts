@@ -73,20 +73,22 @@ export function decodeTrailer(bytes: Uint8Array, plaintextLength: number): Trail
     if (bytes[24 + i] !== TRAILER_MAGIC[i]) throw damaged('the index trailer is missing');
   }
   const indexOffset = readU64(dv, 0);
+  // Counts above 2^53 (undefined here) are above their bound too: limit exceeded (spec 5.1).
   const indexLength = readU64(dv, 8);
   const entryCount = readU64(dv, 16);
-  if (indexOffset === undefined || indexLength === undefined || entryCount === undefined) {
-    throw damaged('the index trailer holds impossible numbers');
-  }
-  if (entryCount > MAX_ENTRIES) {
+  if (entryCount === undefined || entryCount > MAX_ENTRIES) {
     throw new CofferError(
       'limit_exceeded',
-      `This backup lists ${entryCount} entries; at most ${MAX_ENTRIES} are supported.`,
+      `This backup lists ${dv.getBigUint64(16, true)} entries; at most ${MAX_ENTRIES} are supported.`,
     );
   }
-  if (indexLength > MAX_INDEX_LENGTH) {
-    throw new CofferError('limit_exceeded', `This backup's index is ${indexLength} bytes, over the supported limit.`);
+  if (indexLength === undefined || indexLength > MAX_INDEX_LENGTH) {
+    throw new CofferError(
+      'limit_exceeded',
+      `This backup's index is ${dv.getBigUint64(8, true)} bytes, over the supported limit.`,
+    );
   }
+  if (indexOffset === undefined) throw damaged('the index trailer holds impossible numbers');
   if (indexOffset + indexLength + TRAILER_LENGTH !== plaintextLength) {
     throw damaged('the index trailer does not match the size of the contents');
   }
@@ -125,7 +127,10 @@ export function decodeIndex(bytes: Uint8Array, trailer: Trailer): IndexEntry[] {
         `This backup uses a compression method this version of Coffer does not know (${method}).`,
       );
     }
-    if (pathLength < 1 || pathLength > MAX_PATH_BYTES) throw damaged('an entry has an impossible path length');
+    if (pathLength < 1 || pathLength > MAX_PATH_BYTES) {
+      // Spec 5.2: a path length out of 1..4096 is an unsafe entry, like any other bad path.
+      throw new CofferError('unsafe_entry', `Refused: the backup holds a path of ${pathLength} bytes.`);
+    }
     if (mode & ~0o777) throw damaged('an entry has unknown mode bits');
     if (mtime === undefined) throw damaged('an entry has an impossible date');
     if (size === undefined || storedLength === undefined || offset === undefined) {

@@ -299,6 +299,9 @@ class EntryRouter {
   }
 
   async push(piece: Uint8Array): Promise<void> {
+    // openStream only checks the signal when it reads input, which for a small backup (or
+    // one read in large pieces) happens once; check per decrypted chunk as well.
+    throwIfAborted(this.options.signal);
     let offset = 0;
     do {
       if (!this.current) await this.startEntries();

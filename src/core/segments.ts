@@ -2,7 +2,7 @@
  * Method 1, deflate segments (spec 5.4): each 1 MiB of a file is an independent raw DEFLATE
  * stream (or stored raw when DEFLATE does not help), behind a 4-byte length header.
  */
-import { deflateSync, inflateSync } from 'fflate';
+import { deflateSync, Inflate } from 'fflate';
 import { concatBytes, view } from './bytes.ts';
 import { CofferError } from './errors.ts';
 
@@ -32,6 +32,37 @@ export function frameSegment(raw: Uint8Array, deflated: Uint8Array): Uint8Array 
   const header = new Uint8Array(SEGMENT_HEADER_LENGTH);
   view(header).setUint32(0, (useRaw ? RAW_FLAG : 0) + body.length, true);
   return concatBytes([header, body]);
+}
+
+/**
+ * DEFLATE expands at most about 1032:1, so feeding the inflater a few KiB at a time and checking
+ * after each step stops a hostile segment within a few MiB of output. (inflateSync with a fixed
+ * output buffer drops the excess but still inflates all of it, up to 1 GiB per segment.)
+ */
+const INFLATE_FIRST_STEP = 4 * 1024;
+const INFLATE_MAX_STEP = 16 * 1024;
+
+/** Inflates one raw DEFLATE segment; undefined unless it yields exactly `expected` bytes. */
+function inflateBounded(body: Uint8Array, expected: number): Uint8Array | undefined {
+  const out = new Uint8Array(expected);
+  let produced = 0;
+  let overflow = false;
+  const inflater = new Inflate((data) => {
+    if (overflow || produced + data.length > expected) {
+      overflow = true;
+      return;
+    }
+    out.set(data, produced);
+    produced += data.length;
+  });
+  let step = INFLATE_FIRST_STEP;
+  for (let offset = 0; offset < body.length && !overflow; ) {
+    const end = Math.min(body.length, offset + step);
+    inflater.push(body.subarray(offset, end), end === body.length);
+    offset = end;
+    step = Math.min(INFLATE_MAX_STEP, step * 2);
+  }
+  return overflow || produced !== expected ? undefined : out;
 }
 
 function damaged(path: string, what: string): CofferError {
@@ -110,13 +141,14 @@ export class SegmentDecoder {
     if (this.raw) {
       decoded = body;
     } else {
-      // One spare byte: if it gets filled, the segment inflates to more than it may.
+      let inflated: Uint8Array | undefined;
       try {
-        decoded = inflateSync(body, { out: new Uint8Array(expected + 1) });
+        inflated = inflateBounded(body, expected);
       } catch {
         throw damaged(this.path, 'has a compressed segment that does not decompress');
       }
-      if (decoded.length !== expected) throw damaged(this.path, 'decompresses to the wrong size');
+      if (!inflated) throw damaged(this.path, 'decompresses to the wrong size');
+      decoded = inflated;
     }
     this.produced += decoded.length;
     return decoded;

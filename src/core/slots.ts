@@ -122,6 +122,8 @@ export async function buildSlot(spec: SlotSpec, fileKey: Uint8Array, random: Ran
   const salt = random(SALT_LENGTH);
   if (spec.kind === 'passphrase') {
     checkArgon2Params(spec.kdf);
+    // hash-wasm's Argon2id refuses an empty password with a plain Error.
+    if (spec.passphrase.length === 0) throw new CofferError('invalid_input', 'The passphrase must not be empty.');
     const params = new Uint8Array(12);
     const dv = view(params);
     dv.setUint32(0, spec.kdf.memoryKiB, true);
@@ -146,7 +148,8 @@ export async function unwrapFileKey(slots: readonly ParsedSlot[], credentials: C
     let kekBytes: Uint8Array | undefined;
     if (slot.kind === 'recovery-key' && recoveryDigits !== undefined) {
       kekBytes = await recoveryKek(recoveryDigits, slot.salt);
-    } else if (slot.kind === 'passphrase' && credentials.passphrase !== undefined) {
+    } else if (slot.kind === 'passphrase' && credentials.passphrase !== undefined && credentials.passphrase !== '') {
+      // An empty passphrase cannot have made a slot (see buildSlot), so it opens none.
       kekBytes = await passphraseKek(credentials.passphrase, slot.salt, slot.kdf);
     } else {
       continue;
