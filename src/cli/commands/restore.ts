@@ -1,0 +1,106 @@
+/** `coffer restore IN.coffer -o DIR [unlock options] [--only PATH]... [--overwrite]` */
+import { realpath, stat, utimes } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { checkPathSet } from '../../core/index.ts';
+import { flag, parseCommand, requireOutput, singleInput, stringList } from '../args.ts';
+import { CliError, EXIT, refused } from '../exit-codes.ts';
+import { lstatOrUndefined } from '../files.ts';
+import { fsError } from '../fs-errors.ts';
+import { COMMAND_HELP } from '../help.ts';
+import {
+  checkTarget,
+  commitMerge,
+  commitNew,
+  isCaseInsensitive,
+  planRestore,
+  Staging,
+  type StagingSink,
+  stagingSink,
+} from '../restore-target.ts';
+import { interruptSignal, onForcedExit } from '../signals.ts';
+import { createUi, humanSize, percent, plural } from '../ui.ts';
+import { withOpenedBackup } from './common.ts';
+
+export async function runRestore(argv: string[]): Promise<number> {
+  const parsed = parseCommand('restore', argv);
+  if (flag(parsed, 'help')) {
+    process.stdout.write(`${COMMAND_HELP.restore}\n`);
+    return EXIT.ok;
+  }
+  const input = singleInput(parsed, 'restore');
+  const output = requireOutput(parsed, 'restore', 'DIR');
+  const selectors = stringList(parsed, 'only');
+  const overwrite = flag(parsed, 'overwrite');
+  const ui = createUi(flag(parsed, 'quiet'));
+
+  // Where the restore goes: DIR itself if it exists (through a link, if it is one), else a new folder.
+  let dir = resolve(output);
+  const linkStat = await lstatOrUndefined(dir);
+  let dirExists = false;
+  if (linkStat) {
+    const target = await stat(dir).catch(() => undefined);
+    if (!target?.isDirectory()) {
+      throw refused(`${JSON.stringify(output)} exists and is not a folder; nothing was restored.`);
+    }
+    dir = await realpath(dir);
+    dirExists = true;
+  }
+  const parent = dirname(dir);
+  const parentStat = await stat(parent).catch((error) => {
+    throw fsError(error, 'restore into', parent, 'The folder that holds DIR must exist.');
+  });
+  if (!parentStat.isDirectory()) throw new CliError(EXIT.other, `${JSON.stringify(parent)} is not a folder.`);
+
+  return withOpenedBackup(input, parsed, 'restore', ui, async (backup) => {
+    const plan = planRestore(backup.entries, selectors);
+    const state = await checkTarget(dir, dirExists, plan.items, overwrite);
+
+    const dirStat = dirExists ? await stat(dir) : undefined;
+    const staging = await Staging.create(parent, dirExists ? dir : undefined);
+    const forget = onForcedExit(() => staging.removeSync());
+    let committed = false;
+    let sink: StagingSink | undefined;
+    const started = Date.now();
+    try {
+      let caseInsensitive = await isCaseInsensitive(staging.root).catch(() => false);
+      if (!caseInsensitive && dirStat && (await stat(staging.root)).dev !== dirStat.dev) {
+        // DIR is another file system (a mount point): ask it too, then put its times back.
+        caseInsensitive = await isCaseInsensitive(dir).catch(() => false);
+        await utimes(dir, dirStat.atime, dirStat.mtime).catch(() => {});
+      }
+      if (caseInsensitive) checkPathSet(plan.items, true);
+      sink = stagingSink(staging, dir, state.replaced);
+      await backup.restore(sink, {
+        only: plan.only,
+        signal: interruptSignal,
+        onProgress: (progress) =>
+          ui.progress(
+            `Restoring ${percent(progress.bytesDone, progress.bytesTotal)} ${humanSize(progress.bytesDone)} of ${humanSize(progress.bytesTotal)}  ${progress.currentPath}`,
+          ),
+      });
+      await sink.flush();
+      ui.clearProgress();
+      // Everything restored is now decrypted and verified; only now does the target change.
+      const problems = dirExists
+        ? await commitMerge(staging, dir, plan.items, state)
+        : await commitNew(staging, dir, plan.items);
+      committed = true;
+      for (const problem of problems) ui.warn(`could not set the time or mode of ${problem}`);
+    } finally {
+      ui.clearProgress();
+      await sink?.discard();
+      await staging.remove().catch(() => ui.warn(`could not remove the staging folder ${staging.root}`));
+      forget();
+      // Creating and removing the staging folder changed the times of the folder that held it;
+      // put back what the restore did not legitimately change.
+      if (dirExists || !committed) await utimes(parent, parentStat.atime, parentStat.mtime).catch(() => {});
+      if (dirStat && !committed) await utimes(dir, dirStat.atime, dirStat.mtime).catch(() => {});
+    }
+    const seconds = Math.max(0.001, (Date.now() - started) / 1000);
+    const folders = plan.items.length - plan.files;
+    ui.note(
+      `Restored ${plural(plan.files, 'file')} and ${plural(folders, 'folder')} (${humanSize(plan.bytes)}, ${humanSize(plan.bytes / seconds)}/s) to ${output}${state.replaced.size > 0 ? `, replacing ${plural(state.replaced.size, 'existing file')}` : ''}.`,
+    );
+    return EXIT.ok;
+  });
+}
