@@ -1,22 +1,44 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base, type Download, expect, type Page } from '@playwright/test';
 
 export const PASSPHRASE = 'orbit lantern cactus symphony 42';
 
-/** Every test runs as a browser without the File System Access pickers: results are downloads. */
-export const test = base.extend({
+/**
+ * Every test gets a real, on-disk browser profile: Playwright's default contexts are incognito,
+ * where the origin's private file system lives in memory with a small quota, unlike a person's.
+ */
+export const profileTest = base.extend({
+  context: async ({ playwright, launchOptions, baseURL }, use) => {
+    const profile = tempDir('profile');
+    const context = await playwright.chromium.launchPersistentContext(profile, {
+      ...launchOptions,
+      baseURL,
+      acceptDownloads: true,
+    });
+    await use(context);
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  },
+  page: async ({ context }, use) => {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await use(page);
+    expect(errors, 'uncaught errors in the page').toEqual([]);
+  },
+});
+
+/** A browser without the File System Access pickers: results arrive as downloads. */
+export const test = profileTest.extend({
   page: async ({ page }, use) => {
     await page.addInitScript(() => {
       const w = window as { showSaveFilePicker?: unknown; showDirectoryPicker?: unknown };
       delete w.showSaveFilePicker;
       delete w.showDirectoryPicker;
     });
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
     await use(page);
-    expect(errors, 'uncaught errors in the page').toEqual([]);
   },
 });
 

@@ -5,7 +5,7 @@ import type { BackupItem, Output } from '../../worker/protocol.ts';
 import { type ProgressState, ProgressView } from '../progress/ProgressView.tsx';
 import { coffer } from '../shared/client.ts';
 import { removeItem } from '../shared/collect.ts';
-import { downloadBlob, opfsFile, removeTemp, tempName } from '../shared/download.ts';
+import { downloadBlob, newTempName, opfsFile, removeTemp } from '../shared/download.ts';
 import { ErrorNotice } from '../shared/ErrorNotice.tsx';
 import { formatBytes } from '../shared/format.ts';
 import { type FriendlyError, friendlyError } from '../shared/messages.ts';
@@ -106,7 +106,7 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
       });
       return { output: { kind: 'handle', handle }, name: handle.name };
     }
-    const temp = tempName('backup');
+    const temp = await newTempName('backup');
     tempRef.current = temp;
     return { output: { kind: 'opfs', name: temp }, name: suggestedName() };
   }

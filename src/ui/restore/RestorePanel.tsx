@@ -4,7 +4,7 @@ import type { WorkerError } from '../../worker/client.ts';
 import type { EntryInfo, Output, SlotInfo } from '../../worker/protocol.ts';
 import { type ProgressState, ProgressView } from '../progress/ProgressView.tsx';
 import { coffer } from '../shared/client.ts';
-import { downloadBlob, opfsFile, removeTemp, tempName } from '../shared/download.ts';
+import { downloadBlob, newTempName, opfsFile, removeTemp } from '../shared/download.ts';
 import { ErrorNotice } from '../shared/ErrorNotice.tsx';
 import { formatBytes, formatDate } from '../shared/format.ts';
 import { type FriendlyError, friendlyError } from '../shared/messages.ts';
@@ -108,7 +108,7 @@ export function RestorePanel({ file }: { file?: File }) {
   }
 
   async function extractToTemp(path: string): Promise<{ blob: File; temp: string } | undefined> {
-    const temp = tempName('file');
+    const temp = await newTempName('file');
     const output: Output = { kind: 'opfs', name: temp };
     const result = await run(() => coffer.run({ type: 'extract', path, output }, onProgress));
     if (result?.type !== 'extracted') {
@@ -149,7 +149,7 @@ export function RestorePanel({ file }: { file?: File }) {
       }
       return;
     }
-    const temp = tempName('zip');
+    const temp = await newTempName('zip');
     const result = await run(() =>
       coffer.run({ type: 'restore-all', target: { kind: 'zip', output: { kind: 'opfs', name: temp } } }, onProgress),
     );

@@ -19,8 +19,19 @@ const TAB_LOCK_PREFIX = 'coffer-tab-';
 const tabId = crypto.randomUUID();
 navigator.locks?.request(`${TAB_LOCK_PREFIX}${tabId}`, () => new Promise<void>(() => {}));
 
-export function tempName(purpose: string): string {
-  return `${TEMP_PREFIX}${tabId}.${purpose}-${crypto.randomUUID()}`;
+/**
+ * A fresh temporary file name. This tab's earlier temporary files (finished downloads) are
+ * removed first, so the private file system never holds more than the current operation.
+ */
+export async function newTempName(purpose: string): Promise<string> {
+  const root = await navigator.storage.getDirectory();
+  const own = `${TEMP_PREFIX}${tabId}.`;
+  const names: string[] = [];
+  for await (const name of (root as unknown as { keys(): AsyncIterable<string> }).keys()) {
+    if (name.startsWith(own)) names.push(name);
+  }
+  await Promise.all(names.map((name) => removeTemp(name)));
+  return `${own}${purpose}-${crypto.randomUUID()}`;
 }
 
 export async function opfsFile(name: string): Promise<File> {

@@ -1,0 +1,102 @@
+import { execFileSync } from 'node:child_process';
+import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  createBackup,
+  expect,
+  openBackup,
+  savedDownload,
+  setPassphrase,
+  tempDir,
+  test,
+  unlockWithPassphrase,
+} from './helpers.ts';
+
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+
+/** Resident memory of every Chromium renderer (the page and its worker live there), in bytes. */
+function rendererRss(): number {
+  const lines = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n');
+  let total = 0;
+  for (const line of lines) {
+    if (!line.includes('--type=renderer')) continue;
+    const pid = line.trim().split(/\s+/)[0];
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+    } catch {
+      // The process ended between ps and the read.
+    }
+  }
+  return total;
+}
+
+function sampleMemory(): { stop(): number } {
+  const baseline = rendererRss();
+  let peak = baseline;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, rendererRss());
+  }, 100);
+  return {
+    stop() {
+      clearInterval(timer);
+      return peak - baseline;
+    },
+  };
+}
+
+function writeLargeFile(path: string, size: number): void {
+  const block = Buffer.alloc(4 * MiB);
+  for (let i = 0; i < block.length; i += 4) block.writeUInt32LE((Math.imul(i, 2654435761) ^ (i >>> 7)) >>> 0, i);
+  const fd = openSync(path, 'w');
+  for (let written = 0; written < size; written += block.length) {
+    block.writeUInt32LE(written / block.length, 0);
+    writeSync(fd, block);
+  }
+  closeSync(fd);
+}
+
+test('a 1 GiB file backs up and restores with flat memory and no long tasks', async ({ page }) => {
+  test.setTimeout(600_000);
+  const dir = tempDir('large');
+  const source = join(dir, 'video.bin');
+  writeLargeFile(source, GiB);
+  await page.goto('./');
+  await page.evaluate(() => {
+    const w = window as unknown as { longTasks: number[] };
+    w.longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) w.longTasks.push(entry.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  await page.getByLabel('Add files').setInputFiles(source);
+  await setPassphrase(page);
+  const afterSetup = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.length);
+
+  const createMemory = sampleMemory();
+  const backup = await createBackup(page);
+  const createGrowth = createMemory.stop();
+  expect(statSync(backup).size).toBeGreaterThan(GiB);
+
+  await openBackup(page, backup);
+  await unlockWithPassphrase(page);
+  const restoreMemory = sampleMemory();
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Restore all' }).click();
+  await expect(page.getByRole('status').or(page.getByRole('alert'))).toContainText('Restored', { timeout: 300_000 });
+  const zip = await savedDownload(await download);
+  const restoreGrowth = restoreMemory.stop();
+  expect(statSync(zip).size).toBeGreaterThan(GiB);
+
+  const longTasks = await page.evaluate(
+    (skip) => (window as unknown as { longTasks: number[] }).longTasks.slice(skip),
+    afterSetup,
+  );
+  console.log(
+    `1 GiB: renderer memory grew ${(createGrowth / MiB).toFixed(0)} MiB creating, ${(restoreGrowth / MiB).toFixed(0)} MiB restoring; long tasks: ${JSON.stringify(longTasks)}`,
+  );
+  expect(createGrowth).toBeLessThan(300 * MiB);
+  expect(restoreGrowth).toBeLessThan(300 * MiB);
+  expect(longTasks.filter((duration) => duration > 100)).toEqual([]);
+});
