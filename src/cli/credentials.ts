@@ -4,6 +4,7 @@
  * printed.
  */
 import { readFile } from 'node:fs/promises';
+import { isatty } from 'node:tty';
 import {
   CofferError,
   type Credentials,
@@ -27,7 +28,7 @@ export interface UnlockOptions {
 const NO_UNLOCK_HINT = `Set ${ENV_PASSPHRASE}, or use --passphrase-file F or --recovery-key-file F.`;
 
 export function canPrompt(): boolean {
-  return Boolean(process.stdin.isTTY);
+  return isatty(0);
 }
 
 function stripBom(text: string): string {
@@ -209,11 +210,16 @@ export interface NewBackupUnlock {
   passphrase?: string;
   /** An existing key from --recovery-key-file (digits). */
   recoveryKey?: string;
+  /** Nothing was given, but a terminal can be asked (call promptNewPassphrase when ready). */
+  needsPrompt: boolean;
 }
 
-/** Credentials for `create`, before any new recovery key is added. */
+/**
+ * Credentials for `create`, before any new recovery key is added. Reads the files given (so a
+ * typo is reported early) and checks that some way to unlock exists, without prompting yet.
+ */
 export async function creationCredentials(options: UnlockOptions, willAddNewKey: boolean): Promise<NewBackupUnlock> {
-  const result: NewBackupUnlock = {};
+  const result: NewBackupUnlock = { needsPrompt: false };
   if (options.recoveryKeyFile !== undefined) result.recoveryKey = await readRecoveryKeyFile(options.recoveryKeyFile);
   const passphrase = await givenPassphrase(options);
   if (passphrase !== undefined) {
@@ -229,6 +235,6 @@ export async function creationCredentials(options: UnlockOptions, willAddNewKey:
       `Set ${ENV_PASSPHRASE}, or use --passphrase-file F, --recovery-key-file F or --new-recovery-key F.`,
     );
   }
-  result.passphrase = await promptNewPassphrase();
+  result.needsPrompt = true;
   return result;
 }

@@ -66,7 +66,8 @@ export async function main(argv: string[]): Promise<number> {
       printError(`unknown command ${JSON.stringify(command)}.`, USAGE);
       return EXIT.usage;
     }
-    installInterruptHandler();
+    // Commands that write or read everything stop cleanly on Ctrl-C; the others just exit.
+    if (command === 'create' || command === 'restore' || command === 'verify') installInterruptHandler();
     return await (await RUNNERS[command]())(rest);
   } catch (error) {
     return report(error);

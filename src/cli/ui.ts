@@ -82,3 +82,9 @@ export function percent(done: number, total: number): string {
   if (total <= 0) return '';
   return `${Math.min(100, Math.floor((done / total) * 100))}%`;
 }
+
+/** ", 123 MiB/s" for runs long enough for a rate to mean something; otherwise nothing. */
+export function rate(bytes: number, startedAt: number): string {
+  const seconds = (Date.now() - startedAt) / 1000;
+  return seconds >= 1 ? `, ${humanSize(bytes / seconds)}/s` : '';
+}

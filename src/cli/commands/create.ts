@@ -14,13 +14,13 @@ import {
   type SlotSpec,
 } from '../../core/index.ts';
 import { flag, parseCommand, requireOutput, stringOption } from '../args.ts';
-import { creationCredentials } from '../credentials.ts';
+import { creationCredentials, promptNewPassphrase } from '../credentials.ts';
 import { CliError, EXIT, refused, usageError } from '../exit-codes.ts';
 import { fsyncFile, lstatOrUndefined, randomSuffix, writeSecretFile } from '../files.ts';
 import { errnoCode, fsError, isNodeFsError } from '../fs-errors.ts';
 import { COMMAND_HELP } from '../help.ts';
 import { interruptSignal, onForcedExit } from '../signals.ts';
-import { createUi, humanSize, percent, plural } from '../ui.ts';
+import { createUi, humanSize, percent, plural, rate } from '../ui.ts';
 import { toEntrySources, walkInputs } from '../walk.ts';
 
 const WRITE_HIGH_WATER_MARK = 4 * 1024 * 1024;
@@ -83,12 +83,12 @@ export async function runCreate(argv: string[]): Promise<number> {
     }
   }
 
+  const credentials = await creationCredentials({ passphraseFile, recoveryKeyFile }, keyPath !== undefined);
   const walk = await walkInputs(parsed.positionals, ui, new Set([outPath]));
   if (walk.entries.length === 0) {
     throw new CliError(EXIT.other, 'nothing to back up: every PATH given was skipped.');
   }
-
-  const credentials = await creationCredentials({ passphraseFile, recoveryKeyFile }, keyPath !== undefined);
+  if (credentials.needsPrompt) credentials.passphrase = await promptNewPassphrase();
   const slots: SlotSpec[] = [];
   if (credentials.passphrase !== undefined) {
     slots.push({ kind: 'passphrase', passphrase: credentials.passphrase, kdf: KDF_PRESETS[kdfName as KdfPreset] });
@@ -142,9 +142,8 @@ export async function runCreate(argv: string[]): Promise<number> {
     await moveIntoPlace(temp, outPath, output, overwrite);
     ui.clearProgress();
     const { size } = await stat(outPath);
-    const seconds = Math.max(0.001, (Date.now() - started) / 1000);
     ui.note(
-      `Backed up ${plural(walk.files, 'file')} and ${plural(walk.dirs, 'folder')} (${humanSize(walk.bytes)}) to ${output} (${humanSize(size)}, ${humanSize(walk.bytes / seconds)}/s).`,
+      `Backed up ${plural(walk.files, 'file')} and ${plural(walk.dirs, 'folder')} (${humanSize(walk.bytes)}) to ${output} (${humanSize(size)}${rate(walk.bytes, started)}).`,
     );
     if (keyPath !== undefined) {
       ui.note(

@@ -18,7 +18,7 @@ import {
   stagingSink,
 } from '../restore-target.ts';
 import { interruptSignal, onForcedExit } from '../signals.ts';
-import { createUi, humanSize, percent, plural } from '../ui.ts';
+import { createUi, humanSize, percent, plural, rate } from '../ui.ts';
 import { withOpenedBackup } from './common.ts';
 
 export async function runRestore(argv: string[]): Promise<number> {
@@ -96,10 +96,9 @@ export async function runRestore(argv: string[]): Promise<number> {
       if (dirExists || !committed) await utimes(parent, parentStat.atime, parentStat.mtime).catch(() => {});
       if (dirStat && !committed) await utimes(dir, dirStat.atime, dirStat.mtime).catch(() => {});
     }
-    const seconds = Math.max(0.001, (Date.now() - started) / 1000);
     const folders = plan.items.length - plan.files;
     ui.note(
-      `Restored ${plural(plan.files, 'file')} and ${plural(folders, 'folder')} (${humanSize(plan.bytes)}, ${humanSize(plan.bytes / seconds)}/s) to ${output}${state.replaced.size > 0 ? `, replacing ${plural(state.replaced.size, 'existing file')}` : ''}.`,
+      `Restored ${plural(plan.files, 'file')} and ${plural(folders, 'folder')} (${humanSize(plan.bytes)}${rate(plan.bytes, started)}) to ${output}${state.replaced.size > 0 ? `, replacing ${plural(state.replaced.size, 'existing file')}` : ''}.`,
     );
     return EXIT.ok;
   });
