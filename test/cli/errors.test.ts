@@ -325,38 +325,59 @@ describe('restore never changes the target when it fails', () => {
   });
 });
 
-describe('interrupting create', () => {
-  it('Ctrl-C removes the partial backup and the new key file (exit 130)', async () => {
-    const dir = await mkdtemp(join(work, 'sigint-'));
-    const big = join(dir, 'big.bin');
+describe('Ctrl-C', () => {
+  let dir: string;
+  let big: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(work, 'sigint-'));
+    big = join(dir, 'big.bin');
     await writeFile(big, randomBytes(96 * 1024 * 1024));
-    const outDir = join(dir, 'out');
-    await mkdir(outDir);
-    const child = spawn(
-      process.execPath,
-      [BIN, 'create', '-o', join(outDir, 'b.coffer'), '--new-recovery-key', join(outDir, 'b.key'), big],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+  });
+
+  /** Starts the command, sends SIGINT as soon as `ready` sees its temporary files, returns the exit. */
+  async function interrupt(args: string[], watch: string, ready: (name: string) => boolean) {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (data) => {
       stderr += data;
     });
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
     let interrupted = false;
-    for (let i = 0; i < 400 && child.exitCode === null; i++) {
-      const names = await readdir(outDir);
-      if (names.some((name) => name.includes('.partial-'))) {
+    for (let i = 0; i < 2000 && child.exitCode === null; i++) {
+      if ((await readdir(watch)).some(ready)) {
         child.kill('SIGINT');
         interrupted = true;
         break;
       }
-      await new Promise((done) => setTimeout(done, 25));
+      await new Promise((done) => setTimeout(done, 10));
     }
-    const code = await exited;
+    return { code: await exited, interrupted, stderr };
+  }
+
+  it('during create removes the partial backup and the new key file (exit 130)', async () => {
+    const outDir = join(dir, 'out');
+    await mkdir(outDir);
+    const args = ['create', '-o', join(outDir, 'b.coffer'), '--new-recovery-key', join(outDir, 'b.key'), big];
+    const { code, interrupted, stderr } = await interrupt(args, outDir, (name) => name.includes('.partial-'));
     expect(interrupted, stderr).toBe(true);
     expect(code, stderr).toBe(130);
     expect(stderr).toMatch(/cancelled/);
     expect(await readdir(outDir)).toEqual([]);
+  });
+
+  it('during restore removes the staging folder and leaves the target alone (exit 130)', async () => {
+    const bigBackup = join(dir, 'big.coffer');
+    expect((await coffer(['create', '-o', bigBackup, '--no-compress', ...byKey, big])).code).toBe(0);
+    const parent = join(dir, 'restore-parent');
+    await mkdir(join(parent, 'target'), { recursive: true });
+    await writeFile(join(parent, 'target', 'keep.txt'), 'keep');
+    const before = await snapshot(parent);
+    const args = ['restore', bigBackup, '-o', join(parent, 'target'), ...byKey];
+    const { code, interrupted, stderr } = await interrupt(args, parent, (name) => name.startsWith('.coffer-restore-'));
+    expect(interrupted, stderr).toBe(true);
+    expect(code, stderr).toBe(130);
+    expect(await snapshot(parent)).toEqual(before);
   });
 });
 

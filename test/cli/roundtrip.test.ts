@@ -111,7 +111,7 @@ describe('a backup locked with a passphrase and a recovery key', () => {
 
   it('restores just one file with --only, or one folder', async () => {
     const one = join(work, 'only-one');
-    const result = await coffer(['restore', backup, '-o', one, '--only', 'photos/sub/deeper/note.md', ...byKey]);
+    const result = await coffer(['restore', backup, '-o', one, '--only', './photos/sub/deeper/note.md', ...byKey]);
     expect(result.code).toBe(0);
     const got = await contentOf(one);
     expect(Object.keys(got)).toEqual(['photos', 'photos/sub', 'photos/sub/deeper', 'photos/sub/deeper/note.md']);
@@ -304,6 +304,30 @@ describe('create', () => {
     const help = await coffer(['create', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/symbolic links/);
+  });
+
+  it('--no-compress stores files as they are, --kdf strong uses the strong Argon2id preset', async () => {
+    const dir = await mkdtemp(join(work, 'options-'));
+    const key = await newKeyFile(dir);
+    const plain = join(dir, 'plain.coffer');
+    const packed = join(dir, 'packed.coffer');
+    const log = join(src, 'sub', 'log.txt');
+    expect((await coffer(['create', '-o', plain, '--no-compress', '--recovery-key-file', key, log])).code).toBe(0);
+    expect((await coffer(['create', '-o', packed, '--recovery-key-file', key, log])).code).toBe(0);
+    expect((await stat(plain)).size).toBeGreaterThan(640_000);
+    expect((await stat(packed)).size).toBeLessThan(64_000);
+    const out = join(dir, 'out');
+    expect((await coffer(['restore', plain, '-o', out, '--recovery-key-file', key, '-q'])).code).toBe(0);
+    expect(await readFile(join(out, 'log.txt'))).toEqual(await readFile(log));
+
+    const strong = join(dir, 'strong.coffer');
+    expect(
+      (await coffer(['create', '-o', strong, '--kdf', 'strong', '-q', join(src, 'a.txt')], withPassphrase)).code,
+    ).toBe(0);
+    const info = JSON.parse((await coffer(['inspect', strong, '--json'])).stdout);
+    expect(info.slots).toEqual([
+      { type: 'passphrase', kdf: 'argon2id', memoryKiB: 262144, iterations: 4, parallelism: 1 },
+    ]);
   });
 
   it('refuses two PATHs with the same name (exit 2) and writes nothing', async () => {
