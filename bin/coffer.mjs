@@ -2,6 +2,6 @@
 // The `coffer` command: runs src/cli/main.ts through tsx, so no build step is needed.
 import { register } from 'tsx/esm/api';
 
-register();
+register({ tsconfig: false });
 const { runCli } = await import('../src/cli/main.ts');
 await runCli();
