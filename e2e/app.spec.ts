@@ -179,3 +179,75 @@ test('cancel stops a backup at once and leaves nothing behind', async ({ page })
   expect(leftovers).toEqual([]);
   expect(downloads).toBe(0);
 });
+
+test('a backup locked with both a passphrase and a recovery key opens with either', async ({ page }) => {
+  await page.goto('./');
+  await page
+    .getByLabel('Add files')
+    .setInputFiles({ name: 'both.txt', mimeType: 'text/plain', buffer: Buffer.from('b') });
+  await setPassphrase(page);
+  await page.getByLabel('Make a new recovery key').check();
+  const key = (await page.getByTestId('new-recovery-key').textContent()) ?? '';
+  await page.getByLabel('Type its last 8 digits').fill(key.replace(/ /g, '').slice(-8));
+  const backup = await createBackup(page);
+
+  await openBackup(page, backup);
+  await expect(page.getByText('Opens with: its passphrase or its recovery key.')).toBeVisible();
+  await page.getByLabel('Recovery key').fill(key);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByRole('list', { name: 'Backup contents' })).toContainText('both.txt');
+
+  await openBackup(page, backup);
+  await unlockWithPassphrase(page);
+  await expect(page.getByRole('list', { name: 'Backup contents' })).toContainText('both.txt');
+});
+
+test('a dropped folder keeps its nested and empty folders and previews a text file', async ({ page }) => {
+  await page.goto('./');
+  // Playwright cannot drag a real folder, so the drop carries directory entries like the ones
+  // Chromium makes for a dropped folder: "trip/", "trip/notes.txt", "trip/empty/".
+  await page.evaluate(() => {
+    const file = new File(['day one: arrived\n'], 'notes.txt', { type: 'text/plain', lastModified: 1_700_000_000_000 });
+    const fileEntry = {
+      name: 'notes.txt',
+      isFile: true,
+      isDirectory: false,
+      file: (ok: (f: File) => void) => ok(file),
+    };
+    const directory = (name: string, children: object[]) => ({
+      name,
+      isFile: false,
+      isDirectory: true,
+      createReader: () => {
+        let done = false;
+        return {
+          readEntries: (ok: (entries: object[]) => void) => {
+            const batch = done ? [] : children;
+            done = true;
+            setTimeout(() => ok(batch));
+          },
+        };
+      },
+    });
+    const trip = directory('trip', [fileEntry, directory('empty', [])]);
+    const transfer = {
+      types: ['Files'],
+      files: [file],
+      items: [{ kind: 'file', webkitGetAsEntry: () => trip }],
+    };
+    const drop = new Event('drop', { bubbles: true, cancelable: true });
+    Object.defineProperty(drop, 'dataTransfer', { value: transfer });
+    window.dispatchEvent(drop);
+  });
+  const list = page.getByRole('list', { name: 'Files to back up' });
+  await expect(list).toContainText('trip/empty');
+  await expect(list).toContainText('trip/notes.txt');
+  await setPassphrase(page);
+  const backup = await createBackup(page);
+  await openBackup(page, backup);
+  await unlockWithPassphrase(page);
+  const contents = page.getByRole('list', { name: 'Backup contents' });
+  await expect(contents).toContainText('empty');
+  await page.getByRole('button', { name: 'Preview trip/notes.txt' }).click();
+  await expect(page.getByRole('figure')).toContainText('day one: arrived');
+});

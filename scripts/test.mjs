@@ -44,10 +44,10 @@ const e2eTests = existsSync('e2e') && readdirSync('e2e').some((name) => name.end
 if (e2eTests) {
   const e2eReport = join(out, 'playwright.json');
   if (run('build', 'npm', ['run', 'build'])) {
-    run('browser tests (Playwright, built app)', 'npx', ['playwright', 'test'], {
+    const ok = run('browser tests (Playwright, built app)', 'npx', ['playwright', 'test'], {
       PLAYWRIGHT_JSON_OUTPUT_NAME: e2eReport,
     });
-    countPlaywright(e2eReport);
+    countPlaywright(e2eReport, ok);
   } else {
     totals.failed++;
   }
@@ -61,12 +61,12 @@ function countVitest(path) {
   totals.skipped += report.numPendingTests + report.numTodoTests;
 }
 
-function countPlaywright(path) {
-  if (!existsSync(path)) return void totals.failed++;
-  const { stats } = JSON.parse(readFileSync(path, 'utf8'));
-  totals.passed += stats.expected + stats.flaky;
-  totals.failed += stats.unexpected;
-  totals.skipped += stats.skipped;
+/** A run that failed without failing any test (the server did not start, say) still counts. */
+function countPlaywright(path, ok) {
+  const stats = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')).stats : undefined;
+  totals.passed += stats ? stats.expected + stats.flaky : 0;
+  totals.failed += stats?.unexpected || (ok ? 0 : 1);
+  totals.skipped += stats?.skipped ?? 0;
 }
 
 if (failures.length > 0) console.log(`\nFailed steps: ${failures.join(', ')}`);

@@ -22,7 +22,6 @@ import { checkZipLimits, zipWriter } from './zip-sink.ts';
 declare const self: DedicatedWorkerGlobalScope;
 
 let opened: OpenedBackup | undefined;
-let openedName = 'backup';
 
 function post(message: WorkerMessage): void {
   self.postMessage(message);
@@ -85,18 +84,7 @@ function requireOpened(): OpenedBackup {
   return opened;
 }
 
-async function uniqueFolder(root: FileSystemDirectoryHandle, base: string): Promise<string> {
-  for (let n = 1; ; n++) {
-    const name = n === 1 ? base : `${base} (${n})`;
-    try {
-      await root.getDirectoryHandle(name);
-    } catch {
-      return name;
-    }
-  }
-}
-
-/** Writes into a new folder; the page removes it if the worker fails or is cancelled. */
+/** Writes into a new folder that the page named; the page removes it if the restore fails or is cancelled. */
 function directorySink(folder: FileSystemDirectoryHandle): RestoreSink {
   const folders = new Map<string, Promise<FileSystemDirectoryHandle>>([['', Promise.resolve(folder)]]);
   const folderFor = (path: string): Promise<FileSystemDirectoryHandle> => {
@@ -144,7 +132,6 @@ async function handle(id: number, command: CommandEnvelope['command']): Promise<
       opened = undefined;
       post({ id, type: 'progress', progress: { bytesDone: 0, bytesTotal: 0, currentPath: '', phase: 'deriving-key' } });
       opened = await OpenedBackup.open(fileSource(command.file), command.credentials);
-      openedName = command.file.name.replace(/\.coffer$/i, '') || 'backup';
       const entries = opened.entries.map(({ path, type, size, mtime }) => ({ path, type, size, mtime }));
       return { type: 'unlocked', entries, totalSize: opened.totalSize };
     }
@@ -186,20 +173,9 @@ async function handle(id: number, command: CommandEnvelope['command']): Promise<
           throw error;
         }
       } else {
-        const root = command.target.handle;
-        const name = await uniqueFolder(root, openedName);
-        post({
-          id,
-          type: 'progress',
-          progress: { bytesDone: 0, bytesTotal: backup.totalSize, currentPath: name, phase: 'restoring' },
-        });
-        const folder = await root.getDirectoryHandle(name, { create: true });
-        try {
-          await backup.restore(directorySink(folder), { onProgress });
-        } catch (error) {
-          await root.removeEntry(name, { recursive: true }).catch(() => {});
-          throw error;
-        }
+        const { handle: root, folderName } = command.target;
+        const folder = await root.getDirectoryHandle(folderName, { create: true });
+        await backup.restore(directorySink(folder), { onProgress });
       }
       return { type: 'restored', files, bytes: backup.totalSize };
     }

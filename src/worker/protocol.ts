@@ -39,7 +39,9 @@ export type Command =
   | { type: 'extract'; path: string; output: Output }
   | {
       type: 'restore-all';
-      target: { kind: 'directory'; handle: FileSystemDirectoryHandle } | { kind: 'zip'; output: Output };
+      target:
+        | { kind: 'directory'; handle: FileSystemDirectoryHandle; folderName: string }
+        | { kind: 'zip'; output: Output };
     };
 
 export interface Progress {

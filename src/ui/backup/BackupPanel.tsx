@@ -231,7 +231,7 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
             </label>
           </div>
         )}
-        <div class="radios" role="radiogroup" aria-label="Recovery key">
+        <div class="radios" role="radiogroup" aria-label="Second way to unlock">
           <label class="check">
             <input type="radio" name="key" checked={keyChoice === 'none'} onChange={() => setKeyChoice('none')} />
             No recovery key

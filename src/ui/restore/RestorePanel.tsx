@@ -141,11 +141,16 @@ export function RestorePanel({ file }: { file?: File }) {
       } catch {
         return;
       }
+      // Always a new folder, so nothing already on disk can be overwritten; it is removed again
+      // if the restore fails or is cancelled, so no half-restored folder is left behind.
+      const folderName = await unusedFolderName(handle, (file?.name ?? 'backup').replace(/\.coffer$/i, ''));
       const result = await run(() =>
-        coffer.run({ type: 'restore-all', target: { kind: 'directory', handle } }, onProgress),
+        coffer.run({ type: 'restore-all', target: { kind: 'directory', handle, folderName } }, onProgress),
       );
       if (result?.type === 'restored') {
-        setStatus(`Restored ${result.files} files (${formatBytes(result.bytes)}) into a new folder in ${handle.name}.`);
+        setStatus(`Restored ${result.files} files (${formatBytes(result.bytes)}) into "${folderName}" in ${handle.name}.`);
+      } else {
+        await removeFolder(handle, folderName);
       }
       return;
     }
@@ -289,6 +294,30 @@ export function RestorePanel({ file }: { file?: File }) {
       )}
     </section>
   );
+}
+
+async function unusedFolderName(parent: FileSystemDirectoryHandle, base: string): Promise<string> {
+  for (let n = 1; ; n++) {
+    const name = n === 1 ? base : `${base} (${n})`;
+    try {
+      await parent.getDirectoryHandle(name);
+    } catch {
+      return name;
+    }
+  }
+}
+
+/** A cancelled worker lets go of its open files a moment later, so removal is retried. */
+async function removeFolder(parent: FileSystemDirectoryHandle, name: string): Promise<void> {
+  for (let attempt = 0; attempt < 40; attempt++) {
+    try {
+      await parent.removeEntry(name, { recursive: true });
+      return;
+    } catch (error) {
+      if (error instanceof DOMException && error.name === 'NotFoundError') return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 }
 
 function keyTypoMessage(input: string): string {
