@@ -7,9 +7,15 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
-  options: { port: { type: 'string', default: process.env.PORT ?? '4173' }, dir: { type: 'string', default: 'dist' } },
+  options: {
+    port: { type: 'string', default: process.env.PORT ?? '4173' },
+    dir: { type: 'string', default: 'dist' },
+    // Serve under a sub-path, as a static host might: --prefix /tools/coffer/
+    prefix: { type: 'string', default: '/' },
+  },
 });
 const root = resolve(values.dir);
+const prefix = values.prefix.endsWith('/') ? values.prefix : `${values.prefix}/`;
 if (!existsSync(join(root, 'index.html'))) {
   console.error(`serve: ${root}/index.html not found; run "npm run build" first.`);
   process.exit(1);
@@ -31,7 +37,11 @@ const types = {
 
 const server = createServer((request, response) => {
   const url = new URL(request.url ?? '/', 'http://localhost');
-  let path = normalize(join(root, decodeURIComponent(url.pathname)));
+  if (!url.pathname.startsWith(prefix)) {
+    response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+    return;
+  }
+  let path = normalize(join(root, decodeURIComponent(url.pathname.slice(prefix.length - 1))));
   if (path !== root && !path.startsWith(root + sep)) {
     response.writeHead(403).end();
     return;
@@ -52,5 +62,5 @@ const server = createServer((request, response) => {
 });
 
 server.listen(Number(values.port), '127.0.0.1', () => {
-  console.log(`Coffer is running at http://127.0.0.1:${values.port}/ (press Ctrl+C to stop)`);
+  console.log(`Coffer is running at http://127.0.0.1:${values.port}${prefix} (press Ctrl+C to stop)`);
 });

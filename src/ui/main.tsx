@@ -1,7 +1,15 @@
 import { render } from 'preact';
 import { App } from './app/App.tsx';
+import { coffer } from './shared/client.ts';
 import { removeStaleTemps } from './shared/download.ts';
+import { preloadStrength } from './shared/strength.ts';
 import './styles.css';
 
 render(<App />, document.getElementById('app') as HTMLElement);
 void removeStaleTemps();
+// Everything the app will ever load is fetched right after start-up, so that a backup or a
+// restore later makes no network request at all (and works if the network is gone meanwhile).
+setTimeout(() => {
+  coffer.warmUp();
+  preloadStrength();
+}, 0);

@@ -53,6 +53,11 @@ export class CofferClient {
     if (pending) action(pending);
   }
 
+  /** Starts the worker ahead of time, so its code is loaded before anyone needs it. */
+  warmUp(): void {
+    this.worker ??= this.start();
+  }
+
   get busy(): boolean {
     return this.pending !== undefined;
   }

@@ -2,8 +2,10 @@ import { useEffect, useState } from 'preact/hooks';
 import type { BackupItem } from '../../worker/protocol.ts';
 import { BackupPanel } from '../backup/BackupPanel.tsx';
 import { RestorePanel } from '../restore/RestorePanel.tsx';
+import { coffer } from '../shared/client.ts';
 import { itemsFromDrop, itemsFromFileList, mergeItems } from '../shared/collect.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
+import { applyUpdate, BUILD, onLaunchFiles, registerServiceWorker, takeSharedFile, VERSION } from './pwa.ts';
 
 type Tab = 'backup' | 'restore';
 
@@ -19,6 +21,24 @@ export function App() {
   const [items, setItems] = useState<BackupItem[]>([]);
   const [backupFile, setBackupFile] = useState<File>();
   const [dragging, setDragging] = useState(false);
+  const [updateReady, setUpdateReady] = useState(false);
+  const [updateBlocked, setUpdateBlocked] = useState(false);
+
+  useEffect(() => {
+    const openFile = (file: File) => {
+      setBackupFile(file);
+      setTab('restore');
+    };
+    registerServiceWorker(() => setUpdateReady(true));
+    onLaunchFiles(openFile);
+    takeSharedFile().then((file) => file && openFile(file));
+  }, []);
+
+  // An update never interrupts a backup or restore: it waits until the worker is idle.
+  const reloadForUpdate = () => {
+    if (coffer.busy) setUpdateBlocked(true);
+    else applyUpdate();
+  };
 
   useEffect(() => {
     // Dropping anywhere on the page: a .coffer file opens it, anything else is added to the backup.
@@ -129,9 +149,21 @@ export function App() {
             <RestorePanel file={backupFile} />
           )}
         </main>
+        {updateReady && (
+          <div class="notice update" role="status">
+            <span>Update available — reload to use the new version.</span>{' '}
+            <button type="button" class="secondary" onClick={reloadForUpdate}>
+              Reload
+            </button>
+            {updateBlocked && <span> Finish or cancel the current backup or restore first.</span>}
+          </div>
+        )}
         <footer class="footer">
           <p>
             Works offline. Backups use an open format: <code>.coffer</code>, AES-256-GCM with Argon2id.
+          </p>
+          <p class="build">
+            Coffer {VERSION} (build <span data-testid="build-id">{BUILD}</span>)
           </p>
         </footer>
       </div>

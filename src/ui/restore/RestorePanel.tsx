@@ -148,7 +148,9 @@ export function RestorePanel({ file }: { file?: File }) {
         coffer.run({ type: 'restore-all', target: { kind: 'directory', handle, folderName } }, onProgress),
       );
       if (result?.type === 'restored') {
-        setStatus(`Restored ${result.files} files (${formatBytes(result.bytes)}) into "${folderName}" in ${handle.name}.`);
+        setStatus(
+          `Restored ${result.files} files (${formatBytes(result.bytes)}) into "${folderName}" in ${handle.name}.`,
+        );
       } else {
         await removeFolder(handle, folderName);
       }

@@ -40,6 +40,11 @@ async function loadChecker(): Promise<Checker> {
   };
 }
 
+/** Loads the dictionaries ahead of time: after start-up the app makes no further requests. */
+export function preloadStrength(): void {
+  checker ??= loadChecker();
+}
+
 export async function measureStrength(passphrase: string): Promise<Strength> {
   checker ??= loadChecker();
   return (await checker)(passphrase);

@@ -1,0 +1,43 @@
+/// <reference lib="webworker" />
+/**
+ * The service worker: serves the whole app from its precache so Coffer works offline, takes
+ * control of the first page load, waits with updates until the person agrees, and receives
+ * backups shared from other apps (Web Share Target).
+ */
+import { clientsClaim } from 'workbox-core';
+import { createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
+import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { SHARE_TARGET_PATH, SHARED_CACHE, SHARED_KEY } from './shared-file.ts';
+
+declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
+
+precacheAndRoute(self.__WB_MANIFEST);
+registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html')));
+clientsClaim();
+
+self.addEventListener('message', (event) => {
+  // Sent by the page only when the person chose "Reload" and nothing is running.
+  if (event.data?.type === 'SKIP_WAITING') void self.skipWaiting();
+});
+
+async function receiveShare(request: Request): Promise<Response> {
+  const form = await request.formData();
+  const file = form.getAll('backup').find((value): value is File => value instanceof File);
+  const target = new URL('./', self.registration.scope);
+  if (file) {
+    const cache = await caches.open(SHARED_CACHE);
+    await cache.put(
+      new URL(SHARED_KEY, self.registration.scope).href,
+      new Response(file, { headers: { 'x-file-name': encodeURIComponent(file.name) } }),
+    );
+    target.searchParams.set('shared', '1');
+  }
+  return Response.redirect(target.href, 303);
+}
+
+self.addEventListener('fetch', (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.method === 'POST' && url.pathname.endsWith(SHARE_TARGET_PATH)) {
+    event.respondWith(receiveShare(event.request));
+  }
+});
