@@ -166,6 +166,9 @@ function wrongKeyMessage(credentials: Credentials, hasKind: (kind: SlotKind) => 
   const triedPassphrase = credentials.passphrase !== undefined;
   const triedKey = credentials.recoveryKey !== undefined;
   if (!triedPassphrase && !triedKey) return 'A passphrase or recovery key is needed to open this backup.';
+  if (!hasKind('passphrase') && !hasKind('recovery-key')) {
+    return 'This backup can only be opened with a kind of key this version of Coffer does not know. Update Coffer to open it.';
+  }
   if (triedKey && !triedPassphrase && !hasKind('recovery-key')) {
     return 'This backup cannot be opened with a recovery key; it was locked with a passphrase only.';
   }

@@ -463,6 +463,7 @@ describe('unlockHeader', () => {
     const onlyUnknown = await assemble(built.bytes, [unknownA], built.keys);
     await expectCode(unlockHeader(parse(onlyUnknown), { recoveryKey: RECOVERY_KEY }), 'wrong_key');
     await expectCode(unlockHeader(parse(onlyUnknown), { passphrase: 'x' }), 'wrong_key');
+    await expect(unlockHeader(parse(onlyUnknown), { passphrase: 'x' })).rejects.toThrow(/kind of key this version/);
   });
 
   it('an unknown slot type in a whole backup does not stop it opening', async () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkPath, checkPathSet, type PathEntry, pathProblem } from '../../src/core/paths.ts';
+import { checkPath, checkPathSet, describePath, type PathEntry, pathProblem } from '../../src/core/paths.ts';
 import { expectCode } from './helpers.ts';
 
 const file = (path: string): PathEntry => ({ path, type: 'file' });
@@ -162,5 +162,11 @@ describe('checkPathSet', () => {
   it('refuses the whole set when any single path is unsafe', async () => {
     await expectCode(() => checkPathSet([file('ok'), file('../evil')]), 'unsafe_entry');
     await expectCode(() => checkPathSet([file('ok'), file('/etc/passwd')]), 'unsafe_entry');
+  });
+});
+
+describe('describePath', () => {
+  it('escapes DEL and C1 control characters as well as C0 ones', () => {
+    expect(describePath('a\u007fb\u0085c\u0001')).toBe('"a\\u007fb\\u0085c\\u0001"');
   });
 });
