@@ -1,0 +1,124 @@
+/**
+ * The benchmark page. Coffer runs through the app's own client and worker (src/worker), exactly
+ * as the app drives them; the references run in a second worker (bench.worker.ts). Times are
+ * taken here, in the page, so the Playwright round trips are not counted.
+ */
+import { generateRecoveryKey } from '../../src/core/recovery-key.ts';
+import { CofferClient } from '../../src/worker/client.ts';
+import type { BackupItem, Result } from '../../src/worker/protocol.ts';
+import type { BenchRequest } from './bench.worker.ts';
+
+const seconds = () => performance.now() / 1000;
+const recoveryKey = generateRecoveryKey();
+let client = new CofferClient();
+
+function input(id: string): File[] {
+  return [...((document.getElementById(id) as HTMLInputElement).files ?? [])];
+}
+
+/** The selected files as the app's drop handler would list them: folders first, then files. */
+function items(id: string): BackupItem[] {
+  const files = input(id);
+  const folders = new Set<string>();
+  const out: BackupItem[] = [];
+  for (const file of files) {
+    const path = file.webkitRelativePath || file.name;
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const folder = parts.slice(0, i).join('/');
+      if (!folders.has(folder)) {
+        folders.add(folder);
+        out.push({ path: folder, type: 'dir', mtime: file.lastModified });
+      }
+    }
+    out.push({ path, type: 'file', file, mtime: file.lastModified });
+  }
+  return out;
+}
+
+async function opfsRoot(): Promise<FileSystemDirectoryHandle> {
+  return navigator.storage.getDirectory();
+}
+
+async function run(command: Parameters<CofferClient['run']>[0]): Promise<Result> {
+  return client.run(command);
+}
+
+let benchWorker: Worker | undefined;
+
+function reference(request: BenchRequest): Promise<Record<string, number>> {
+  benchWorker ??= new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module', name: 'bench' });
+  const worker = benchWorker;
+  return new Promise((resolve, reject) => {
+    worker.onmessage = (event: MessageEvent<{ ok: boolean; result?: Record<string, number>; error?: string }>) =>
+      event.data.ok ? resolve(event.data.result ?? {}) : reject(new Error(event.data.error));
+    worker.postMessage(request);
+  });
+}
+
+const bench = {
+  /** Coffer create from the input's files into an OPFS file, as the app does without a file picker. */
+  async create(options: { input: string; name: string; compress: boolean }) {
+    const list = items(options.input);
+    const bytes = list.reduce((sum, item) => sum + (item.file?.size ?? 0), 0);
+    const start = seconds();
+    const result = await run({
+      type: 'create',
+      items: list,
+      recoveryKey,
+      kdf: 'default',
+      compress: options.compress,
+      output: { kind: 'opfs', name: options.name },
+      verify: false,
+    });
+    if (result.type !== 'created') throw new Error('create did not create');
+    return { seconds: seconds() - start, bytes, size: result.size };
+  },
+
+  /** Unlock (reads the index: the "list"), then restore all into a new OPFS folder, or extract one file. */
+  async restore(options: { name: string; folder: string; only?: string }) {
+    const root = await opfsRoot();
+    const file = await (await root.getFileHandle(options.name)).getFile();
+    const start = seconds();
+    const unlocked = await run({ type: 'unlock', file, credentials: { recoveryKey } });
+    if (unlocked.type !== 'unlocked') throw new Error('unlock did not unlock');
+    const listed = seconds();
+    let bytes: number;
+    if (options.only) {
+      const result = await run({ type: 'extract', path: options.only, output: { kind: 'opfs', name: options.folder } });
+      if (result.type !== 'extracted') throw new Error('extract did not extract');
+      bytes = result.size;
+    } else {
+      const result = await run({
+        type: 'restore-all',
+        target: { kind: 'directory', handle: root, folderName: options.folder },
+      });
+      if (result.type !== 'restored') throw new Error('restore did not restore');
+      bytes = result.bytes;
+    }
+    const done = seconds();
+    return { seconds: done - start, listSeconds: listed - start, bytes, entries: unlocked.entries.length };
+  },
+
+  /** Removes everything from the origin's private file system. */
+  async clear() {
+    const root = await opfsRoot();
+    for await (const name of (root as unknown as { keys(): AsyncIterable<string> }).keys()) {
+      await root.removeEntry(name, { recursive: true });
+    }
+    // A fresh worker, as after the app's cancel: nothing cached from the last run.
+    client.cancel();
+    client = new CofferClient();
+    client.warmUp();
+  },
+
+  async reference(request: Omit<BenchRequest, 'file'> & { input?: string }) {
+    const { input: id, ...rest } = request;
+    const file = id ? input(id)[0] : undefined;
+    return reference({ ...rest, file } as BenchRequest);
+  },
+};
+
+(window as unknown as { bench: typeof bench }).bench = bench;
+client.warmUp();
+document.body.dataset.ready = 'true';

@@ -1,0 +1,262 @@
+/** The benchmark's table and the issue's targets, computed from figures measured in one run. */
+import type { Figure } from './lib.ts';
+
+export interface Target {
+  name: string;
+  measured: string;
+  required: string;
+  /** null when a figure it needs was not measured (a tool missing, a part skipped). */
+  met: boolean | null;
+  value?: number;
+}
+
+type Figures = Record<string, Figure>;
+
+const ROWS: [string, [string, string][]][] = [
+  [
+    'Chromium: Coffer through the app worker (File in, OPFS out), references in a second worker',
+    [
+      ['browser.create.random', 'Coffer create, random'],
+      ['browser.restore.random', 'Coffer restore, random (unlock + restore all)'],
+      ['browser.create.text', 'Coffer create, chat text'],
+      ['browser.restore.text', 'Coffer restore, chat text'],
+      ['browser.aesgcm.encrypt1', 'WebCrypto AES-256-GCM encrypt, 256 KiB, 1 call at a time (no I/O)'],
+      ['browser.aesgcm.encrypt4', 'WebCrypto AES-256-GCM encrypt, 256 KiB, 4 in flight (no I/O)'],
+      ['browser.aesgcm.decrypt1', 'WebCrypto AES-256-GCM decrypt, 256 KiB, 1 call at a time (no I/O)'],
+      ['browser.aesgcm.decrypt4', 'WebCrypto AES-256-GCM decrypt, 256 KiB, 4 in flight (no I/O)'],
+      ['browser.sodium.encrypt', 'libsodium secretstream 64 KiB (hat.sh) encrypt, File to OPFS'],
+      ['browser.sodium.decrypt', 'libsodium secretstream 64 KiB (hat.sh) decrypt, OPFS to OPFS'],
+      ['browser.typage.encrypt', 'typage (age-encryption) encrypt, File to OPFS'],
+      ['browser.typage.decrypt', 'typage (age-encryption) decrypt, OPFS to OPFS'],
+      ['browser.fflateDeflate', 'fflate deflate level 1, 1 MiB segments, one worker (no I/O)'],
+      ['browser.fflateInflate', 'fflate inflate, 1 MiB segments (no I/O)'],
+      ['browser.nativeDeflate', 'CompressionStream deflate-raw, 1 MiB segments (no I/O)'],
+      ['browser.nativeInflate', 'DecompressionStream deflate-raw, 1 MiB segments (no I/O)'],
+      ['browser.argon2.default', 'Argon2id default preset (64 MiB, t=3), hash-wasm'],
+      ['browser.argon2.strong', 'Argon2id strong preset (256 MiB, t=4), hash-wasm'],
+      ['browser.tree.create', 'tree of small files: create'],
+      ['browser.fixed', 'fixed cost: unlock a one-file backup'],
+      ['browser.tree.list', 'tree: unlock and list'],
+      ['browser.tree.restoreOne', 'tree: unlock and restore one file'],
+      ['browser.tree.restoreAll', 'tree: unlock and restore all'],
+      ['browser.big.create', 'large file: create'],
+      ['browser.big.restore', 'large file: restore'],
+    ],
+  ],
+  [
+    'Node: the coffer command as a person runs it (new process, start-up and unlock included, real files)',
+    [
+      ['cli.create.random', 'coffer create, random'],
+      ['cli.restore.random', 'coffer restore, random'],
+      ['cli.create.text', 'coffer create, chat text'],
+      ['cli.restore.text', 'coffer restore, chat text'],
+      ['cli.tree.create', 'tree of small files: coffer create'],
+      ['cli.fixed', 'fixed cost: coffer list of a one-file backup'],
+      ['cli.tree.list', 'tree: coffer list'],
+      ['cli.tree.restoreOne', 'tree: coffer restore --only one file'],
+      ['cli.tree.restoreAll', 'tree: coffer restore'],
+    ],
+  ],
+  [
+    'Native tools on the same files (Debian packages)',
+    [
+      ['native.age.encrypt', 'age -e -r KEY -o OUT, random'],
+      ['native.age.encryptSync', 'age -e -r KEY -o OUT && sync OUT, random'],
+      ['native.age.decrypt', 'age -d -i KEY -o OUT, random'],
+      ['native.gzipAge.create', 'gzip -1 | age -e -r KEY, chat text'],
+      ['native.gzipAge.restore', 'age -d | gzip -d, chat text'],
+      ['native.gzip1', 'gzip -1, chat text'],
+      ['native.argon2.default', 'argon2 -id, default preset'],
+      ['native.argon2.strong', 'argon2 -id, strong preset'],
+    ],
+  ],
+  [
+    'Node in-process ceilings',
+    [
+      ['node.aesgcm.encrypt1', 'WebCrypto AES-256-GCM encrypt, 256 KiB, 1 call at a time'],
+      ['node.aesgcm.encrypt4', 'WebCrypto AES-256-GCM encrypt, 256 KiB, 4 in flight'],
+      ['node.aesgcm.decrypt1', 'WebCrypto AES-256-GCM decrypt, 256 KiB, 1 call at a time'],
+      ['node.aesgcm.decrypt4', 'WebCrypto AES-256-GCM decrypt, 256 KiB, 4 in flight'],
+      ['node.fflate.deflate1', 'fflate deflate level 1, 1 MiB segments, one thread'],
+      ['node.fflate.inflate', 'fflate inflate'],
+      ['node.zlib.deflate1', 'node:zlib deflate level 1, 1 MiB segments, one thread'],
+      ['node.zlib.inflate', 'node:zlib inflate'],
+      ['node.argon2.default', 'Argon2id default preset, hash-wasm'],
+      ['node.argon2.strong', 'Argon2id strong preset, hash-wasm'],
+    ],
+  ],
+];
+
+function number(value: number, unit: string): string {
+  if (unit === 'MB/s' || unit === 'ms') return value >= 100 ? value.toFixed(0) : value.toPrecision(3);
+  return value.toPrecision(3);
+}
+
+function notes(f: Figure): string {
+  const parts: string[] = [];
+  const extra = f.extra ?? {};
+  if (extra.ratio !== undefined) parts.push(`ratio ${extra.ratio.toFixed(3)}`);
+  if (extra.peakRssMiB !== undefined) parts.push(`max RSS ${extra.peakRssMiB.toFixed(0)} MiB`);
+  if (extra.rendererGrowthMiB !== undefined) parts.push(`renderer +${extra.rendererGrowthMiB.toFixed(0)} MiB`);
+  if (extra.bytes !== undefined) parts.push(`${(extra.bytes / 2 ** 30).toFixed(0)} GiB`);
+  return parts.join(', ');
+}
+
+export interface ReportInput {
+  date: string;
+  env: string;
+  mode: string;
+  repeats: number;
+  machine: {
+    cpu?: string;
+    cores: number;
+    memoryGiB: number;
+    node: string;
+    chromium: string;
+    loadBefore: number;
+    loadAfter: number;
+    seconds: number;
+  };
+  inputs: { random: number; text: number; treeFiles: number; treeBytes: number; big: number };
+  skipped: string[];
+  figures: Figures;
+  targets: Target[];
+}
+
+function size(bytes: number): string {
+  return bytes >= 2 ** 30 ? `${bytes / 2 ** 30} GiB` : `${Math.round(bytes / 2 ** 20)} MiB`;
+}
+
+/** Markdown table cells: a literal pipe (as in `gzip -1 | age`) must be escaped. */
+const cell = (text: string) => text.replaceAll('|', '\\|');
+
+export function renderReport(r: ReportInput): string {
+  const lines: string[] = [];
+  lines.push(
+    `Coffer benchmark ${r.date.slice(0, 16).replace('T', ' ')} UTC, ${r.mode} run, ${r.env} (${r.machine.cpu ?? '?'}, ${r.machine.memoryGiB} GiB), Node ${r.machine.node}, Chromium ${r.machine.chromium || '-'}`,
+  );
+  lines.push(
+    `Inputs: random ${size(r.inputs.random)}, chat text ${size(r.inputs.text)}, ${r.inputs.treeFiles.toLocaleString('en')} small files (${size(r.inputs.treeBytes)})${r.inputs.big ? `, large random file ${size(r.inputs.big)}` : ''}. Median of ${r.repeats} (min-max); MB/s = 10^6 B/s. Load average ${r.machine.loadBefore.toFixed(2)} before, ${r.machine.loadAfter.toFixed(2)} after; ${r.machine.seconds.toFixed(0)} s in all.`,
+  );
+  for (const [title, rows] of ROWS) {
+    const present = rows.filter(([key]) => r.figures[key]);
+    if (present.length === 0) continue;
+    lines.push('', `| ${title} | median | min-max | unit | notes |`, '|---|--:|--:|---|---|');
+    for (const [key, label] of present) {
+      const f = r.figures[key];
+      lines.push(
+        `| ${cell(label)} | ${number(f.median, f.unit)} | ${number(f.min, f.unit)}-${number(f.max, f.unit)} | ${f.unit} | ${notes(f)} |`,
+      );
+    }
+  }
+  lines.push('', '| target (ratios from this run) | measured | required | met |', '|---|--:|--:|---|');
+  for (const t of r.targets) {
+    lines.push(
+      `| ${t.name} | ${t.measured} | ${t.required} | ${t.met === null ? 'not measured' : t.met ? 'yes' : 'NO'} |`,
+    );
+  }
+  if (r.skipped.length > 0) lines.push('', `Skipped: ${r.skipped.join('; ')}.`);
+  return lines.join('\n');
+}
+
+export function targets(f: Figures): Target[] {
+  const m = (key: string) => f[key]?.median;
+  const out: Target[] = [];
+  const ratio = (name: string, a: string, b: string | number | undefined, atLeast: number, bLabel = '') => {
+    const x = m(a);
+    const y = typeof b === 'number' ? b : b === undefined ? undefined : m(b);
+    if (x === undefined || y === undefined)
+      return void out.push({ name, measured: '-', required: `>= ${atLeast}x${bLabel}`, met: null });
+    const value = x / y;
+    out.push({
+      name,
+      measured: `${value.toFixed(2)}x`,
+      required: `>= ${atLeast}x${bLabel}`,
+      met: value >= atLeast,
+      value,
+    });
+  };
+  const maxOf = (...keys: string[]) => {
+    const values = keys.map(m).filter((v): v is number => v !== undefined);
+    return values.length ? Math.max(...values) : undefined;
+  };
+  const encCeiling = maxOf('browser.aesgcm.encrypt1', 'browser.aesgcm.encrypt4');
+  const decCeiling = maxOf('browser.aesgcm.decrypt1', 'browser.aesgcm.decrypt4');
+  ratio('Chromium create, random / WebCrypto encrypt ceiling', 'browser.create.random', encCeiling, 0.6);
+  ratio('Chromium create, random / libsodium secretstream', 'browser.create.random', 'browser.sodium.encrypt', 3);
+  ratio('Chromium create, random / typage', 'browser.create.random', 'browser.typage.encrypt', 7);
+  ratio('Chromium restore, random / WebCrypto decrypt ceiling', 'browser.restore.random', decCeiling, 0.6);
+  ratio('Chromium restore, random / libsodium secretstream', 'browser.restore.random', 'browser.sodium.decrypt', 3);
+  ratio('Chromium restore, random / typage', 'browser.restore.random', 'browser.typage.decrypt', 7);
+
+  const textCreate = m('browser.create.text');
+  out.push({
+    name: 'Chromium create, chat text (MB/s)',
+    measured: textCreate === undefined ? '-' : `${textCreate.toFixed(0)} MB/s`,
+    required: '>= 100 MB/s',
+    met: textCreate === undefined ? null : textCreate >= 100,
+    value: textCreate,
+  });
+  ratio('Chromium create, chat text / native gzip -1 | age', 'browser.create.text', 'native.gzipAge.create', 1);
+  const ratioOf = (key: string) => f[key]?.extra?.ratio;
+  const browserRatio = ratioOf('browser.create.text');
+  out.push({
+    name: 'Chromium create, chat text: size ratio',
+    measured: browserRatio === undefined ? '-' : browserRatio.toFixed(3),
+    required: `<= 0.34 (gzip -1: ${ratioOf('native.gzip1')?.toFixed(3) ?? '-'})`,
+    met: browserRatio === undefined ? null : browserRatio <= 0.34,
+    value: browserRatio,
+  });
+  ratio('CLI create, random / age -e -r KEY', 'cli.create.random', 'native.age.encrypt', 0.5);
+  ratio('CLI create, chat text / gzip -1 | age -e -r KEY', 'cli.create.text', 'native.gzipAge.create', 0.8);
+  const cliRatio = ratioOf('cli.create.text');
+  out.push({
+    name: 'CLI create, chat text: size ratio',
+    measured: cliRatio === undefined ? '-' : cliRatio.toFixed(3),
+    required: `<= 0.34 (gzip -1 | age: ${ratioOf('native.gzipAge.create')?.toFixed(3) ?? '-'})`,
+    met: cliRatio === undefined ? null : cliRatio <= 0.34,
+    value: cliRatio,
+  });
+  for (const [env, prefix] of [
+    ['CLI', 'cli'],
+    ['Chromium', 'browser'],
+  ]) {
+    const list = m(`${prefix}.tree.list`);
+    const all = m(`${prefix}.tree.restoreAll`);
+    const fixed = m(`${prefix}.fixed`);
+    const name = `${env} list of the tree, beyond the fixed cost, / its full restore beyond it`;
+    if (list === undefined || all === undefined || fixed === undefined) {
+      out.push({ name, measured: '-', required: '<= 5%', met: null });
+      continue;
+    }
+    const value = Math.max(0, list - fixed) / Math.max(1e-9, all - fixed);
+    out.push({ name, measured: `${(value * 100).toFixed(1)}%`, required: '<= 5%', met: value <= 0.05, value });
+  }
+  for (const [key, what] of [
+    ['browser.big.create', 'create'],
+    ['browser.big.restore', 'restore'],
+  ]) {
+    const growth = f[key]?.extra?.rendererGrowthMiB;
+    const bytes = f['browser.big.create']?.extra?.bytes;
+    out.push({
+      name: `Chromium ${bytes ? `${(bytes / 2 ** 30).toFixed(0)} GiB ` : ''}${what}: renderer memory growth`,
+      measured: growth === undefined ? '-' : `${growth.toFixed(0)} MiB`,
+      required: '<= 300 MiB',
+      met: growth === undefined ? null : growth <= 300,
+      value: growth,
+    });
+  }
+  const wasm = m('browser.argon2.default');
+  const native = m('native.argon2.default');
+  out.push({
+    name: 'Argon2id default, Chromium worker / native argon2',
+    measured:
+      wasm === undefined || native === undefined
+        ? '-'
+        : `${(wasm / native).toFixed(2)}x (${wasm.toFixed(0)} / ${native.toFixed(0)} ms)`,
+    required: '<= 2x',
+    met: wasm === undefined || native === undefined ? null : wasm / native <= 2,
+    value: wasm !== undefined && native !== undefined ? wasm / native : undefined,
+  });
+  return out;
+}
