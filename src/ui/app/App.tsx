@@ -4,16 +4,24 @@ import { BackupPanel } from '../backup/BackupPanel.tsx';
 import { RestorePanel } from '../restore/RestorePanel.tsx';
 import { coffer } from '../shared/client.ts';
 import { itemsFromDrop, itemsFromFileList, mergeItems } from '../shared/collect.ts';
+import { loadSettings, type Settings } from '../vault/db.ts';
+import { VaultPanel } from '../vault/VaultPanel.tsx';
+import { reconcile } from '../vault/vault.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { applyUpdate, BUILD, onLaunchFiles, registerServiceWorker, takeSharedFile, VERSION } from './pwa.ts';
 
-type Tab = 'backup' | 'restore';
+type Tab = 'backup' | 'restore' | 'vault';
 
 function isBackupFile(transfer: DataTransfer): File | undefined {
   const files = Array.from(transfer.files);
   if (files.length !== 1 || !/\.coffer$/i.test(files[0].name)) return undefined;
   const entry = transfer.items[0]?.webkitGetAsEntry?.();
   return entry?.isDirectory ? undefined : files[0];
+}
+
+function applyTheme(settings: Settings): void {
+  if (settings.theme === 'system') delete document.documentElement.dataset.theme;
+  else document.documentElement.dataset.theme = settings.theme;
 }
 
 export function App() {
@@ -23,6 +31,7 @@ export function App() {
   const [dragging, setDragging] = useState(false);
   const [updateReady, setUpdateReady] = useState(false);
   const [updateBlocked, setUpdateBlocked] = useState(false);
+  const [vaultNotice, setVaultNotice] = useState<string>();
 
   useEffect(() => {
     const openFile = (file: File) => {
@@ -30,6 +39,17 @@ export function App() {
       setTab('restore');
     };
     registerServiceWorker(() => setUpdateReady(true));
+    loadSettings().then(applyTheme);
+    // Repair what a closed or crashed tab left half done, and say so if anything was found.
+    reconcile().then(({ removedPartial, removedOrphans, missingFiles }) => {
+      const fixed = removedPartial + removedOrphans;
+      const parts = [
+        fixed > 0 && `removed ${fixed} unfinished ${fixed === 1 ? 'backup' : 'backups'} left by a closed tab`,
+        missingFiles > 0 &&
+          `${missingFiles} stored ${missingFiles === 1 ? 'backup was' : 'backups were'} missing and dropped from the list`,
+      ].filter(Boolean);
+      if (parts.length > 0) setVaultNotice(`Coffer ${parts.join('; ')}.`);
+    });
     onLaunchFiles(openFile);
     takeSharedFile().then((file) => file && openFile(file));
   }, []);
@@ -140,13 +160,23 @@ export function App() {
           <button type="button" aria-pressed={tab === 'restore'} onClick={() => setTab('restore')}>
             Restore
           </button>
+          <button type="button" aria-pressed={tab === 'vault'} onClick={() => setTab('vault')}>
+            On this device
+          </button>
         </nav>
         {/* One panel at a time, so each field name (Passphrase, Recovery key) exists once. */}
         <main>
-          {tab === 'backup' ? (
-            <BackupPanel items={items} onItemsChange={setItems} />
-          ) : (
-            <RestorePanel file={backupFile} />
+          {tab === 'backup' && <BackupPanel items={items} onItemsChange={setItems} />}
+          {tab === 'restore' && <RestorePanel file={backupFile} />}
+          {tab === 'vault' && (
+            <VaultPanel
+              notice={vaultNotice}
+              onSettings={applyTheme}
+              onOpen={(file) => {
+                setBackupFile(file);
+                setTab('restore');
+              }}
+            />
           )}
         </main>
         {updateReady && (

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { checkRecoveryKey, generateRecoveryKey } from '../../core/recovery-key.ts';
 import type { WorkerError } from '../../worker/client.ts';
 import type { BackupItem, Output } from '../../worker/protocol.ts';
@@ -10,15 +10,20 @@ import { ErrorNotice } from '../shared/ErrorNotice.tsx';
 import { formatBytes } from '../shared/format.ts';
 import { type FriendlyError, friendlyError } from '../shared/messages.ts';
 import { measureStrength, type Strength } from '../shared/strength.ts';
+import type { StoredBackup } from '../vault/db.ts';
+import { loadSettings, type Settings, saveSettings } from '../vault/db.ts';
+import { hasRememberedKey, recallRecoveryKey, rememberRecoveryKey } from '../vault/remembered-key.ts';
+import { beginStore, finishStore, NotEnoughSpace, removeStored, storedFile } from '../vault/vault.ts';
 import { RecoveryKeyCard } from './RecoveryKeyCard.tsx';
 
-type KeyChoice = 'none' | 'new' | 'existing';
+type KeyChoice = 'none' | 'new' | 'existing' | 'remembered';
 
 interface Done {
   name: string;
   size: number;
   entries: number;
   verified: boolean;
+  kept: boolean;
 }
 
 export interface BackupPanelProps {
@@ -54,7 +59,23 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
   const [error, setError] = useState<FriendlyError>();
   const [problem, setProblem] = useState('');
   const [done, setDone] = useState<Done>();
-  const tempRef = useRef<string | undefined>(undefined);
+  const [keep, setKeep] = useState(false);
+  const [remember, setRemember] = useState(false);
+  const [canRecall, setCanRecall] = useState(false);
+
+  useEffect(() => {
+    loadSettings().then((settings) => {
+      setStrong(settings.kdf === 'strong');
+      setCompress(settings.compress);
+      setVerify(settings.verify);
+    });
+    hasRememberedKey().then(setCanRecall);
+  }, []);
+
+  /** Remembers a choice from the form for next time (settings persist across visits). */
+  const persist = async (change: Partial<Settings>) => {
+    await saveSettings({ ...(await loadSettings()), ...change });
+  };
 
   useEffect(() => {
     let current = true;
@@ -96,19 +117,21 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
     return undefined;
   }
 
-  async function chooseOutput(): Promise<{ output: Output; name: string }> {
+  /** Where a picker exists, the person chooses the file first (it needs the click's gesture). */
+  async function pickSaveTarget(): Promise<FileSystemFileHandle | undefined> {
     const picker = (window as { showSaveFilePicker?: (options: object) => Promise<FileSystemFileHandle> })
       .showSaveFilePicker;
-    if (picker) {
-      const handle = await picker({
-        suggestedName: suggestedName(),
-        types: [{ description: 'Coffer backup', accept: { 'application/octet-stream': ['.coffer'] } }],
-      });
-      return { output: { kind: 'handle', handle }, name: handle.name };
-    }
-    const temp = await newTempName('backup');
-    tempRef.current = temp;
-    return { output: { kind: 'opfs', name: temp }, name: suggestedName() };
+    return picker?.({
+      suggestedName: suggestedName(),
+      types: [{ description: 'Coffer backup', accept: { 'application/octet-stream': ['.coffer'] } }],
+    });
+  }
+
+  async function chosenRecoveryKey(): Promise<string | undefined> {
+    if (keyChoice === 'new') return newKey;
+    if (keyChoice === 'existing') return existingKey;
+    if (keyChoice === 'remembered') return recallRecoveryKey();
+    return undefined;
   }
 
   async function start(event: Event) {
@@ -118,37 +141,78 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
     const reason = validate();
     setProblem(reason ?? '');
     if (reason) return;
-    let target: { output: Output; name: string };
+    let handle: FileSystemFileHandle | undefined;
     try {
-      target = await chooseOutput();
+      handle = await pickSaveTarget();
     } catch {
       return; // The person closed the save dialog.
     }
-    setProgress({
-      progress: { bytesDone: 0, bytesTotal: total, currentPath: '', phase: 'deriving-key' },
-      startedAt: performance.now(),
-    });
+    const name = handle?.name ?? suggestedName();
+    const recoveryKey = await chosenRecoveryKey();
+    let stored: StoredBackup | undefined;
+    let temp: string | undefined;
     try {
+      if (keep) {
+        stored = await beginStore({
+          name,
+          sources: topLevelNames(items),
+          unlock: [
+            ...(usePassphrase ? (['passphrase'] as const) : []),
+            ...(recoveryKey ? (['recovery-key'] as const) : []),
+          ],
+          // Stored data never grows: the bound is the inputs plus headers, index and tags.
+          maxSize: Math.ceil(total * 1.001) + items.length * 4200 + 65536,
+        });
+      }
+      if (!stored && !handle) temp = await newTempName('backup');
+      const output: Output = stored
+        ? { kind: 'opfs', name: stored.fileName }
+        : handle
+          ? { kind: 'handle', handle }
+          : { kind: 'opfs', name: temp as string };
+      setProgress({
+        progress: { bytesDone: 0, bytesTotal: total, currentPath: '', phase: 'deriving-key' },
+        startedAt: performance.now(),
+      });
       const result = await coffer.run(
         {
           type: 'create',
           items,
           passphrase: usePassphrase ? passphrase : undefined,
-          recoveryKey: keyChoice === 'new' ? newKey : keyChoice === 'existing' ? existingKey : undefined,
+          recoveryKey,
           kdf: strong ? 'strong' : 'default',
           compress,
           verify,
-          output: target.output,
+          output,
         },
         (update) => setProgress((state) => state && { ...state, progress: update }),
       );
       if (result.type !== 'created') throw new Error('unexpected result');
-      if (target.output.kind === 'opfs') downloadBlob(await opfsFile(target.output.name), target.name);
-      setDone({ name: target.name, size: result.size, entries: result.entries, verified: result.verified });
+      if (stored) {
+        stored = await finishStore(stored, result.size, result.entries);
+        const file = await storedFile(stored);
+        if (handle) await file.stream().pipeTo(await handle.createWritable());
+        else downloadBlob(file, name);
+      } else if (temp) {
+        downloadBlob(await opfsFile(temp), name);
+      }
+      if (remember && recoveryKey && keyChoice !== 'remembered') {
+        await rememberRecoveryKey(recoveryKey);
+        setCanRecall(true);
+      }
+      setDone({ name, size: result.size, entries: result.entries, verified: result.verified, kept: Boolean(stored) });
     } catch (failure) {
-      if (tempRef.current) await removeTemp(tempRef.current);
-      tempRef.current = undefined;
-      setError(friendlyError(failure as WorkerError));
+      if (stored) await removeStored(stored);
+      if (temp) await removeTemp(temp);
+      setError(
+        failure instanceof NotEnoughSpace
+          ? {
+              headline: 'Not enough space on this device to keep a copy.',
+              detail: `This backup may need up to ${formatBytes(failure.needed)}, and ${formatBytes(failure.available)} is free for Coffer. Nothing was written.`,
+              advice: 'Untick "Keep a copy on this device", or delete backups kept here, and try again.',
+            }
+          : friendlyError(failure as WorkerError),
+      );
     } finally {
       setProgress(undefined);
     }
@@ -226,7 +290,14 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
               />
             </label>
             <label class="check">
-              <input type="checkbox" checked={strong} onChange={(e) => setStrong(e.currentTarget.checked)} />
+              <input
+                type="checkbox"
+                checked={strong}
+                onChange={(e) => {
+                  setStrong(e.currentTarget.checked);
+                  void persist({ kdf: e.currentTarget.checked ? 'strong' : 'default' });
+                }}
+              />
               Extra-strong key derivation (slower to unlock, harder to guess)
             </label>
           </div>
@@ -249,6 +320,17 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
             />
             Use a recovery key I already have
           </label>
+          {canRecall && (
+            <label class="check">
+              <input
+                type="radio"
+                name="key"
+                checked={keyChoice === 'remembered'}
+                onChange={() => setKeyChoice('remembered')}
+              />
+              Use the recovery key remembered on this device
+            </label>
+          )}
         </div>
         {keyChoice === 'new' && newKey && (
           <div class="fields">
@@ -278,6 +360,13 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
             </label>
           </div>
         )}
+        {(keyChoice === 'new' || keyChoice === 'existing') && (
+          <label class="check">
+            <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.currentTarget.checked)} />
+            Remember my recovery key on this device (stored encrypted, but anyone who controls this browser profile
+            could use it)
+          </label>
+        )}
         <p class="warning">
           Coffer never sees your passphrase or key. If you lose both, nobody can open this backup — not even us.
         </p>
@@ -286,12 +375,30 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
       <fieldset disabled={busy}>
         <legend>Options</legend>
         <label class="check">
-          <input type="checkbox" checked={compress} onChange={(e) => setCompress(e.currentTarget.checked)} />
+          <input
+            type="checkbox"
+            checked={compress}
+            onChange={(e) => {
+              setCompress(e.currentTarget.checked);
+              void persist({ compress: e.currentTarget.checked });
+            }}
+          />
           Compress files that shrink
         </label>
         <label class="check">
-          <input type="checkbox" checked={verify} onChange={(e) => setVerify(e.currentTarget.checked)} />
+          <input
+            type="checkbox"
+            checked={verify}
+            onChange={(e) => {
+              setVerify(e.currentTarget.checked);
+              void persist({ verify: e.currentTarget.checked });
+            }}
+          />
           Check the backup after writing it
+        </label>
+        <label class="check">
+          <input type="checkbox" checked={keep} onChange={(e) => setKeep(e.currentTarget.checked)} />
+          Keep a copy on this device
         </label>
       </fieldset>
 
@@ -314,6 +421,7 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
           <p>
             {done.entries} {done.entries === 1 ? 'entry' : 'entries'}, {formatBytes(done.size)}.{' '}
             {done.verified ? 'Read back and checked: every byte is intact.' : 'Not checked after writing.'}
+            {done.kept && ' A copy is kept on this device.'}
           </p>
         </div>
       )}

@@ -1,0 +1,259 @@
+import { closeSync, openSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { createBackup, expect, PASSPHRASE, setPassphrase, tempDir, test, unlockWithPassphrase } from './helpers.ts';
+
+async function opfsNames(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    const names: string[] = [];
+    for await (const name of (root as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
+    return names.filter((name) => name.startsWith('vault-'));
+  });
+}
+
+async function catalogue(page: Page): Promise<{ name: string; state: string }[]> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const request = indexedDB.open('coffer');
+        request.onerror = () => reject(request.error);
+        request.onsuccess = () => {
+          const all = request.result.transaction('backups').objectStore('backups').getAll();
+          all.onsuccess = () => {
+            resolve(all.result.map(({ name, state }: { name: string; state: string }) => ({ name, state })));
+            request.result.close();
+          };
+        };
+      }),
+  );
+}
+
+async function addText(page: Page, name: string, content: string): Promise<void> {
+  await page.getByLabel('Add files').setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.from(content) });
+}
+
+test('a backup kept on this device is listed after a reload, restores, and can be deleted', async ({ page }) => {
+  await page.goto('./');
+  await addText(page, 'diary.txt', 'dear diary\n');
+  await setPassphrase(page);
+  await page.getByLabel('Keep a copy on this device').check();
+  await createBackup(page);
+  await expect(page.getByText('A copy is kept on this device.')).toBeVisible();
+
+  await page.reload();
+  await page.getByRole('button', { name: 'On this device' }).click();
+  const stored = page.getByRole('list', { name: 'Backups on this device' }).getByRole('listitem');
+  await expect(stored).toHaveCount(1);
+  await expect(stored).toContainText('from diary.txt');
+  await expect(page.getByText(/Using .* of .* available/)).toBeVisible();
+
+  await stored.getByRole('button', { name: 'Open' }).click();
+  await unlockWithPassphrase(page);
+  await expect(page.getByRole('list', { name: 'Backup contents' })).toContainText('diary.txt');
+  await page.getByRole('button', { name: 'Verify backup' }).click();
+  await expect(page.getByRole('status')).toContainText('Verified: all 1 files');
+
+  await page.getByRole('button', { name: 'On this device' }).click();
+  const download = page.waitForEvent('download');
+  await stored.getByRole('button', { name: 'Download' }).click();
+  expect((await download).suggestedFilename()).toMatch(/\.coffer$/);
+
+  page.once('dialog', (dialog) => dialog.accept());
+  await stored.getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByText('No backups are kept on this device yet.')).toBeVisible();
+  expect(await opfsNames(page)).toEqual([]);
+  expect(await catalogue(page)).toEqual([]);
+});
+
+test('a remembered recovery key survives a reload, opens new backups, and is never stored readable', async ({
+  page,
+}) => {
+  await page.goto('./');
+  await addText(page, 'a.txt', 'A');
+  await page.getByLabel('Lock with a passphrase').uncheck();
+  await page.getByLabel('Make a new recovery key').check();
+  const key = ((await page.getByTestId('new-recovery-key').textContent()) ?? '').replace(/ /g, '');
+  await page.getByLabel('Type its last 8 digits').fill(key.slice(-8));
+  await page.getByLabel('Remember my recovery key on this device').check();
+  await createBackup(page);
+
+  await page.reload();
+  const raw = await page.evaluate(
+    () =>
+      new Promise<{ extractable: boolean; bytes: number[] }>((resolve) => {
+        const request = indexedDB.open('coffer');
+        request.onsuccess = () => {
+          const get = request.result.transaction('keys').objectStore('keys').get('recovery-key');
+          get.onsuccess = () => {
+            const value = get.result as { wrappingKey: CryptoKey; ciphertext: ArrayBuffer; iv: Uint8Array };
+            resolve({
+              extractable: value.wrappingKey.extractable,
+              bytes: [...new Uint8Array(value.ciphertext), ...value.iv],
+            });
+          };
+        };
+      }),
+  );
+  expect(raw.extractable).toBe(false);
+  expect(Buffer.from(raw.bytes).toString('latin1')).not.toContain(key.slice(0, 12));
+
+  await addText(page, 'b.txt', 'B');
+  await page.getByLabel('Lock with a passphrase').uncheck();
+  await page.getByLabel('Use the recovery key remembered on this device').check();
+  const second = await createBackup(page);
+  await page.getByLabel('Open backup').setInputFiles(second);
+  await page.getByLabel('Recovery key').fill(key);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByRole('list', { name: 'Backup contents' })).toContainText('b.txt');
+
+  await page.getByRole('button', { name: 'On this device' }).click();
+  await page.getByRole('button', { name: 'Forget the remembered key' }).click();
+  await page.reload();
+  await expect(page.getByLabel('Use the recovery key remembered on this device')).toHaveCount(0);
+});
+
+test('two tabs keeping backups at the same time both end up listed, intact', async ({ page, context }) => {
+  const other = await context.newPage();
+  for (const [tab, name] of [
+    [page, 'first.txt'],
+    [other, 'second.txt'],
+  ] as const) {
+    await tab.goto('./');
+    await tab.evaluate(() => {
+      const w = window as { showSaveFilePicker?: unknown };
+      delete w.showSaveFilePicker;
+    });
+    await addText(tab, name, `${name}\n`.repeat(100_000));
+    await setPassphrase(tab);
+    await tab.getByLabel('Keep a copy on this device').check();
+  }
+  await Promise.all([
+    page.getByRole('button', { name: 'Create backup' }).click(),
+    other.getByRole('button', { name: 'Create backup' }).click(),
+  ]);
+  await expect(page.getByText('A copy is kept on this device.')).toBeVisible({ timeout: 60_000 });
+  await expect(other.getByText('A copy is kept on this device.')).toBeVisible({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'On this device' }).click();
+  const stored = page.getByRole('list', { name: 'Backups on this device' }).getByRole('listitem');
+  await expect(stored).toHaveCount(2);
+  for (const index of [0, 1]) {
+    await page.getByRole('button', { name: 'On this device' }).click();
+    await stored.nth(index).getByRole('button', { name: 'Open' }).click();
+    await unlockWithPassphrase(page, PASSPHRASE);
+    await page.getByRole('button', { name: 'Verify backup' }).click();
+    await expect(page.getByRole('status')).toContainText('Verified: all 1 files');
+  }
+  expect(await opfsNames(page)).toHaveLength(2);
+});
+
+test('a backup that will not fit is refused before anything is written', async ({ page }) => {
+  await page.goto('./');
+  const { quota } = await page.evaluate(() => navigator.storage.estimate());
+  // A sparse file: as large as the quota and more, yet it takes no room on the test machine.
+  const huge = join(tempDir('huge'), 'disk-image.bin');
+  closeSync(openSync(huge, 'w'));
+  truncateSync(huge, (quota ?? 0) + 1024 ** 3);
+  await page.getByLabel('Add files').setInputFiles(huge);
+  await setPassphrase(page);
+  await page.getByLabel('Keep a copy on this device').check();
+  await page.getByRole('button', { name: 'Create backup' }).click();
+  await expect(page.getByRole('alert')).toContainText('Not enough space on this device to keep a copy.');
+  await expect(page.getByRole('alert')).toContainText('Nothing was written.');
+  expect(await opfsNames(page)).toEqual([]);
+  expect(await catalogue(page)).toEqual([]);
+});
+
+test('a quota error midway leaves no orphan file and no catalogue entry', async ({ page, context, baseURL }) => {
+  const cdp = await context.newCDPSession(page);
+  const origin = new URL(baseURL ?? '').origin;
+  await page.goto('./');
+  const big = join(tempDir('quota'), 'big.log');
+  const block = Buffer.from(Array.from({ length: 20_000 }, (_, i) => `entry ${i} ${i * 7919}\n`).join(''));
+  writeFileSync(big, Buffer.concat(Array.from({ length: Math.ceil(60e6 / block.length) }, () => block)));
+  await page.getByLabel('Add files').setInputFiles(big);
+  await setPassphrase(page);
+  await page.getByLabel('Keep a copy on this device').check();
+  await page.getByRole('button', { name: 'Create backup' }).click();
+  await expect(page.getByText(/Encrypting/)).toBeVisible();
+  // The browser enforces the lowered quota on the next write, as if the disk had filled up.
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 1024 * 1024 });
+  await expect(page.getByRole('alert')).toContainText('not enough storage space', { timeout: 60_000 });
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+  expect(await opfsNames(page)).toEqual([]);
+  expect(await catalogue(page)).toEqual([]);
+});
+
+test('a tab closed while keeping a backup leaves nothing once Coffer starts again', async ({ page, context }) => {
+  const big = join(tempDir('killed'), 'chat.log');
+  const block = Buffer.from(Array.from({ length: 20_000 }, (_, i) => `line ${i} of a chat\n`).join(''));
+  writeFileSync(big, Buffer.concat(Array.from({ length: Math.ceil(150e6 / block.length) }, () => block)));
+  await page.goto('./');
+  await page.getByLabel('Add files').setInputFiles(big);
+  await setPassphrase(page);
+  await page.getByLabel('Keep a copy on this device').check();
+  await page.getByRole('button', { name: 'Create backup' }).click();
+  await expect(page.getByText(/Encrypting/)).toBeVisible();
+  await page.close();
+
+  const next = await context.newPage();
+  await next.goto('./');
+  await next.getByRole('button', { name: 'On this device' }).click();
+  await expect(next.getByRole('status')).toContainText('removed 1 unfinished backup left by a closed tab');
+  await expect(next.getByText('No backups are kept on this device yet.')).toBeVisible();
+  expect(await opfsNames(next)).toEqual([]);
+  expect(await catalogue(next)).toEqual([]);
+});
+
+test('a catalogue from the first schema version is upgraded and its backups listed', async ({ page }) => {
+  await page.goto('./');
+  await addText(page, 'old.txt', 'from the old days');
+  await setPassphrase(page);
+  await page.getByLabel('Keep a copy on this device').check();
+  await createBackup(page);
+  // Rewrite the catalogue as version 1 stored it: one store, no state, no owner.
+  await page.evaluate(async () => {
+    const read = await new Promise<IDBDatabase>((resolve) => {
+      const request = indexedDB.open('coffer');
+      request.onsuccess = () => resolve(request.result);
+    });
+    const records = await new Promise<Record<string, unknown>[]>((resolve) => {
+      const all = read.transaction('backups').objectStore('backups').getAll();
+      all.onsuccess = () => resolve(all.result);
+    });
+    read.close();
+    await new Promise((resolve) => {
+      const request = indexedDB.deleteDatabase('coffer');
+      request.onsuccess = resolve;
+      request.onblocked = resolve;
+    });
+    await new Promise<void>((resolve) => {
+      const request = indexedDB.open('coffer', 1);
+      request.onupgradeneeded = () => {
+        const store = request.result.createObjectStore('backups', { keyPath: 'id' });
+        for (const { state: _state, ownerTab: _owner, ...v1 } of records) store.put(v1);
+      };
+      request.onsuccess = () => {
+        request.result.close();
+        resolve();
+      };
+    });
+  });
+  await page.reload();
+  await page.getByRole('button', { name: 'On this device' }).click();
+  await expect(page.getByRole('list', { name: 'Backups on this device' }).getByRole('listitem')).toHaveCount(1);
+  expect(await catalogue(page)).toEqual([{ name: expect.stringMatching(/\.coffer$/), state: 'complete' }]);
+});
+
+test('settings persist: compression, checking after writing, and the theme', async ({ page }) => {
+  await page.goto('./');
+  await page.getByLabel('Compress files that shrink').uncheck();
+  await page.getByLabel('Check the backup after writing it').uncheck();
+  await page.getByRole('button', { name: 'On this device' }).click();
+  await page.getByLabel('Theme').selectOption('dark');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect(page.getByLabel('Compress files that shrink')).not.toBeChecked();
+  await expect(page.getByLabel('Check the backup after writing it')).not.toBeChecked();
+});

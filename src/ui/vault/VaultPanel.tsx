@@ -1,0 +1,165 @@
+import { useEffect, useState } from 'preact/hooks';
+import { downloadBlob } from '../shared/download.ts';
+import { formatBytes, formatDate } from '../shared/format.ts';
+import { loadSettings, type Settings, type StoredBackup, saveSettings } from './db.ts';
+import { forgetRecoveryKey, hasRememberedKey } from './remembered-key.ts';
+import { listStored, removeStored, requestPersistence, type StorageInfo, storageInfo, storedFile } from './vault.ts';
+
+const UNLOCK_NAMES = { passphrase: 'passphrase', 'recovery-key': 'recovery key' } as const;
+
+export interface VaultPanelProps {
+  onOpen: (file: File) => void;
+  onSettings: (settings: Settings) => void;
+  notice?: string;
+}
+
+export function VaultPanel({ onOpen, onSettings, notice }: VaultPanelProps) {
+  const [backups, setBackups] = useState<StoredBackup[]>();
+  const [storage, setStorage] = useState<StorageInfo>();
+  const [remembered, setRemembered] = useState(false);
+  const [settings, setSettings] = useState<Settings>();
+  const [message, setMessage] = useState(notice ?? '');
+
+  const refresh = async () => {
+    setBackups(await listStored());
+    setStorage(await storageInfo());
+    setRemembered(await hasRememberedKey());
+  };
+
+  useEffect(() => {
+    void loadSettings().then(setSettings);
+  }, []);
+
+  // Start-up repairs may finish after this view opened: show what they did, and the result.
+  useEffect(() => {
+    if (notice) setMessage(notice);
+    void refresh();
+  }, [notice]);
+
+  const open = async (backup: StoredBackup) => {
+    const file = await storedFile(backup);
+    onOpen(new File([file], backup.name, { lastModified: backup.createdAt }));
+  };
+
+  const download = async (backup: StoredBackup) => downloadBlob(await storedFile(backup), backup.name);
+
+  const remove = async (backup: StoredBackup) => {
+    if (!window.confirm(`Delete "${backup.name}" from this device? This cannot be undone.`)) return;
+    await removeStored(backup);
+    setMessage(`Deleted ${backup.name}.`);
+    await refresh();
+  };
+
+  const persist = async () => {
+    const granted = await requestPersistence();
+    setMessage(
+      granted
+        ? 'The browser will keep these backups even when space runs low.'
+        : 'The browser did not agree to keep them for good; it may still clear them when space runs low.',
+    );
+    await refresh();
+  };
+
+  const forget = async () => {
+    await forgetRecoveryKey();
+    setMessage('The remembered recovery key was removed from this device.');
+    await refresh();
+  };
+
+  const change = async (next: Settings) => {
+    setSettings(next);
+    onSettings(next);
+    await saveSettings(next);
+  };
+
+  return (
+    <section class="panel" aria-labelledby="vault-heading">
+      <h2 id="vault-heading">On this device</h2>
+      <p class="hint">
+        Backups kept here are encrypted like any other and stay in this browser's private storage. Download a copy to
+        keep one somewhere else too: clearing the browser's data removes them.
+      </p>
+      {message && (
+        <p class="notice success" role="status">
+          {message}
+        </p>
+      )}
+      {storage && (
+        <div class="storage">
+          <p>
+            Using {formatBytes(storage.usage)} of {formatBytes(storage.quota)} available to Coffer in this browser.
+          </p>
+          {storage.persisted ? (
+            <p>This browser keeps Coffer's storage even when space runs low.</p>
+          ) : (
+            <p>
+              Browsers may clear stored data when the disk gets full.{' '}
+              <button type="button" class="link" onClick={persist}>
+                Ask the browser to keep it
+              </button>
+            </p>
+          )}
+        </div>
+      )}
+      {backups && backups.length === 0 && <p>No backups are kept on this device yet.</p>}
+      {backups && backups.length > 0 && (
+        <ul class="stored" aria-label="Backups on this device">
+          {backups.map((backup) => (
+            <li key={backup.id} aria-label={backup.name}>
+              <div class="stored-facts">
+                <strong>{backup.name}</strong>
+                <span>
+                  {formatDate(backup.createdAt)} · {formatBytes(backup.size)} · {backup.entryCount}{' '}
+                  {backup.entryCount === 1 ? 'entry' : 'entries'}
+                </span>
+                <span>
+                  Opens with {backup.unlock.map((method) => UNLOCK_NAMES[method]).join(' or ')}
+                  {backup.sources.length > 0 && ` · from ${backup.sources.join(', ')}`}
+                </span>
+              </div>
+              <div class="row">
+                <button type="button" class="secondary" onClick={() => open(backup)}>
+                  Open
+                </button>
+                <button type="button" class="secondary" onClick={() => download(backup)}>
+                  Download
+                </button>
+                <button type="button" class="secondary" onClick={() => remove(backup)}>
+                  Delete
+                </button>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      {remembered && (
+        <div class="remembered">
+          <p>
+            A recovery key is remembered on this device, so new backups can use it without retyping it. It is stored
+            encrypted, but anyone who controls this browser profile could use it.
+          </p>
+          <button type="button" class="secondary" onClick={forget}>
+            Forget the remembered key
+          </button>
+        </div>
+      )}
+      {settings && (
+        <fieldset>
+          <legend>Settings</legend>
+          <label>
+            Theme
+            <select
+              value={settings.theme}
+              onChange={(e) => change({ ...settings, theme: e.currentTarget.value as Settings['theme'] })}
+            >
+              <option value="system">Same as the system</option>
+              <option value="light">Light</option>
+              <option value="dark">Dark</option>
+            </select>
+          </label>
+          <p class="hint">Compression, checking after writing and key strength are remembered from the backup form.</p>
+        </fieldset>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,91 @@
+/**
+ * The on-device catalogue (IndexedDB via idb). It records what each stored backup is, never a
+ * key or passphrase; the one exception is a remembered recovery key, stored only wrapped by a
+ * non-extractable AES-GCM key that cannot be read out of the browser.
+ */
+import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
+
+export const DB_NAME = 'coffer';
+export const DB_VERSION = 2;
+
+export type UnlockMethod = 'passphrase' | 'recovery-key';
+
+export interface StoredBackup {
+  id: string;
+  /** The encrypted file's name in the origin's private file system. */
+  fileName: string;
+  name: string;
+  createdAt: number;
+  size: number;
+  entryCount: number;
+  unlock: UnlockMethod[];
+  sources: string[];
+  /** 'writing' until the file is complete; reconcile removes abandoned ones. */
+  state: 'writing' | 'complete';
+  ownerTab: string;
+}
+
+export interface RememberedKey {
+  wrappingKey: CryptoKey;
+  iv: Uint8Array;
+  ciphertext: ArrayBuffer;
+  savedAt: number;
+}
+
+export interface Settings {
+  kdf: 'default' | 'strong';
+  compress: boolean;
+  verify: boolean;
+  theme: 'system' | 'light' | 'dark';
+}
+
+export const DEFAULT_SETTINGS: Settings = { kdf: 'default', compress: true, verify: true, theme: 'system' };
+
+interface CofferDB extends DBSchema {
+  backups: { key: string; value: StoredBackup; indexes: { 'by-created': number } };
+  settings: { key: string; value: unknown };
+  keys: { key: string; value: RememberedKey };
+}
+
+export type Catalogue = IDBPDatabase<CofferDB>;
+
+let opened: Promise<Catalogue> | undefined;
+
+/**
+ * Version 1 had only the `backups` store, without `state` or `ownerTab`. Version 2 adds the
+ * date index, settings and remembered keys, and marks version 1's entries complete.
+ */
+export function openCatalogue(): Promise<Catalogue> {
+  opened ??= openDB<CofferDB>(DB_NAME, DB_VERSION, {
+    async upgrade(db, oldVersion, _newVersion, transaction) {
+      if (oldVersion < 1) db.createObjectStore('backups', { keyPath: 'id' });
+      if (oldVersion < 2) {
+        const backups = transaction.objectStore('backups');
+        backups.createIndex('by-created', 'createdAt');
+        db.createObjectStore('settings');
+        db.createObjectStore('keys');
+        for (let cursor = await backups.openCursor(); cursor; cursor = await cursor.continue()) {
+          const old = cursor.value as Partial<StoredBackup> & { id: string };
+          await cursor.update({ ...old, state: old.state ?? 'complete', ownerTab: old.ownerTab ?? '' } as StoredBackup);
+        }
+      }
+    },
+    blocking() {
+      // Another tab has a newer version of the app: let it upgrade.
+      void opened?.then((db) => db.close());
+      opened = undefined;
+    },
+  });
+  return opened;
+}
+
+export async function loadSettings(): Promise<Settings> {
+  const db = await openCatalogue();
+  const stored = (await db.get('settings', 'settings')) as Partial<Settings> | undefined;
+  return { ...DEFAULT_SETTINGS, ...stored };
+}
+
+export async function saveSettings(settings: Settings): Promise<void> {
+  const db = await openCatalogue();
+  await db.put('settings', settings, 'settings');
+}
