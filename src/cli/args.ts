@@ -35,6 +35,7 @@ export const COMMANDS = {
   },
   inspect: { ...HELP, json: { type: 'boolean' } },
   keygen: { ...HELP, ...QUIET, ...OUTPUT },
+  whatsapp: { ...HELP, ...QUIET, ...OUTPUT, key: { type: 'string' }, 'key-file': { type: 'string' } },
 } as const satisfies Record<string, Record<string, OptionSpec>>;
 
 export type CommandName = keyof typeof COMMANDS;

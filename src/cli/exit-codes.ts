@@ -27,6 +27,8 @@ const BY_CODE: Record<ErrorCode, ExitCode> = {
   cancelled: EXIT.interrupted,
   io: EXIT.other,
   invalid_input: EXIT.other,
+  not_whatsapp: EXIT.damaged,
+  key_mismatch: EXIT.key,
 };
 
 export function exitCodeFor(code: ErrorCode): ExitCode {

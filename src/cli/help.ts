@@ -7,6 +7,7 @@ export const USAGE = `Usage:
   coffer restore IN.coffer -o DIR [unlock options] [--only PATH]... [--overwrite]
   coffer inspect IN.coffer [--json]                        header facts, no key needed
   coffer keygen  -o FILE                                   write a new recovery key
+  coffer whatsapp IN -o OUT (--key HEX | --key-file F)    decrypt a WhatsApp backup (crypt12/14/15)
 
 Run "coffer COMMAND --help" for the options of one command.`;
 
@@ -108,6 +109,33 @@ No passphrase or key is needed, and nothing is decrypted.
 Options:
   --json                    machine-readable output
   -h, --help                show this help`,
+
+  whatsapp: `Usage: coffer whatsapp IN -o OUT (--key HEX | --key-file F)
+
+Decrypts a WhatsApp backup (msgstore.db.crypt15, .crypt14 or .crypt12) with your own key, on
+this computer. OUT is the decrypted msgstore.db (an SQLite database: the zlib layer inside the
+backup is removed) or, for a multi-file backup, the ZIP that was inside it, as it is.
+
+Which key opens which backup:
+  crypt15   the 64-digit key WhatsApp showed when you turned on end-to-end encrypted backup
+            (--key; spaces and dashes are ignored), or the phone's encrypted_backup.key file
+  crypt14,  the phone's 158-byte "key" file (/data/data/com.whatsapp/files/key)
+  crypt12
+
+Nothing is written unless the whole backup decrypts and its tag (and MD5, where present) check
+out: OUT is written to a temporary file beside it and renamed only at the end.
+
+Options:
+  -o, --output OUT          the file to write (refused if it exists)
+  --key HEX                 the 64-hex-digit end-to-end backup key (note: visible to other users
+                            of this computer in the process list; --key-file is not)
+  --key-file F              encrypted_backup.key, the legacy "key" file, or a text file with the
+                            64-digit key
+  -q, --quiet               no progress or summary
+  -h, --help                show this help
+
+Exit codes: 0 decrypted; 2 usage (including a malformed key); 3 wrong key, or a key of the wrong
+kind for this backup; 4 damaged, cut short, or not a WhatsApp backup Coffer knows; 5 OUT exists.`,
 
   keygen: `Usage: coffer keygen -o FILE
 

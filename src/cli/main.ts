@@ -21,6 +21,7 @@ const RUNNERS: Record<CommandName, () => Promise<Runner>> = {
   restore: async () => (await import('./commands/restore.ts')).runRestore,
   inspect: async () => (await import('./commands/inspect.ts')).runInspect,
   keygen: async () => (await import('./commands/keygen.ts')).runKeygen,
+  whatsapp: async () => (await import('./commands/whatsapp.ts')).runWhatsapp,
 };
 
 function version(): string {
@@ -67,7 +68,8 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     // Commands that write or read everything stop cleanly on Ctrl-C; the others just exit.
-    if (command === 'create' || command === 'restore' || command === 'verify') installInterruptHandler();
+    if (command === 'create' || command === 'restore' || command === 'verify' || command === 'whatsapp')
+      installInterruptHandler();
     return await (await RUNNERS[command]())(rest);
   } catch (error) {
     return report(error);

@@ -16,7 +16,9 @@ export const FORMAT_FAILURES = [
 
 export type FormatFailure = (typeof FORMAT_FAILURES)[number];
 export type OperationalFailure = 'cancelled' | 'target_exists' | 'io' | 'invalid_input';
-export type ErrorCode = FormatFailure | OperationalFailure;
+/** Opening WhatsApp backups: not one we recognise, or a key of the wrong kind for it. */
+export type WhatsAppFailure = 'not_whatsapp' | 'key_mismatch';
+export type ErrorCode = FormatFailure | OperationalFailure | WhatsAppFailure;
 
 export class CofferError extends Error {
   readonly code: ErrorCode;

@@ -1,0 +1,147 @@
+/** `coffer whatsapp IN -o OUT (--key HEX | --key-file F)`: decrypt a WhatsApp backup with the person's own key. */
+import { createWriteStream, rmSync } from 'node:fs';
+import { link, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { isCofferError } from '../../core/errors.ts';
+import {
+  FORMAT_DESCRIPTIONS,
+  parseWhatsAppKey,
+  parseWhatsAppKeyFile,
+  readWhatsAppHeader,
+  WhatsAppDecryption,
+  type WhatsAppKey,
+  type WhatsAppSummary,
+} from '../../core/whatsapp/index.ts';
+import { flag, parseCommand, requireOutput, stringOption } from '../args.ts';
+import { CliError, EXIT, refused, usageError } from '../exit-codes.ts';
+import { fsyncFile, lstatOrUndefined, randomSuffix } from '../files.ts';
+import { errnoCode, fsError, isNodeFsError } from '../fs-errors.ts';
+import { openFileSource } from '../fs-source.ts';
+import { COMMAND_HELP } from '../help.ts';
+import { interruptSignal, onForcedExit } from '../signals.ts';
+import { createUi, humanSize, percent, plural, rate } from '../ui.ts';
+
+const WRITE_HIGH_WATER_MARK = 4 * 1024 * 1024;
+
+async function readKey(keyHex: string | undefined, keyFile: string | undefined): Promise<WhatsAppKey> {
+  try {
+    if (keyHex !== undefined) return parseWhatsAppKey(keyHex);
+    const bytes = await readFile(keyFile as string).catch((error) => {
+      throw fsError(error, 'read the key file', keyFile as string);
+    });
+    return parseWhatsAppKeyFile(new Uint8Array(bytes));
+  } catch (error) {
+    if (isCofferError(error) && error.code === 'invalid_input') {
+      throw usageError(`whatsapp: ${keyHex !== undefined ? '--key' : JSON.stringify(keyFile)}: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+function describeContent(summary: WhatsAppSummary): string {
+  if (summary.content === 'sqlite') {
+    const tables = summary.tables === undefined ? 'tables not counted' : plural(summary.tables, 'table');
+    return `an SQLite database (${tables})`;
+  }
+  if (summary.content === 'zip') return `a ZIP of the backup's files${summary.multiFile ? ' (multi-file backup)' : ''}`;
+  return summary.inflated ? 'data that is neither an SQLite database nor a ZIP' : 'data';
+}
+
+export async function runWhatsapp(argv: string[]): Promise<number> {
+  const parsed = parseCommand('whatsapp', argv);
+  if (flag(parsed, 'help')) {
+    process.stdout.write(`${COMMAND_HELP.whatsapp}\n`);
+    return EXIT.ok;
+  }
+  const output = requireOutput(parsed, 'whatsapp', 'OUT');
+  if (parsed.positionals.length !== 1 || parsed.positionals[0] === '') {
+    throw usageError(
+      parsed.positionals.length === 0
+        ? 'whatsapp: which backup? Give the .crypt15, .crypt14 or .crypt12 file.'
+        : `whatsapp: expected one backup file, got ${parsed.positionals.length}.`,
+      'Usage: coffer whatsapp IN -o OUT (--key HEX | --key-file F)',
+    );
+  }
+  const input = parsed.positionals[0];
+  const keyHex = stringOption(parsed, 'key', 'whatsapp');
+  const keyFile = stringOption(parsed, 'key-file', 'whatsapp');
+  if ((keyHex === undefined) === (keyFile === undefined)) {
+    throw usageError(
+      keyHex === undefined
+        ? 'whatsapp: give the key: --key with the 64 digits WhatsApp showed, or --key-file.'
+        : 'whatsapp: give either --key or --key-file, not both.',
+      'Run "coffer whatsapp --help" for which key opens which backup.',
+    );
+  }
+  const ui = createUi(flag(parsed, 'quiet'));
+
+  const outPath = resolve(output);
+  const existing = await lstatOrUndefined(outPath);
+  if (existing) {
+    throw refused(`${JSON.stringify(output)} already exists; nothing was written.`, 'Choose another name for OUT.');
+  }
+  const outDir = dirname(outPath);
+  const outDirStat = await stat(outDir).catch((error) => {
+    throw fsError(error, 'write into', outDir);
+  });
+  if (!outDirStat.isDirectory()) throw new CliError(EXIT.other, `${JSON.stringify(outDir)} is not a folder.`);
+  const key = await readKey(keyHex, keyFile);
+
+  const source = await openFileSource(input);
+  const temp = join(outDir, `.${basename(outPath)}.partial-${randomSuffix()}`);
+  const forget = onForcedExit(() => rmSync(temp, { force: true }));
+  try {
+    const header = await readWhatsAppHeader(source, basename(input));
+    const started = Date.now();
+    const decryption = new WhatsAppDecryption(source, header, key, {
+      signal: interruptSignal,
+      onProgress: ({ bytesDone, bytesTotal }) =>
+        ui.progress(`Decrypting ${percent(bytesDone, bytesTotal)} ${humanSize(bytesDone)} of ${humanSize(bytesTotal)}`),
+    });
+    const sink = createWriteStream(temp, { flags: 'wx', highWaterMark: WRITE_HIGH_WATER_MARK });
+    try {
+      await pipeline(Readable.from(decryption, { highWaterMark: 4 }), sink, { signal: interruptSignal });
+    } catch (error) {
+      throw isNodeFsError(error) ? fsError(error, 'write', outPath) : error;
+    }
+    const summary = decryption.summary;
+    if (!summary) throw new Error('the decryption ended without a result');
+    await fsyncFile(temp).catch((error) => {
+      throw fsError(error, 'write', outPath);
+    });
+    await moveIntoPlace(temp, outPath, output);
+    ui.clearProgress();
+    const version = summary.appVersion ? `, WhatsApp ${summary.appVersion}` : '';
+    ui.note(
+      `Decrypted ${basename(input)} (${FORMAT_DESCRIPTIONS[summary.format]}${version}): ${describeContent(summary)}, ${humanSize(summary.size)}, written to ${output}${rate(source.size, started)}.`,
+    );
+    return EXIT.ok;
+  } catch (error) {
+    ui.clearProgress();
+    await rm(temp, { force: true }).catch(() => {});
+    throw error;
+  } finally {
+    forget();
+    await source.close();
+  }
+}
+
+/** Never replaces something that appeared at OUT meanwhile. */
+async function moveIntoPlace(temp: string, outPath: string, shown: string): Promise<void> {
+  try {
+    await link(temp, outPath);
+    await unlink(temp).catch(() => {});
+    return;
+  } catch (error) {
+    if (errnoCode(error) === 'EEXIST')
+      throw refused(`${JSON.stringify(shown)} appeared while the backup was being decrypted; it was left alone.`);
+    // File systems without hard links: check, then rename.
+  }
+  if (await lstatOrUndefined(outPath))
+    throw refused(`${JSON.stringify(shown)} appeared while the backup was being decrypted; it was left alone.`);
+  await rename(temp, outPath).catch((error) => {
+    throw fsError(error, 'write', outPath);
+  });
+}

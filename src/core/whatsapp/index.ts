@@ -1,0 +1,26 @@
+/** Opening WhatsApp backups (crypt12, crypt14, crypt15) with the person's own key. */
+export {
+  bodyKey,
+  checkKeyFits,
+  type WhatsAppContent,
+  WhatsAppDecryption,
+  type WhatsAppDecryptOptions,
+  type WhatsAppSummary,
+} from './decrypt.ts';
+export {
+  cryptSuffix,
+  FORMAT_DESCRIPTIONS,
+  outputName,
+  parseWhatsAppHeader,
+  readWhatsAppHeader,
+  type WhatsAppFormat,
+  type WhatsAppHeader,
+} from './format.ts';
+export {
+  describeKey,
+  keyDigits,
+  parseWhatsAppKey,
+  parseWhatsAppKeyFile,
+  type WhatsAppKey,
+  whatsappKeyProblem,
+} from './keys.ts';
