@@ -25,6 +25,9 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await unlockWithPassphrase(page, PASSPHRASE);
     await expect(page.getByRole('list', { name: 'Backup contents' })).toContainText('a.txt');
     expect(await violations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'On this device' }).click();
+    await expect(page.getByRole('heading', { name: 'On this device' })).toBeVisible();
+    expect(await violations(page)).toEqual([]);
   });
 }
 

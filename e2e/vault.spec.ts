@@ -1,7 +1,16 @@
 import { closeSync, openSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { createBackup, expect, PASSPHRASE, setPassphrase, tempDir, test, unlockWithPassphrase } from './helpers.ts';
+import {
+  createBackup,
+  expect,
+  PASSPHRASE,
+  profileTest,
+  setPassphrase,
+  tempDir,
+  test,
+  unlockWithPassphrase,
+} from './helpers.ts';
 
 async function opfsNames(page: Page): Promise<string[]> {
   return page.evaluate(async () => {
@@ -256,4 +265,50 @@ test('settings persist: compression, checking after writing, and the theme', asy
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await expect(page.getByLabel('Compress files that shrink')).not.toBeChecked();
   await expect(page.getByLabel('Check the backup after writing it')).not.toBeChecked();
+});
+
+profileTest('a remembered folder is backed up again with one click, with what changed since', async ({ page }) => {
+  // The folder picker is stood in for by a folder in the origin's private file system.
+  await page.addInitScript(() => {
+    const w = window as unknown as Record<string, unknown>;
+    delete w.showSaveFilePicker;
+    w.showDirectoryPicker = async () => {
+      const root = await navigator.storage.getDirectory();
+      return root.getDirectoryHandle('Projects', { create: true });
+    };
+  });
+  await page.goto('./');
+  await page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    const folder = await root.getDirectoryHandle('Projects', { create: true });
+    const writable = await (await folder.getFileHandle('plan.txt', { create: true })).createWritable();
+    await writable.write('version one');
+    await writable.close();
+    await folder.getDirectoryHandle('empty', { create: true });
+  });
+  await page.getByRole('button', { name: 'Pick a folder to back up again later' }).click();
+  const list = page.getByRole('list', { name: 'Files to back up' });
+  await expect(list).toContainText('Projects/plan.txt');
+  await expect(list).toContainText('Projects/empty');
+  await setPassphrase(page);
+  await createBackup(page);
+
+  await page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    const folder = await root.getDirectoryHandle('Projects');
+    const writable = await (await folder.getFileHandle('new.txt', { create: true })).createWritable();
+    await writable.write('added later');
+    await writable.close();
+  });
+  await page.reload();
+  await page.getByRole('button', { name: 'On this device' }).click();
+  const remembered = page.getByRole('list', { name: 'Folders to back up again' }).getByRole('listitem');
+  await expect(remembered).toContainText('Last backed up');
+  await remembered.getByRole('button', { name: 'Back up again' }).click();
+  await expect(list).toContainText('Projects/new.txt');
+  await setPassphrase(page);
+  const again = await createBackup(page);
+  await page.getByLabel('Open backup').setInputFiles(again);
+  await unlockWithPassphrase(page);
+  await expect(page.getByRole('list', { name: 'Backup contents' })).toContainText('new.txt');
 });

@@ -5,6 +5,7 @@ import { RestorePanel } from '../restore/RestorePanel.tsx';
 import { coffer } from '../shared/client.ts';
 import { itemsFromDrop, itemsFromFileList, mergeItems } from '../shared/collect.ts';
 import { loadSettings, type Settings } from '../vault/db.ts';
+import { folderPicker, itemsFromHandle, rememberFolder } from '../vault/folders.ts';
 import { VaultPanel } from '../vault/VaultPanel.tsx';
 import { reconcile } from '../vault/vault.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
@@ -107,6 +108,22 @@ export function App() {
     input.value = '';
   };
 
+  /** The folder picker sees empty folders and gives a handle Coffer can keep for next time. */
+  const pickFolder = async () => {
+    const picker = folderPicker();
+    if (!picker) return;
+    let handle: FileSystemDirectoryHandle;
+    try {
+      handle = await picker({ id: 'coffer-source', mode: 'read' });
+    } catch {
+      return; // The person closed the dialog.
+    }
+    const added = await itemsFromHandle(handle);
+    await rememberFolder(handle);
+    setItems((current) => mergeItems(current, added));
+    setTab('backup');
+  };
+
   const openBackup = (event: Event) => {
     const input = event.currentTarget as HTMLInputElement;
     const file = input.files?.[0];
@@ -143,6 +160,11 @@ export function App() {
                 />
                 Add folder
               </label>
+              {folderPicker() && (
+                <button type="button" class="secondary" onClick={pickFolder}>
+                  Pick a folder to back up again later
+                </button>
+              )}
             </div>
           </div>
           <div class="source">
@@ -171,6 +193,10 @@ export function App() {
           {tab === 'vault' && (
             <VaultPanel
               notice={vaultNotice}
+              onBackUpAgain={(again) => {
+                setItems(again);
+                setTab('backup');
+              }}
               onSettings={applyTheme}
               onOpen={(file) => {
                 setBackupFile(file);

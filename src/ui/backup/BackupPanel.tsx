@@ -12,6 +12,7 @@ import { type FriendlyError, friendlyError } from '../shared/messages.ts';
 import { measureStrength, type Strength } from '../shared/strength.ts';
 import type { StoredBackup } from '../vault/db.ts';
 import { loadSettings, type Settings, saveSettings } from '../vault/db.ts';
+import { markBackedUp } from '../vault/folders.ts';
 import { hasRememberedKey, recallRecoveryKey, rememberRecoveryKey } from '../vault/remembered-key.ts';
 import { beginStore, finishStore, NotEnoughSpace, removeStored, storedFile } from '../vault/vault.ts';
 import { RecoveryKeyCard } from './RecoveryKeyCard.tsx';
@@ -196,6 +197,7 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
       } else if (temp) {
         downloadBlob(await opfsFile(temp), name);
       }
+      await markBackedUp(topLevelNames(items));
       if (remember && recoveryKey && keyChoice !== 'remembered') {
         await rememberRecoveryKey(recoveryKey);
         setCanRecall(true);

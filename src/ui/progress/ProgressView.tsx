@@ -7,6 +7,7 @@ const PHASES: Record<Progress['phase'], string> = {
   verifying: 'Checking every byte',
   reading: 'Reading',
   restoring: 'Restoring',
+  decrypting: 'Decrypting',
 };
 
 export interface ProgressState {

@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { BackupItem } from '../../worker/protocol.ts';
 import { downloadBlob } from '../shared/download.ts';
 import { formatBytes, formatDate } from '../shared/format.ts';
-import { loadSettings, type Settings, type StoredBackup, saveSettings } from './db.ts';
+import { loadSettings, type RememberedFolder, type Settings, type StoredBackup, saveSettings } from './db.ts';
+import { forgetFolder, readRememberedFolder, rememberedFolders } from './folders.ts';
 import { forgetRecoveryKey, hasRememberedKey } from './remembered-key.ts';
 import { listStored, removeStored, requestPersistence, type StorageInfo, storageInfo, storedFile } from './vault.ts';
 
@@ -10,10 +12,12 @@ const UNLOCK_NAMES = { passphrase: 'passphrase', 'recovery-key': 'recovery key' 
 export interface VaultPanelProps {
   onOpen: (file: File) => void;
   onSettings: (settings: Settings) => void;
+  onBackUpAgain: (items: BackupItem[]) => void;
   notice?: string;
 }
 
-export function VaultPanel({ onOpen, onSettings, notice }: VaultPanelProps) {
+export function VaultPanel({ onOpen, onSettings, onBackUpAgain, notice }: VaultPanelProps) {
+  const [folders, setFolders] = useState<RememberedFolder[]>([]);
   const [backups, setBackups] = useState<StoredBackup[]>();
   const [storage, setStorage] = useState<StorageInfo>();
   const [remembered, setRemembered] = useState(false);
@@ -24,6 +28,20 @@ export function VaultPanel({ onOpen, onSettings, notice }: VaultPanelProps) {
     setBackups(await listStored());
     setStorage(await storageInfo());
     setRemembered(await hasRememberedKey());
+    setFolders(await rememberedFolders());
+  };
+
+  const backUpAgain = async (folder: RememberedFolder) => {
+    try {
+      onBackUpAgain(await readRememberedFolder(folder));
+    } catch (error) {
+      setMessage(error instanceof Error ? error.message : String(error));
+    }
+  };
+
+  const forgetRemembered = async (folder: RememberedFolder) => {
+    await forgetFolder(folder.name);
+    await refresh();
   };
 
   useEffect(() => {
@@ -131,6 +149,31 @@ export function VaultPanel({ onOpen, onSettings, notice }: VaultPanelProps) {
             </li>
           ))}
         </ul>
+      )}
+      {folders.length > 0 && (
+        <div>
+          <h3>Folders to back up again</h3>
+          <ul class="stored" aria-label="Folders to back up again">
+            {folders.map((folder) => (
+              <li key={folder.name} aria-label={folder.name}>
+                <div class="stored-facts">
+                  <strong>{folder.name}</strong>
+                  <span>
+                    {folder.lastBackedUp ? `Last backed up ${formatDate(folder.lastBackedUp)}` : 'Not backed up yet'}
+                  </span>
+                </div>
+                <div class="row">
+                  <button type="button" class="secondary" onClick={() => backUpAgain(folder)}>
+                    Back up again
+                  </button>
+                  <button type="button" class="secondary" onClick={() => forgetRemembered(folder)}>
+                    Forget
+                  </button>
+                </div>
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
       {remembered && (
         <div class="remembered">

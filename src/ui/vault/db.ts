@@ -41,10 +41,19 @@ export interface Settings {
 
 export const DEFAULT_SETTINGS: Settings = { kdf: 'default', compress: true, verify: true, theme: 'system' };
 
+/** A folder chosen with the File System Access API, kept so it can be backed up again. */
+export interface RememberedFolder {
+  name: string;
+  handle: FileSystemDirectoryHandle;
+  addedAt: number;
+  lastBackedUp?: number;
+}
+
 interface CofferDB extends DBSchema {
   backups: { key: string; value: StoredBackup; indexes: { 'by-created': number } };
   settings: { key: string; value: unknown };
   keys: { key: string; value: RememberedKey };
+  folders: { key: string; value: RememberedFolder };
 }
 
 export type Catalogue = IDBPDatabase<CofferDB>;
@@ -53,7 +62,8 @@ let opened: Promise<Catalogue> | undefined;
 
 /**
  * Version 1 had only the `backups` store, without `state` or `ownerTab`. Version 2 adds the
- * date index, settings and remembered keys, and marks version 1's entries complete.
+ * date index, settings, remembered keys and remembered folders, and marks version 1's entries
+ * complete.
  */
 export function openCatalogue(): Promise<Catalogue> {
   opened ??= openDB<CofferDB>(DB_NAME, DB_VERSION, {
@@ -64,6 +74,7 @@ export function openCatalogue(): Promise<Catalogue> {
         backups.createIndex('by-created', 'createdAt');
         db.createObjectStore('settings');
         db.createObjectStore('keys');
+        db.createObjectStore('folders', { keyPath: 'name' });
         for (let cursor = await backups.openCursor(); cursor; cursor = await cursor.continue()) {
           const old = cursor.value as Partial<StoredBackup> & { id: string };
           await cursor.update({ ...old, state: old.state ?? 'complete', ownerTab: old.ownerTab ?? '' } as StoredBackup);

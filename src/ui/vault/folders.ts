@@ -1,0 +1,77 @@
+/**
+ * Folders chosen with the folder picker can be remembered (their handles stay in IndexedDB) and
+ * backed up again with one click; the browser asks the person for permission again each time.
+ */
+import type { BackupItem } from '../../worker/protocol.ts';
+import { openCatalogue, type RememberedFolder } from './db.ts';
+
+type DirectoryPicker = (options?: object) => Promise<FileSystemDirectoryHandle>;
+
+export function folderPicker(): DirectoryPicker | undefined {
+  return (window as { showDirectoryPicker?: DirectoryPicker }).showDirectoryPicker;
+}
+
+type PermissionHandle = FileSystemDirectoryHandle & {
+  queryPermission?(options: { mode: 'read' }): Promise<PermissionState>;
+  requestPermission?(options: { mode: 'read' }): Promise<PermissionState>;
+};
+
+async function mayRead(handle: FileSystemDirectoryHandle): Promise<boolean> {
+  const withPermission = handle as PermissionHandle;
+  if ((await withPermission.queryPermission?.({ mode: 'read' })) === 'granted') return true;
+  return (await withPermission.requestPermission?.({ mode: 'read' })) !== 'denied';
+}
+
+/** Walks a folder handle into backup items, empty folders included, in a stable order. */
+export async function itemsFromHandle(handle: FileSystemDirectoryHandle, prefix = handle.name): Promise<BackupItem[]> {
+  const items: BackupItem[] = [{ path: prefix.normalize('NFC'), type: 'dir', mtime: Date.now() }];
+  const children: [string, FileSystemHandle][] = [];
+  for await (const entry of (handle as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }).entries()) {
+    children.push(entry);
+  }
+  children.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [name, child] of children) {
+    const path = `${prefix}/${name}`.normalize('NFC');
+    if (child.kind === 'file') {
+      const file = await (child as FileSystemFileHandle).getFile();
+      items.push({ path, type: 'file', file, mtime: file.lastModified });
+    } else {
+      items.push(...(await itemsFromHandle(child as FileSystemDirectoryHandle, path)));
+    }
+  }
+  return items;
+}
+
+export async function rememberFolder(handle: FileSystemDirectoryHandle): Promise<void> {
+  const db = await openCatalogue();
+  const known = await db.get('folders', handle.name);
+  await db.put('folders', {
+    name: handle.name,
+    handle,
+    addedAt: known?.addedAt ?? Date.now(),
+    lastBackedUp: known?.lastBackedUp,
+  });
+}
+
+export async function rememberedFolders(): Promise<RememberedFolder[]> {
+  return (await openCatalogue()).getAll('folders');
+}
+
+export async function forgetFolder(name: string): Promise<void> {
+  await (await openCatalogue()).delete('folders', name);
+}
+
+/** Re-reads a remembered folder, asking for permission again if the browser needs to. */
+export async function readRememberedFolder(folder: RememberedFolder): Promise<BackupItem[]> {
+  if (!(await mayRead(folder.handle))) throw new Error(`Coffer was not allowed to read "${folder.name}" this time.`);
+  return itemsFromHandle(folder.handle);
+}
+
+/** Records that the top-level folders of a finished backup were just backed up. */
+export async function markBackedUp(topLevelNames: string[], when = Date.now()): Promise<void> {
+  const db = await openCatalogue();
+  for (const name of topLevelNames) {
+    const folder = await db.get('folders', name);
+    if (folder) await db.put('folders', { ...folder, lastBackedUp: when });
+  }
+}
