@@ -17,6 +17,7 @@ import {
 } from '../core/index.ts';
 import { fileSource, openSink } from './browser-io.ts';
 import type { CommandEnvelope, CreateCommand, Progress, Result, WorkerMessage } from './protocol.ts';
+import { handleWhatsApp } from './whatsapp.ts';
 import { checkZipLimits, zipWriter } from './zip-sink.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -119,6 +120,10 @@ async function handle(id: number, command: CommandEnvelope['command']): Promise<
   switch (command.type) {
     case 'create':
       return create(id, command);
+    case 'whatsapp-inspect':
+    case 'whatsapp-decrypt':
+    case 'whatsapp-seal':
+      return handleWhatsApp(command, (phase) => progressReporter(id, phase));
     case 'inspect': {
       const header = await readHeader(fileSource(command.file));
       const slots = header.slots.map((slot) =>

@@ -4,6 +4,7 @@
  * Errors cross as codes (the spec's failure classes) and become human messages in the UI.
  */
 import type { ErrorCode, KdfPreset } from '../core/index.ts';
+import type { WhatsAppFormat, WhatsAppSummary } from '../core/whatsapp/index.ts';
 
 export interface BackupItem {
   /** Relative path inside the backup, `/`-separated. */
@@ -42,13 +43,30 @@ export type Command =
       target:
         | { kind: 'directory'; handle: FileSystemDirectoryHandle; folderName: string }
         | { kind: 'zip'; output: Output };
+    }
+  | WhatsAppCommand;
+
+/** A WhatsApp backup key: the typed 64 hex digits, or a key file (encrypted_backup.key, key). */
+export type WhatsAppKeyInput = { hex: string } | { file: File };
+
+export type WhatsAppCommand =
+  | { type: 'whatsapp-inspect'; file: File }
+  | { type: 'whatsapp-decrypt'; file: File; key: WhatsAppKeyInput; output: Output }
+  | {
+      type: 'whatsapp-seal';
+      file: File;
+      key: WhatsAppKeyInput;
+      passphrase?: string;
+      recoveryKey?: string;
+      kdf: KdfPreset;
+      output: Output;
     };
 
 export interface Progress {
   bytesDone: number;
   bytesTotal: number;
   currentPath: string;
-  phase: 'deriving-key' | 'writing' | 'verifying' | 'reading' | 'restoring';
+  phase: 'deriving-key' | 'writing' | 'verifying' | 'reading' | 'restoring' | 'decrypting';
 }
 
 export interface EntryInfo {
@@ -69,7 +87,13 @@ export type Result =
   | { type: 'unlocked'; entries: EntryInfo[]; totalSize: number }
   | { type: 'verified'; files: number; bytes: number }
   | { type: 'extracted'; size: number }
-  | { type: 'restored'; files: number; bytes: number };
+  | { type: 'restored'; files: number; bytes: number }
+  | WhatsAppResult;
+
+export type WhatsAppResult =
+  | { type: 'whatsapp-inspected'; format: WhatsAppFormat; size: number; appVersion?: string; phoneSuffix?: string }
+  | { type: 'whatsapp-decrypted'; summary: WhatsAppSummary; name: string }
+  | { type: 'whatsapp-sealed'; summary: WhatsAppSummary; entry: string; size: number; verified: boolean };
 
 export type WorkerMessage =
   | { id: number; type: 'progress'; progress: Progress }

@@ -8,16 +8,23 @@ import { loadSettings, type Settings } from '../vault/db.ts';
 import { folderPicker, itemsFromHandle, rememberFolder } from '../vault/folders.ts';
 import { VaultPanel } from '../vault/VaultPanel.tsx';
 import { reconcile } from '../vault/vault.ts';
+import { WhatsAppPanel } from '../whatsapp/WhatsAppPanel.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { applyUpdate, BUILD, onLaunchFiles, registerServiceWorker, takeSharedFile, VERSION } from './pwa.ts';
 
-type Tab = 'backup' | 'restore' | 'vault';
+type Tab = 'backup' | 'restore' | 'vault' | 'whatsapp';
 
 function isBackupFile(transfer: DataTransfer): File | undefined {
   const files = Array.from(transfer.files);
   if (files.length !== 1 || !/\.coffer$/i.test(files[0].name)) return undefined;
   const entry = transfer.items[0]?.webkitGetAsEntry?.();
   return entry?.isDirectory ? undefined : files[0];
+}
+
+/** A single dropped msgstore.db.crypt15 (or .crypt14, .crypt12, ...) opens the WhatsApp tab. */
+function isWhatsAppFile(transfer: DataTransfer): File | undefined {
+  const files = Array.from(transfer.files);
+  return files.length === 1 && /\.crypt\d+$/i.test(files[0].name) ? files[0] : undefined;
 }
 
 function applyTheme(settings: Settings): void {
@@ -28,6 +35,7 @@ function applyTheme(settings: Settings): void {
 export function App() {
   const [tab, setTab] = useState<Tab>('backup');
   const [items, setItems] = useState<BackupItem[]>([]);
+  const [whatsappFile, setWhatsAppFile] = useState<File>();
   const [backupFile, setBackupFile] = useState<File>();
   const [dragging, setDragging] = useState(false);
   const [updateReady, setUpdateReady] = useState(false);
@@ -81,6 +89,12 @@ export function App() {
       if (backup) {
         setBackupFile(backup);
         setTab('restore');
+        return;
+      }
+      const whatsapp = isWhatsAppFile(transfer);
+      if (whatsapp) {
+        setWhatsAppFile(whatsapp);
+        setTab('whatsapp');
         return;
       }
       itemsFromDrop(transfer).then((added) => {
@@ -185,6 +199,9 @@ export function App() {
           <button type="button" aria-pressed={tab === 'vault'} onClick={() => setTab('vault')}>
             On this device
           </button>
+          <button type="button" aria-pressed={tab === 'whatsapp'} onClick={() => setTab('whatsapp')}>
+            WhatsApp
+          </button>
         </nav>
         {/* One panel at a time, so each field name (Passphrase, Recovery key) exists once. */}
         <main>
@@ -204,6 +221,7 @@ export function App() {
               }}
             />
           )}
+          {tab === 'whatsapp' && <WhatsAppPanel file={whatsappFile} />}
         </main>
         {updateReady && (
           <div class="notice update" role="status">

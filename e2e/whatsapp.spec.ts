@@ -1,0 +1,163 @@
+/**
+ * WhatsApp backups in the browser: drop or open a crypt15, type the key, get msgstore.db; the
+ * same with the real fixtures from ../shared (skipped, visibly, where absent); wrong keys, keys of
+ * the wrong kind and damaged files leave nothing behind; "Seal as a Coffer backup" makes a backup
+ * that the Restore tab opens.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import {
+  HAVE_SHARED,
+  legacyKeyFile,
+  makeCrypt15,
+  makeSqlite,
+  noise,
+  SHARED,
+  SHARED_ROOT_KEY,
+  SHARED_SHA256,
+  zlib,
+} from '../test/whatsapp/fixtures.ts';
+import { expect, openBackup, savedDownload, setPassphrase, tempDir, test, unlockWithPassphrase } from './helpers.ts';
+
+const ROOT = randomBytes(32);
+const HEX = ROOT.toString('hex');
+const DATABASE = Buffer.concat([
+  makeSqlite({ 1: { children: [3, 4] }, 3: { rows: ['table', 'index'] }, 4: { rows: ['table', 'table'] } }, 5, 4096),
+  noise(400_000, 8),
+]);
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+function generated(name = 'msgstore.db.crypt15', bytes?: Buffer): string {
+  const path = join(tempDir('whatsapp'), name);
+  writeFileSync(path, bytes ?? makeCrypt15({ rootKey: ROOT, payload: zlib(DATABASE), newer: true }));
+  return path;
+}
+
+async function openWhatsApp(page: Page, path: string): Promise<void> {
+  await page.getByRole('button', { name: 'WhatsApp', exact: true }).click();
+  await page.getByLabel('Open WhatsApp backup').setInputFiles(path);
+}
+
+async function opfsNames(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    const names: string[] = [];
+    for await (const name of (root as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
+    return names;
+  });
+}
+
+test('a dropped crypt15 backup opens the WhatsApp tab; the typed key gives msgstore.db', async ({ page }) => {
+  const bytes = readFileSync(generated());
+  await page.goto('./');
+  await page.evaluate(
+    (data) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(data)], 'msgstore.db.crypt15'));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    },
+    [...bytes],
+  );
+  await expect(page.getByRole('button', { name: 'WhatsApp', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByText('crypt15, end-to-end encrypted backup, made by WhatsApp 2.24.1.7')).toBeVisible();
+  await page.getByLabel('WhatsApp key').fill(HEX.slice(0, 40));
+  await expect(page.getByText('A WhatsApp key has 64 digits; this has 40.')).toBeVisible();
+  await page.getByLabel('WhatsApp key').fill(HEX.replace(/(.{4})/g, '$1 ').toUpperCase());
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Decrypt' }).click();
+  const saved = await download;
+  expect(saved.suggestedFilename()).toBe('msgstore.db');
+  expect(sha256(readFileSync(await savedDownload(saved)))).toBe(sha256(DATABASE));
+  await expect(page.getByRole('status')).toContainText('Decrypted msgstore.db: an SQLite database with 3 tables');
+});
+
+test('a wrong key, a key of the wrong kind and a damaged file each get their own message and leave nothing', async ({
+  page,
+}) => {
+  let downloads = 0;
+  page.on('download', () => downloads++);
+  const path = generated();
+  await page.goto('./');
+  await openWhatsApp(page, path);
+  await page.getByLabel('WhatsApp key').fill(randomBytes(32).toString('hex'));
+  await page.getByRole('button', { name: 'Decrypt' }).click();
+  await expect(page.getByRole('alert')).toContainText('That key does not open this WhatsApp backup.');
+
+  const legacy = join(tempDir('key'), 'key');
+  writeFileSync(legacy, legacyKeyFile(randomBytes(32)));
+  await page.getByLabel('Open key file').setInputFiles(legacy);
+  await expect(page.getByText('key: a crypt12/crypt14 key file.')).toBeVisible();
+  await page.getByRole('button', { name: 'Decrypt' }).click();
+  await expect(page.getByRole('alert')).toContainText('That key is for another kind of WhatsApp backup.');
+  await page.getByRole('button', { name: 'Forget key file' }).click();
+
+  const damaged = readFileSync(path);
+  damaged[damaged.length - 1000] ^= 1;
+  await openWhatsApp(page, generated('damaged.db.crypt15', damaged));
+  await page.getByLabel('WhatsApp key').fill(HEX);
+  await page.getByRole('button', { name: 'Decrypt' }).click();
+  await expect(page.getByRole('alert')).toContainText('This WhatsApp backup is damaged or incomplete.');
+
+  await openWhatsApp(page, generated('photo.crypt15', noise(5000)));
+  await expect(page.getByRole('alert')).toContainText('This is not a WhatsApp backup Coffer can open.');
+  await expect.poll(() => opfsNames(page)).toEqual([]);
+  expect(downloads).toBe(0);
+});
+
+test('"Seal as a Coffer backup" makes a backup that opens in the Restore tab with msgstore.db inside', async ({
+  page,
+}) => {
+  await page.goto('./');
+  await openWhatsApp(page, generated());
+  await page.getByLabel('WhatsApp key').fill(HEX);
+  await setPassphrase(page);
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Seal as a Coffer backup' }).click();
+  const saved = await download;
+  expect(saved.suggestedFilename()).toBe('msgstore.db.coffer');
+  const backup = await savedDownload(saved);
+  await expect(page.getByRole('status')).toContainText('Sealed msgstore.db');
+  await expect(page.getByRole('status')).toContainText('every byte is intact');
+
+  await page.getByRole('button', { name: 'Restore' }).click();
+  await openBackup(page, backup);
+  await unlockWithPassphrase(page);
+  await expect(page.getByRole('list', { name: 'Backup contents' })).toContainText('msgstore.db');
+  const file = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download msgstore.db' }).click();
+  expect(sha256(readFileSync(await savedDownload(await file)))).toBe(sha256(DATABASE));
+});
+
+test.describe(
+  HAVE_SHARED
+    ? 'real fixtures from ../shared/fixtures/whatsapp'
+    : 'real fixtures: SKIPPED, ../shared/fixtures/whatsapp is absent',
+  () => {
+    test.skip(!HAVE_SHARED, '../shared/fixtures/whatsapp is absent');
+
+    test('the real crypt15 with the typed key gives msgstore.db with the expected SHA-256', async ({ page }) => {
+      await page.goto('./');
+      await openWhatsApp(page, join(SHARED, 'msgstore.db.crypt15'));
+      await expect(page.getByText('made by WhatsApp 2.22.5.13')).toBeVisible();
+      await page.getByLabel('WhatsApp key').fill(SHARED_ROOT_KEY);
+      const download = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Decrypt' }).click();
+      expect(sha256(readFileSync(await savedDownload(await download)))).toBe(SHARED_SHA256);
+      await expect(page.getByRole('status')).toContainText('an SQLite database with 144 tables');
+    });
+
+    test('the real crypt14 and crypt12 open with the key file', async ({ page }) => {
+      await page.goto('./');
+      for (const name of ['msgstore.db.crypt14', 'msgstore.db.crypt12']) {
+        await openWhatsApp(page, join(SHARED, name));
+        await expect(page.getByText('It opens with the 158-byte "key" file')).toBeVisible();
+        await page.getByLabel('Open key file').setInputFiles(join(SHARED, 'key'));
+        const download = page.waitForEvent('download');
+        await page.getByRole('button', { name: 'Decrypt' }).click();
+        expect(sha256(readFileSync(await savedDownload(await download))), name).toBe(SHARED_SHA256);
+      }
+    });
+  },
+);

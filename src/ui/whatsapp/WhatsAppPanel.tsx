@@ -1,0 +1,405 @@
+import { useEffect, useState } from 'preact/hooks';
+import { checkRecoveryKey } from '../../core/recovery-key.ts';
+import {
+  describeKey,
+  FORMAT_DESCRIPTIONS,
+  outputName,
+  parseWhatsAppKeyFile,
+  type WhatsAppFormat,
+  type WhatsAppSummary,
+  whatsappKeyProblem,
+} from '../../core/whatsapp/index.ts';
+import type { WorkerError } from '../../worker/client.ts';
+import type { Output, WhatsAppKeyInput } from '../../worker/protocol.ts';
+import { type ProgressState, ProgressView } from '../progress/ProgressView.tsx';
+import { coffer } from '../shared/client.ts';
+import { downloadBlob, newTempName, opfsFile, removeTemp } from '../shared/download.ts';
+import { ErrorNotice } from '../shared/ErrorNotice.tsx';
+import { formatBytes } from '../shared/format.ts';
+import { type FriendlyError, friendlyError } from '../shared/messages.ts';
+import { measureStrength, type Strength } from '../shared/strength.ts';
+
+interface Inspected {
+  format: WhatsAppFormat;
+  size: number;
+  appVersion?: string;
+}
+
+type Done =
+  | { kind: 'decrypted'; summary: WhatsAppSummary; name: string }
+  | { kind: 'sealed'; summary: WhatsAppSummary; entry: string; name: string; size: number };
+
+/** Where each format's key comes from, in the words the person saw on their phone. */
+const KEY_HELP: Record<WhatsAppFormat, string> = {
+  crypt15:
+    'It opens with the 64-digit key WhatsApp showed you when you turned on end-to-end encrypted backup, or with the encrypted_backup.key file.',
+  crypt14: 'It opens with the 158-byte "key" file from the phone (/data/data/com.whatsapp/files/key).',
+  crypt12: 'It opens with the 158-byte "key" file from the phone (/data/data/com.whatsapp/files/key).',
+};
+
+const HEADLINES: Record<string, string> = {
+  wrong_key: 'That key does not open this WhatsApp backup.',
+  key_mismatch: 'That key is for another kind of WhatsApp backup.',
+  payload_damaged: 'This WhatsApp backup is damaged or incomplete.',
+  truncated: 'This WhatsApp backup is incomplete: the file was cut short.',
+  not_whatsapp: 'This is not a WhatsApp backup Coffer can open.',
+  unsupported_version: 'This kind of WhatsApp backup is not supported.',
+  invalid_input: 'That key cannot be used.',
+};
+
+const ADVICE: Record<string, string> = {
+  wrong_key: 'Check the 64 digits (or choose the right key file) and try again. Nothing was kept.',
+  payload_damaged: 'Nothing was kept. Copy the whole backup from the phone again and retry.',
+  truncated: 'Nothing was kept. Copy the whole backup from the phone again and retry.',
+};
+
+function whatsappError(failure: WorkerError): FriendlyError {
+  const base = friendlyError(failure);
+  const headline = HEADLINES[failure.code];
+  return headline ? { headline, detail: failure.message, advice: ADVICE[failure.code] } : base;
+}
+
+function describeSummary(summary: WhatsAppSummary): string {
+  if (summary.content === 'sqlite') {
+    const tables =
+      summary.tables === undefined ? '' : ` with ${summary.tables} ${summary.tables === 1 ? 'table' : 'tables'}`;
+    return `an SQLite database${tables}, ${formatBytes(summary.size)}`;
+  }
+  if (summary.content === 'zip') return `a ZIP of the backup's files, ${formatBytes(summary.size)}`;
+  return `${formatBytes(summary.size)} of data`;
+}
+
+function origin(summary: WhatsAppSummary): string {
+  const version = summary.appVersion ? ` made by WhatsApp ${summary.appVersion}` : '';
+  return `${FORMAT_DESCRIPTIONS[summary.format]} backup${version}`;
+}
+
+type SavePicker = (options: object) => Promise<FileSystemFileHandle>;
+
+function savePicker(): SavePicker | undefined {
+  return (window as { showSaveFilePicker?: SavePicker }).showSaveFilePicker;
+}
+
+export function WhatsAppPanel({ file: given }: { file?: File }) {
+  const [file, setFile] = useState<File | undefined>(given);
+  const [inspected, setInspected] = useState<Inspected>();
+  const [hex, setHex] = useState('');
+  const [keyFile, setKeyFile] = useState<File>();
+  const [keyFileNote, setKeyFileNote] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const [confirmation, setConfirmation] = useState('');
+  const [strength, setStrength] = useState<Strength>();
+  const [recoveryKey, setRecoveryKey] = useState('');
+  const [progress, setProgress] = useState<ProgressState>();
+  const [error, setError] = useState<FriendlyError>();
+  const [problem, setProblem] = useState('');
+  const [done, setDone] = useState<Done>();
+
+  useEffect(() => {
+    if (given) setFile(given);
+  }, [given]);
+
+  useEffect(() => {
+    setInspected(undefined);
+    setError(undefined);
+    setDone(undefined);
+    if (!file) return;
+    coffer
+      .run({ type: 'whatsapp-inspect', file })
+      .then((result) => result.type === 'whatsapp-inspected' && setInspected(result))
+      .catch((failure: WorkerError) => setError(whatsappError(failure)));
+  }, [file]);
+
+  useEffect(() => {
+    let current = true;
+    if (!passphrase) setStrength(undefined);
+    else measureStrength(passphrase).then((result) => current && setStrength(result));
+    return () => {
+      current = false;
+    };
+  }, [passphrase]);
+
+  const chooseBackup = (event: Event) => {
+    const input = event.currentTarget as HTMLInputElement;
+    if (input.files?.[0]) setFile(input.files[0]);
+    input.value = '';
+  };
+
+  const chooseKeyFile = async (event: Event) => {
+    const input = event.currentTarget as HTMLInputElement;
+    const chosen = input.files?.[0];
+    input.value = '';
+    if (!chosen) return;
+    setKeyFile(chosen);
+    try {
+      const key = parseWhatsAppKeyFile(new Uint8Array(await chosen.arrayBuffer()));
+      setKeyFileNote(`${chosen.name}: ${describeKey(key)}.`);
+    } catch (failure) {
+      setKeyFileNote(`${chosen.name}: ${(failure as Error).message}`);
+    }
+  };
+
+  const typedProblem = hex.trim() ? whatsappKeyProblem(hex) : undefined;
+
+  function keyInput(): WhatsAppKeyInput | string {
+    if (keyFile) return { file: keyFile };
+    if (!hex.trim()) return 'Type the 64-digit WhatsApp key, or open the key file.';
+    return typedProblem ?? { hex };
+  }
+
+  function sealProblem(): string | undefined {
+    if (!passphrase && !recoveryKey.trim())
+      return 'To seal, type a passphrase or a recovery key for the new Coffer backup.';
+    if (passphrase) {
+      if (passphrase !== confirmation) return 'The two passphrases are not the same.';
+      if (!strength) return 'Checking the passphrase strength…';
+      if (!strength.acceptable) {
+        return `This passphrase is too easy to guess${strength.warning ? `: ${strength.warning}` : ''}. Try a longer phrase of several unrelated words.`;
+      }
+    }
+    if (recoveryKey.trim() && checkRecoveryKey(recoveryKey).problem)
+      return 'That recovery key has a typo: check each group of four digits.';
+    return undefined;
+  }
+
+  async function start<T>(task: () => Promise<T>): Promise<T | undefined> {
+    setError(undefined);
+    setDone(undefined);
+    setProgress({
+      progress: { bytesDone: 0, bytesTotal: file?.size ?? 0, currentPath: file?.name ?? '', phase: 'decrypting' },
+      startedAt: performance.now(),
+    });
+    try {
+      return await task();
+    } catch (failure) {
+      setError(whatsappError(failure as WorkerError));
+      return undefined;
+    } finally {
+      setProgress(undefined);
+    }
+  }
+
+  const onProgress = (update: ProgressState['progress']) =>
+    setProgress((state) => state && { ...state, progress: update });
+
+  /** The save dialog where there is one (written to a swap file until done), else a private temporary file. */
+  async function chooseOutput(name: string): Promise<{ output: Output; temp?: string } | undefined> {
+    const picker = savePicker();
+    if (picker) {
+      try {
+        return { output: { kind: 'handle', handle: await picker({ suggestedName: name }) } };
+      } catch {
+        return undefined; // The person closed the dialog.
+      }
+    }
+    const temp = await newTempName('whatsapp');
+    return { output: { kind: 'opfs', name: temp }, temp };
+  }
+
+  async function decrypt() {
+    const key = keyInput();
+    setProblem(typeof key === 'string' ? key : '');
+    if (!file || typeof key === 'string') return;
+    const target = await chooseOutput(outputName(file.name, 'sqlite'));
+    if (!target) return;
+    const result = await start(() =>
+      coffer.run({ type: 'whatsapp-decrypt', file, key, output: target.output }, onProgress),
+    );
+    if (result?.type !== 'whatsapp-decrypted') {
+      if (target.temp) await removeTemp(target.temp);
+      return;
+    }
+    if (target.temp) downloadBlob(await opfsFile(target.temp), result.name);
+    setDone({ kind: 'decrypted', summary: result.summary, name: result.name });
+  }
+
+  async function seal() {
+    const key = keyInput();
+    const reason = typeof key === 'string' ? key : sealProblem();
+    setProblem(reason ?? '');
+    if (!file || typeof key === 'string' || reason) return;
+    const name = `${outputName(file.name, 'sqlite')}.coffer`;
+    const target = await chooseOutput(name);
+    if (!target) return;
+    const result = await start(() =>
+      coffer.run(
+        {
+          type: 'whatsapp-seal',
+          file,
+          key,
+          passphrase: passphrase || undefined,
+          recoveryKey: recoveryKey.trim() || undefined,
+          kdf: 'default',
+          output: target.output,
+        },
+        onProgress,
+      ),
+    );
+    if (result?.type !== 'whatsapp-sealed') {
+      if (target.temp) await removeTemp(target.temp);
+      return;
+    }
+    if (target.temp) downloadBlob(await opfsFile(target.temp), name);
+    setDone({ kind: 'sealed', summary: result.summary, entry: result.entry, name, size: result.size });
+  }
+
+  const busy = progress !== undefined;
+  const format = inspected?.format;
+  return (
+    <section class="panel" aria-labelledby="whatsapp-heading">
+      <h2 id="whatsapp-heading">Open a WhatsApp backup</h2>
+      <p class="hint">
+        Decrypt a WhatsApp backup (msgstore.db.crypt15, .crypt14 or .crypt12) with your own key, on this device. Nothing
+        is uploaded.
+      </p>
+      <div class="row">
+        <label class="button secondary">
+          <input
+            type="file"
+            accept=".crypt12,.crypt14,.crypt15"
+            aria-label="Open WhatsApp backup"
+            onChange={chooseBackup}
+            disabled={busy}
+          />
+          Open WhatsApp backup
+        </label>
+      </div>
+      {file && (
+        <p class="file-name">
+          {file.name} — {formatBytes(file.size)}
+        </p>
+      )}
+      {inspected && (
+        <p>
+          {FORMAT_DESCRIPTIONS[inspected.format]} backup
+          {inspected.appVersion ? `, made by WhatsApp ${inspected.appVersion}` : ''}. {KEY_HELP[inspected.format]}
+        </p>
+      )}
+      {file && (
+        <fieldset disabled={busy}>
+          <legend>Your WhatsApp key</legend>
+          {format !== 'crypt14' && format !== 'crypt12' && (
+            <label>
+              WhatsApp key
+              <input
+                autocomplete="off"
+                spellcheck={false}
+                aria-invalid={typedProblem !== undefined}
+                placeholder="64 digits and letters a–f"
+                value={hex}
+                onInput={(e) => setHex(e.currentTarget.value)}
+              />
+            </label>
+          )}
+          {typedProblem && !keyFile && (
+            <p class="field-error" role="status">
+              {typedProblem}
+            </p>
+          )}
+          <div class="row">
+            <label class="button secondary">
+              <input type="file" aria-label="Open key file" onChange={chooseKeyFile} />
+              Open key file
+            </label>
+            {keyFile && (
+              <button
+                type="button"
+                class="link"
+                onClick={() => {
+                  setKeyFile(undefined);
+                  setKeyFileNote('');
+                }}
+              >
+                Forget key file
+              </button>
+            )}
+          </div>
+          {keyFileNote && <p class="hint">{keyFileNote}</p>}
+        </fieldset>
+      )}
+      {file && (
+        <fieldset disabled={busy}>
+          <legend>Seal it as a Coffer backup (optional)</legend>
+          <p class="hint">
+            Turns the decrypted content straight into a Coffer backup locked with your passphrase or recovery key; the
+            decrypted data is never written to disk.
+          </p>
+          <div class="fields">
+            <label>
+              Passphrase
+              <input
+                type="password"
+                autocomplete="new-password"
+                value={passphrase}
+                onInput={(e) => setPassphrase(e.currentTarget.value)}
+              />
+            </label>
+            {strength && (
+              <p class={`strength strength-${strength.score}`} aria-live="polite">
+                <meter min={0} max={4} value={strength.score} aria-label="Passphrase strength" />
+                {strength.acceptable ? 'Strong enough' : 'Too weak'} — about {strength.crackTime} to guess.
+              </p>
+            )}
+            <label>
+              Confirm passphrase
+              <input
+                type="password"
+                autocomplete="new-password"
+                value={confirmation}
+                onInput={(e) => setConfirmation(e.currentTarget.value)}
+              />
+            </label>
+            <label>
+              Recovery key
+              <input
+                inputMode="numeric"
+                autocomplete="off"
+                spellcheck={false}
+                value={recoveryKey}
+                onInput={(e) => setRecoveryKey(e.currentTarget.value)}
+              />
+            </label>
+          </div>
+        </fieldset>
+      )}
+      {problem && (
+        <p class="notice error" role="alert">
+          {problem}
+        </p>
+      )}
+      {error && <ErrorNotice error={error} />}
+      {progress ? (
+        <ProgressView state={progress} onCancel={() => coffer.cancel()} />
+      ) : (
+        file && (
+          <div class="row">
+            <button type="button" class="primary" onClick={decrypt}>
+              Decrypt
+            </button>
+            <button type="button" class="secondary" onClick={seal}>
+              Seal as a Coffer backup
+            </button>
+          </div>
+        )
+      )}
+      {done && (
+        <div class="notice success" role="status">
+          {done.kind === 'decrypted' ? (
+            <p class="notice-headline">
+              Decrypted {done.name}: {describeSummary(done.summary)}.
+            </p>
+          ) : (
+            <p class="notice-headline">
+              Sealed {done.entry} ({describeSummary(done.summary)}) into {done.name}, {formatBytes(done.size)}. Read
+              back and checked: every byte is intact.
+            </p>
+          )}
+          <p>
+            From a {origin(done.summary)}
+            {done.summary.multiFile ? ' (a multi-file backup: the files are in the ZIP)' : ''}.
+          </p>
+        </div>
+      )}
+    </section>
+  );
+}
