@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { zipSync } from 'fflate';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CofferError } from '../../src/core/errors.ts';
 import { bytesSource } from '../../src/core/reader.ts';
 import {
@@ -179,6 +179,57 @@ describe('crypt15, generated from the format facts', () => {
     const outcome = await decrypt(file, KEY);
     expect(outcome.code).toBe('payload_damaged');
     expect(outcome.message).toMatch(/not valid zlib/);
+  });
+
+  it('inflates with fflate where the platform has no DecompressionStream', async () => {
+    vi.stubGlobal('DecompressionStream', undefined);
+    try {
+      const { bytes, summary } = await decrypt(single, KEY, 4096);
+      expect(bytes && Buffer.compare(bytes, DATABASE)).toBe(0);
+      expect(summary?.tables).toBe(3);
+      const broken = Buffer.from(zlib(DATABASE));
+      broken.fill(0xff, 10, 40);
+      const outcome = await decrypt(makeCrypt15({ rootKey: ROOT, payload: broken }), KEY);
+      expect(outcome.code).toBe('payload_damaged');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('inflates with a transform the caller gives (the CLI uses node:zlib)', async () => {
+    const { nodeInflate } = await import('../../src/cli/inflate.ts');
+    const source = bytesSource(single);
+    const header = await readWhatsAppHeader(source);
+    const decryption = new WhatsAppDecryption(source, header, KEY, { inflate: nodeInflate });
+    const parts: Uint8Array[] = [];
+    for await (const piece of decryption) parts.push(piece);
+    expect(Buffer.compare(Buffer.concat(parts), DATABASE)).toBe(0);
+    const broken = Buffer.from(zlib(DATABASE));
+    broken.fill(0xff, 10, 40);
+    const bad = makeCrypt15({ rootKey: ROOT, payload: broken });
+    const badSource = bytesSource(bad);
+    const failing = new WhatsAppDecryption(badSource, await readWhatsAppHeader(badSource), KEY, {
+      inflate: nodeInflate,
+    });
+    await expect(async () => {
+      for await (const _ of failing);
+    }).rejects.toMatchObject({ code: 'payload_damaged' });
+  });
+
+  it('stops reading when the consumer stops early', async () => {
+    let pulled = 0;
+    async function* pieces(offset: number) {
+      for (let at = offset; at < single.length; at += 1024) {
+        pulled++;
+        yield single.subarray(at, at + 1024);
+      }
+    }
+    const source = { ...bytesSource(single), stream: pieces };
+    const decryption = new WhatsAppDecryption(source, await readWhatsAppHeader(source), KEY, { chunkSize: 1024 });
+    for await (const _ of decryption) break;
+    expect(decryption.summary).toBeUndefined();
+    expect(single.length / 1024).toBeGreaterThan(250);
+    expect(pulled).toBeLessThan(20);
   });
 
   it('checks cancellation between chunks', async () => {

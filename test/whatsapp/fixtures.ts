@@ -6,7 +6,7 @@
 import { createCipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { zlibSync } from 'fflate';
+import { Zlib, zlibSync } from 'fflate';
 import { encodeField, encodeVarint } from '../../src/core/whatsapp/protobuf.ts';
 
 export const SHARED = resolve(import.meta.dirname, '../../../shared/fixtures/whatsapp');
@@ -245,4 +245,42 @@ export function makeSqlite(
     page.writeUInt16BE(content, start + 5);
   }
   return file;
+}
+
+/**
+ * Like writeLargeCrypt15, but the plaintext is chat-log-like text (about 5:1 under zlib), so
+ * inflating costs what it does for a real msgstore.db. `size` is the plaintext size.
+ */
+export function writeCompressibleCrypt15(path: string, rootKey: Uint8Array, size: number): string {
+  const iv = randomBytes(16);
+  const cipher = createCipheriv('aes-256-gcm', backupKey(rootKey), iv);
+  const md5 = createHash('md5');
+  const sha = createHash('sha256');
+  const fd = openSync(path, 'w');
+  const put = (bytes: Uint8Array) => {
+    md5.update(bytes);
+    writeSync(fd, bytes);
+  };
+  put(crypt15Prefix({ iv, newer: true }));
+  const deflater = new Zlib({ level: 1 }, (data) => put(cipher.update(data)));
+  const words = ['ok', 'see you', 'on my way', 'haha', 'what time?', 'call me', 'photo', 'thanks!', 'where are you'];
+  let x = 12345;
+  for (let done = 0; done < size; ) {
+    const lines: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      lines.push(
+        `${done + i}|${1_700_000_000 + (x % 100000)}|+1555${(x >>> 8) % 10000}|${words[x % words.length]}|${x % 7}\n`,
+      );
+    }
+    const block = Buffer.from(lines.join('')).subarray(0, Math.min(size - done, Number.MAX_SAFE_INTEGER));
+    done += block.length;
+    sha.update(block);
+    deflater.push(block, done >= size);
+  }
+  put(cipher.final());
+  put(cipher.getAuthTag());
+  writeSync(fd, md5.digest());
+  closeSync(fd);
+  return sha.digest('hex');
 }

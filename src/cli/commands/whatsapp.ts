@@ -20,6 +20,7 @@ import { fsyncFile, lstatOrUndefined, randomSuffix } from '../files.ts';
 import { errnoCode, fsError, isNodeFsError } from '../fs-errors.ts';
 import { openFileSource } from '../fs-source.ts';
 import { COMMAND_HELP } from '../help.ts';
+import { nodeInflate } from '../inflate.ts';
 import { interruptSignal, onForcedExit } from '../signals.ts';
 import { createUi, humanSize, percent, plural, rate } from '../ui.ts';
 
@@ -96,6 +97,7 @@ export async function runWhatsapp(argv: string[]): Promise<number> {
     const header = await readWhatsAppHeader(source, basename(input));
     const started = Date.now();
     const decryption = new WhatsAppDecryption(source, header, key, {
+      inflate: nodeInflate,
       signal: interruptSignal,
       onProgress: ({ bytesDone, bytesTotal }) =>
         ui.progress(`Decrypting ${percent(bytesDone, bytesTotal)} ${humanSize(bytesDone)} of ${humanSize(bytesTotal)}`),
