@@ -7,6 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import {
   HAVE_SHARED,
@@ -104,6 +105,18 @@ test('a wrong key, a key of the wrong kind and a damaged file each get their own
   await expect(page.getByRole('alert')).toContainText('This is not a WhatsApp backup Coffer can open.');
   await expect.poll(() => opfsNames(page)).toEqual([]);
   expect(downloads).toBe(0);
+});
+
+test('the WhatsApp tab has no accessibility violations, in either theme', async ({ page }) => {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.goto('./');
+    await openWhatsApp(page, generated());
+    await page.getByLabel('WhatsApp key').fill('not a key');
+    await expect(page.getByText('"n" is not one of them')).toBeVisible();
+    const results = await new AxeBuilder({ page }).analyze();
+    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)).toEqual([]);
+  }
 });
 
 test('"Seal as a Coffer backup" makes a backup that opens in the Restore tab with msgstore.db inside', async ({
