@@ -9,9 +9,13 @@ export const PASSPHRASE = 'orbit lantern cactus symphony 42';
  * Every test gets a real, on-disk browser profile: Playwright's default contexts are incognito,
  * where the origin's private file system lives in memory with a small quota, unlike a person's.
  */
-export const profileTest = base.extend({
-  context: async ({ playwright, launchOptions, baseURL }, use) => {
-    const profile = tempDir('profile');
+export const profileTest = base.extend<{ profileDir: string }>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies as a pattern
+  profileDir: async ({}, use) => {
+    await use(tempDir('profile'));
+  },
+  context: async ({ playwright, launchOptions, baseURL, profileDir }, use) => {
+    const profile = profileDir;
     const context = await playwright.chromium.launchPersistentContext(profile, {
       ...launchOptions,
       baseURL,

@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   createBackup,
@@ -11,40 +10,10 @@ import {
   test,
   unlockWithPassphrase,
 } from './helpers.ts';
+import { sampleMemory } from './memory.ts';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
-
-/** Resident memory of every Chromium renderer (the page and its worker live there), in bytes. */
-function rendererRss(): number {
-  const lines = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n');
-  let total = 0;
-  for (const line of lines) {
-    if (!line.includes('--type=renderer')) continue;
-    const pid = line.trim().split(/\s+/)[0];
-    try {
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
-    } catch {
-      // The process ended between ps and the read.
-    }
-  }
-  return total;
-}
-
-function sampleMemory(): { stop(): number } {
-  const baseline = rendererRss();
-  let peak = baseline;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, rendererRss());
-  }, 100);
-  return {
-    stop() {
-      clearInterval(timer);
-      return peak - baseline;
-    },
-  };
-}
 
 function writeLargeFile(path: string, size: number): void {
   const block = Buffer.alloc(4 * MiB);
@@ -60,7 +29,7 @@ function writeLargeFile(path: string, size: number): void {
 // 1 GiB in CI; COFFER_E2E_LARGE_GIB=2 (or 4) checks a larger file the same way.
 const sizeGiB = Number(process.env.COFFER_E2E_LARGE_GIB ?? 1);
 
-test(`a ${sizeGiB} GiB file backs up and restores with flat memory and no long tasks`, async ({ page }) => {
+test(`a ${sizeGiB} GiB file backs up and restores with flat memory and no long tasks`, async ({ page, profileDir }) => {
   test.setTimeout(600_000 * sizeGiB);
   const dir = tempDir('large');
   const source = join(dir, 'video.bin');
@@ -77,14 +46,14 @@ test(`a ${sizeGiB} GiB file backs up and restores with flat memory and no long t
   await setPassphrase(page);
   const afterSetup = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.length);
 
-  const createMemory = sampleMemory();
+  const createMemory = sampleMemory(profileDir);
   const backup = await createBackup(page);
   const createGrowth = createMemory.stop();
   expect(statSync(backup).size).toBeGreaterThan(sizeGiB * GiB);
 
   await openBackup(page, backup);
   await unlockWithPassphrase(page);
-  const restoreMemory = sampleMemory();
+  const restoreMemory = sampleMemory(profileDir);
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Restore all' }).click();
   await expect(page.getByRole('status').or(page.getByRole('alert'))).toContainText('Restored', { timeout: 300_000 });

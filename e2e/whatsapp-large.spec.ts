@@ -3,24 +3,16 @@
  * the right SHA-256, and a throughput figure in the log. COFFER_E2E_WHATSAPP_GIB=2 (or more)
  * checks a larger file the same way; COFFER_E2E_WHATSAPP_GIB=0 skips it.
  */
-import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeLargeCrypt15 } from '../test/whatsapp/fixtures.ts';
 import { expect, tempDir, test } from './helpers.ts';
+import { sampleMemory } from './memory.ts';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
 const sizeGiB = Number(process.env.COFFER_E2E_WHATSAPP_GIB ?? 1);
-
-function rendererRss(): number {
-  let total = 0;
-  for (const line of execFileSync('ps', ['-eo', 'rss=,args='], { encoding: 'utf8' }).split('\n')) {
-    if (line.includes('--type=renderer')) total += Number(line.trim().split(/\s+/)[0]) * 1024;
-  }
-  return total;
-}
 
 async function fileSha256(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -28,7 +20,7 @@ async function fileSha256(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-test(`a ${sizeGiB} GiB crypt15 backup decrypts with flat memory`, async ({ page }) => {
+test(`a ${sizeGiB} GiB crypt15 backup decrypts with flat memory`, async ({ page, profileDir }) => {
   test.skip(sizeGiB <= 0, 'COFFER_E2E_WHATSAPP_GIB=0');
   test.setTimeout(600_000 * sizeGiB);
   const dir = tempDir('whatsapp-large');
@@ -43,21 +35,16 @@ test(`a ${sizeGiB} GiB crypt15 backup decrypts with flat memory`, async ({ page 
     await page.getByRole('button', { name: 'WhatsApp', exact: true }).click();
     await page.getByLabel('Open WhatsApp backup').setInputFiles(input);
     await page.getByLabel('WhatsApp key').fill(root.toString('hex'));
-    const baseline = rendererRss();
-    let peak = baseline;
-    const timer = setInterval(() => {
-      peak = Math.max(peak, rendererRss());
-    }, 100);
+    const memory = sampleMemory(profileDir);
     const started = Date.now();
     const download = page.waitForEvent('download', { timeout: 600_000 * sizeGiB });
     await page.getByRole('button', { name: 'Decrypt' }).click();
     const saved = await download;
     const seconds = (Date.now() - started) / 1000;
-    clearInterval(timer);
+    const growth = memory.stop();
     const output = join(dir, 'msgstore.db');
     await saved.saveAs(output);
     expect(await fileSha256(output)).toBe(expected);
-    const growth = peak - baseline;
     console.log(
       `WhatsApp ${sizeGiB} GiB crypt15: decrypted in ${seconds.toFixed(1)} s (${(inputSize / MiB / seconds).toFixed(0)} MiB/s), renderer memory grew ${(growth / MiB).toFixed(0)} MiB`,
     );
