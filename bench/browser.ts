@@ -100,6 +100,7 @@ export async function runBrowser(
   work: string,
   repeats: number,
   log: (line: string) => void,
+  want: (group: string) => boolean = () => true,
 ): Promise<BrowserResults> {
   const figures: Record<string, Figure> = {};
   const skipped: string[] = [];
@@ -137,95 +138,99 @@ export async function runBrowser(
     if (data.big) await page.locator('#big').setInputFiles(data.big);
     const memory = () => sampleRss(() => rendererPids(profile));
 
-    log('Chromium: Coffer (the app worker, OPFS out)');
-    for (const input of ['random', 'text'] as const) {
-      const restoreRuns: { seconds: number; bytes: number; grow: number }[] = [];
+    if (want('browser.io')) {
+      log('Chromium: Coffer (the app worker, OPFS out)');
+      for (const input of ['random', 'text'] as const) {
+        const restoreRuns: { seconds: number; bytes: number; grow: number }[] = [];
+        record(
+          `browser.create.${input}`,
+          await repeat(repeats, async () => {
+            await call(page, 'clear');
+            const sample = memory();
+            const run = await call(page, 'create', { input, name: `${input}.coffer`, compress: true });
+            const { baseline, peak } = sample.stop();
+            const restoreSample = memory();
+            const restored = await call(page, 'restore', { name: `${input}.coffer`, folder: `${input}-restored` });
+            const restoreMemory = restoreSample.stop();
+            if (restored.bytes !== run.bytes) throw new Error(`restored ${restored.bytes} of ${run.bytes} bytes`);
+            restoreRuns.push({
+              seconds: restored.seconds,
+              bytes: restored.bytes,
+              grow: (restoreMemory.peak - restoreMemory.baseline) / MiB,
+            });
+            return {
+              seconds: run.seconds,
+              bytes: run.bytes,
+              extra: { ratio: run.size / run.bytes, rendererGrowthMiB: (peak - baseline) / MiB },
+            };
+          }),
+        );
+        record(
+          `browser.restore.${input}`,
+          figure(
+            'MB/s',
+            restoreRuns.map((r) => r.bytes / MB / r.seconds),
+            {
+              rendererGrowthMiB: figure(
+                '',
+                restoreRuns.map((r) => r.grow),
+              ).median,
+            },
+          ),
+        );
+      }
+    }
+
+    if (want('browser.tree')) {
+      log('Chromium: the 10,000-file tree');
+      await call(page, 'clear');
       record(
-        `browser.create.${input}`,
+        'browser.tree.create',
+        await repeat(repeats, async () =>
+          call(page, 'create', { input: 'tree', name: 'tree.coffer', compress: true }).then((r) => ({
+            seconds: r.seconds,
+            extra: { ratio: r.size / r.bytes },
+          })),
+        ),
+      );
+      await call(page, 'create', { input: 'one', name: 'one.coffer', compress: true });
+      record(
+        'browser.fixed',
         await repeat(repeats, async () => {
-          await call(page, 'clear');
-          const sample = memory();
-          const run = await call(page, 'create', { input, name: `${input}.coffer`, compress: true });
-          const { baseline, peak } = sample.stop();
-          const restoreSample = memory();
-          const restored = await call(page, 'restore', { name: `${input}.coffer`, folder: `${input}-restored` });
-          const restoreMemory = restoreSample.stop();
-          if (restored.bytes !== run.bytes) throw new Error(`restored ${restored.bytes} of ${run.bytes} bytes`);
-          restoreRuns.push({
-            seconds: restored.seconds,
-            bytes: restored.bytes,
-            grow: (restoreMemory.peak - restoreMemory.baseline) / MiB,
+          const run = await call(page, 'restore', {
+            name: 'one.coffer',
+            folder: 'one-out',
+            only: data.treeSample.split('/').pop(),
           });
-          return {
-            seconds: run.seconds,
-            bytes: run.bytes,
-            extra: { ratio: run.size / run.bytes, rendererGrowthMiB: (peak - baseline) / MiB },
-          };
+          return { seconds: run.listSeconds };
         }),
       );
+      const treeName = data.tree.split('/').pop() as string;
+      const listRuns: number[] = [];
       record(
-        `browser.restore.${input}`,
-        figure(
-          'MB/s',
-          restoreRuns.map((r) => r.bytes / MB / r.seconds),
-          {
-            rendererGrowthMiB: figure(
-              '',
-              restoreRuns.map((r) => r.grow),
-            ).median,
-          },
-        ),
+        'browser.tree.restoreOne',
+        await repeat(repeats, async () => {
+          const run = await call(page, 'restore', {
+            name: 'tree.coffer',
+            folder: 'one.bin',
+            only: `${treeName}/${data.treeSample}`,
+          });
+          listRuns.push(run.listSeconds);
+          return { seconds: run.seconds };
+        }),
+      );
+      record('browser.tree.list', figure('s', listRuns));
+      record(
+        'browser.tree.restoreAll',
+        await repeat(repeats, async (attempt) => {
+          const run = await call(page, 'restore', { name: 'tree.coffer', folder: `tree-restored-${attempt}` });
+          if (run.bytes !== data.treeBytes) throw new Error('the tree restore is incomplete');
+          return { seconds: run.seconds };
+        }),
       );
     }
 
-    log('Chromium: the 10,000-file tree');
-    await call(page, 'clear');
-    record(
-      'browser.tree.create',
-      await repeat(repeats, async () =>
-        call(page, 'create', { input: 'tree', name: 'tree.coffer', compress: true }).then((r) => ({
-          seconds: r.seconds,
-          extra: { ratio: r.size / r.bytes },
-        })),
-      ),
-    );
-    await call(page, 'create', { input: 'one', name: 'one.coffer', compress: true });
-    record(
-      'browser.fixed',
-      await repeat(repeats, async () => {
-        const run = await call(page, 'restore', {
-          name: 'one.coffer',
-          folder: 'one-out',
-          only: data.treeSample.split('/').pop(),
-        });
-        return { seconds: run.listSeconds };
-      }),
-    );
-    const treeName = data.tree.split('/').pop() as string;
-    const listRuns: number[] = [];
-    record(
-      'browser.tree.restoreOne',
-      await repeat(repeats, async () => {
-        const run = await call(page, 'restore', {
-          name: 'tree.coffer',
-          folder: 'one.bin',
-          only: `${treeName}/${data.treeSample}`,
-        });
-        listRuns.push(run.listSeconds);
-        return { seconds: run.seconds };
-      }),
-    );
-    record('browser.tree.list', figure('s', listRuns));
-    record(
-      'browser.tree.restoreAll',
-      await repeat(repeats, async (attempt) => {
-        const run = await call(page, 'restore', { name: 'tree.coffer', folder: `tree-restored-${attempt}` });
-        if (run.bytes !== data.treeBytes) throw new Error('the tree restore is incomplete');
-        return { seconds: run.seconds };
-      }),
-    );
-
-    if (data.big) {
+    if (data.big && want('browser.big')) {
       log('Chromium: memory while backing up and restoring the large file');
       await call(page, 'clear');
       const sample = memory();
@@ -252,65 +257,91 @@ export async function runBrowser(
       await call(page, 'clear');
     }
 
-    log('Chromium: raw ceilings and peers in a worker');
-    const ceilingBytes = 256 * MiB;
-    const ceilings: Record<string, number>[] = [];
-    for (let i = 0; i < repeats; i++) {
-      ceilings.push(
-        await call(page, 'reference', { op: 'ceiling', input: 'random', bytes: ceilingBytes, chunk: 2 ** 18 }),
-      );
+    if (want('browser.ref')) {
+      log('Chromium: raw ceilings and Argon2id in a worker');
+      const ceilingBytes = 256 * MiB;
+      const ceilings: Record<string, number>[] = [];
+      for (let i = 0; i < repeats; i++) {
+        ceilings.push(
+          await call(page, 'reference', { op: 'ceiling', input: 'random', bytes: ceilingBytes, chunk: 2 ** 18 }),
+        );
+      }
+      for (const key of ['encrypt1', 'encrypt4', 'decrypt1', 'decrypt4']) {
+        record(
+          `browser.aesgcm.${key}`,
+          figure(
+            'MB/s',
+            ceilings.map((c) => c.bytes / MB / c[key]),
+          ),
+        );
+      }
+      const ios: Record<string, number>[] = [];
+      for (let i = 0; i < repeats; i++) {
+        ios.push(await call(page, 'reference', { op: 'io', input: 'random', chunk: 2 ** 18 }));
+      }
+      for (const key of ['readFile', 'writeSync', 'writeWritable', 'writeWritable16']) {
+        record(
+          `browser.io.${key}`,
+          figure(
+            'MB/s',
+            ios.map((c) => c.bytes / MB / c[key]),
+            key === 'readFile' ? { pieceKiB: ios[0].readPieceKiB } : undefined,
+          ),
+        );
+      }
+      for (const level of [1, 2]) {
+        const deflates: Record<string, number>[] = [];
+        for (let i = 0; i < repeats; i++) {
+          deflates.push(await call(page, 'reference', { op: 'deflate', input: 'text', bytes: 64 * MiB, level }));
+        }
+        const keys: [string, string][] =
+          level === 1
+            ? [
+                ['fflateDeflate', 'fflateSize'],
+                ['fflateInflate', ''],
+                ['nativeDeflate', 'nativeSize'],
+                ['nativeInflate', ''],
+              ]
+            : [['fflateDeflate', 'fflateSize']];
+        for (const [key, sizeKey] of keys) {
+          record(
+            `browser.${key}${level === 1 ? '' : level}`,
+            figure(
+              'MB/s',
+              deflates.map((d) => d.bytes / MB / d[key]),
+              sizeKey ? { ratio: deflates[0][sizeKey] / deflates[0].bytes } : undefined,
+            ),
+          );
+        }
+      }
+      for (const preset of ['default', 'strong']) {
+        record(
+          `browser.argon2.${preset}`,
+          await repeat(
+            repeats,
+            async () => ({ seconds: (await call(page, 'reference', { op: 'argon2', preset })).seconds }),
+            'ms',
+          ),
+        );
+      }
     }
-    for (const key of ['encrypt1', 'encrypt4', 'decrypt1', 'decrypt4']) {
-      record(
-        `browser.aesgcm.${key}`,
-        figure(
-          'MB/s',
-          ceilings.map((c) => c.bytes / MB / c[key]),
-        ),
-      );
-    }
-    const deflates: Record<string, number>[] = [];
-    for (let i = 0; i < repeats; i++) {
-      deflates.push(await call(page, 'reference', { op: 'deflate', input: 'text', bytes: 64 * MiB, level: 1 }));
-    }
-    for (const [key, sizeKey] of [
-      ['fflateDeflate', 'fflateSize'],
-      ['fflateInflate', ''],
-      ['nativeDeflate', 'nativeSize'],
-      ['nativeInflate', ''],
-    ]) {
-      record(
-        `browser.${key}`,
-        figure(
-          'MB/s',
-          deflates.map((d) => d.bytes / MB / d[key]),
-          sizeKey ? { ratio: deflates[0][sizeKey] / deflates[0].bytes } : undefined,
-        ),
-      );
-    }
-    for (const preset of ['default', 'strong']) {
-      record(
-        `browser.argon2.${preset}`,
-        await repeat(
-          repeats,
-          async () => ({ seconds: (await call(page, 'reference', { op: 'argon2', preset })).seconds }),
-          'ms',
-        ),
-      );
-    }
-    for (const peer of ['sodium', 'typage'] as const) {
-      const decrypts: number[] = [];
-      record(
-        `browser.${peer}.encrypt`,
-        await repeat(repeats, async () => {
-          await call(page, 'clear');
-          const enc = await call(page, 'reference', { op: peer, input: 'random', direction: 'encrypt' });
-          const dec = await call(page, 'reference', { op: peer, input: 'random', direction: 'decrypt' });
-          decrypts.push(dec.bytes / MB / dec.seconds);
-          return { seconds: enc.seconds, bytes: enc.bytes };
-        }),
-      );
-      record(`browser.${peer}.decrypt`, figure('MB/s', decrypts));
+
+    if (want('browser.peers')) {
+      log('Chromium: peers in a worker, File in, OPFS out');
+      for (const peer of ['sodium', 'typage'] as const) {
+        const decrypts: number[] = [];
+        record(
+          `browser.${peer}.encrypt`,
+          await repeat(repeats, async () => {
+            await call(page, 'clear');
+            const enc = await call(page, 'reference', { op: peer, input: 'random', direction: 'encrypt' });
+            const dec = await call(page, 'reference', { op: peer, input: 'random', direction: 'decrypt' });
+            decrypts.push(dec.bytes / MB / dec.seconds);
+            return { seconds: enc.seconds, bytes: enc.bytes };
+          }),
+        );
+        record(`browser.${peer}.decrypt`, figure('MB/s', decrypts));
+      }
     }
     await call(page, 'clear');
     if (errors.length > 0) throw new Error(`errors in the benchmark page: ${errors.join('; ')}`);

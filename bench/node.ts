@@ -43,6 +43,7 @@ export async function runNode(
   work: string,
   repeats: number,
   log: (line: string) => void,
+  want: (group: string) => boolean = () => true,
 ): Promise<NodeResults> {
   const figures: Record<string, Figure> = {};
   const skipped: string[] = [];
@@ -60,205 +61,221 @@ export async function runNode(
   const unlock = ['--recovery-key-file', keyFile];
   const coffer = (args: string[]) => timedCommand(process.execPath, [...COFFER, ...args]);
 
-  log('Node: the coffer command');
-  const inputs = [
-    ['random', data.random],
-    ['text', data.text],
-  ] as const;
-  for (const [label, source] of inputs) {
-    const bytes = size(source);
-    const backup = join(out, `${label}.coffer`);
+  const cliIo = async () => {
+    log('Node: the coffer command');
+    const inputs = [
+      ['random', data.random],
+      ['text', data.text],
+    ] as const;
+    for (const [label, source] of inputs) {
+      const bytes = size(source);
+      const backup = join(out, `${label}.coffer`);
+      record(
+        `cli.create.${label}`,
+        await repeat(repeats, async () => {
+          rmSync(backup, { force: true });
+          const run = await coffer(['create', '-o', backup, ...unlock, source]);
+          return {
+            seconds: run.seconds,
+            bytes,
+            extra: { ratio: size(backup) / bytes, peakRssMiB: run.peakRss / 2 ** 20 },
+          };
+        }),
+      );
+      const restored = join(out, `${label}-restored`);
+      record(
+        `cli.restore.${label}`,
+        await repeat(repeats, async () => {
+          rmSync(restored, { recursive: true, force: true });
+          const run = await coffer(['restore', backup, '-o', restored, ...unlock]);
+          if (treeSize(restored) !== bytes) throw new Error(`coffer restored the wrong size for ${label}`);
+          return { seconds: run.seconds, bytes, extra: { peakRssMiB: run.peakRss / 2 ** 20 } };
+        }),
+      );
+      rmSync(restored, { recursive: true, force: true });
+    }
+  };
+
+  const cliTree = async () => {
+    log('Node: the coffer command on the tree of small files');
+    // The 10,000-file tree: create, list (index only), restore one file, restore all, and the
+    // fixed cost of any command (start-up, unlock, index of a one-file backup).
+    const treeBackup = join(out, 'tree.coffer');
     record(
-      `cli.create.${label}`,
+      'cli.tree.create',
       await repeat(repeats, async () => {
-        rmSync(backup, { force: true });
-        const run = await coffer(['create', '-o', backup, ...unlock, source]);
-        return {
-          seconds: run.seconds,
-          bytes,
-          extra: { ratio: size(backup) / bytes, peakRssMiB: run.peakRss / 2 ** 20 },
-        };
+        rmSync(treeBackup, { force: true });
+        const run = await coffer(['create', '-o', treeBackup, ...unlock, data.tree]);
+        return { seconds: run.seconds, extra: { ratio: size(treeBackup) / data.treeBytes } };
       }),
     );
-    const restored = join(out, `${label}-restored`);
+    const treeName = data.tree.split('/').pop() as string;
+    const oneBackup = join(out, 'one.coffer');
+    rmSync(oneBackup, { force: true });
+    await coffer(['create', '-o', oneBackup, ...unlock, join(data.tree, data.treeSample)]);
+    record('cli.fixed', await repeat(repeats, async () => coffer(['list', oneBackup, ...unlock])));
+    record('cli.tree.list', await repeat(repeats, async () => coffer(['list', treeBackup, ...unlock])));
+    const restored = join(out, 'tree-restored');
     record(
-      `cli.restore.${label}`,
+      'cli.tree.restoreOne',
       await repeat(repeats, async () => {
         rmSync(restored, { recursive: true, force: true });
-        const run = await coffer(['restore', backup, '-o', restored, ...unlock]);
-        if (treeSize(restored) !== bytes) throw new Error(`coffer restored the wrong size for ${label}`);
-        return { seconds: run.seconds, bytes, extra: { peakRssMiB: run.peakRss / 2 ** 20 } };
+        return coffer(['restore', treeBackup, '-o', restored, ...unlock, '--only', `${treeName}/${data.treeSample}`]);
+      }),
+    );
+    record(
+      'cli.tree.restoreAll',
+      await repeat(repeats, async () => {
+        rmSync(restored, { recursive: true, force: true });
+        const run = await coffer(['restore', treeBackup, '-o', restored, ...unlock]);
+        if (treeSize(join(restored, treeName)) < data.treeBytes) throw new Error('the tree restore is incomplete');
+        return run;
       }),
     );
     rmSync(restored, { recursive: true, force: true });
-  }
+  };
 
-  // The 10,000-file tree: create, list (index only), restore one file, restore all, and the
-  // fixed cost of any command (start-up, unlock, index of a one-file backup).
-  const treeBackup = join(out, 'tree.coffer');
-  record(
-    'cli.tree.create',
-    await repeat(repeats, async () => {
-      rmSync(treeBackup, { force: true });
-      const run = await coffer(['create', '-o', treeBackup, ...unlock, data.tree]);
-      return { seconds: run.seconds, extra: { ratio: size(treeBackup) / data.treeBytes } };
-    }),
-  );
-  const treeName = data.tree.split('/').pop() as string;
-  const oneBackup = join(out, 'one.coffer');
-  rmSync(oneBackup, { force: true });
-  await coffer(['create', '-o', oneBackup, ...unlock, join(data.tree, data.treeSample)]);
-  record('cli.fixed', await repeat(repeats, async () => coffer(['list', oneBackup, ...unlock])));
-  record('cli.tree.list', await repeat(repeats, async () => coffer(['list', treeBackup, ...unlock])));
-  const restored = join(out, 'tree-restored');
-  record(
-    'cli.tree.restoreOne',
-    await repeat(repeats, async () => {
-      rmSync(restored, { recursive: true, force: true });
-      return coffer(['restore', treeBackup, '-o', restored, ...unlock, '--only', `${treeName}/${data.treeSample}`]);
-    }),
-  );
-  record(
-    'cli.tree.restoreAll',
-    await repeat(repeats, async () => {
-      rmSync(restored, { recursive: true, force: true });
-      const run = await coffer(['restore', treeBackup, '-o', restored, ...unlock]);
-      if (treeSize(join(restored, treeName)) < data.treeBytes) throw new Error('the tree restore is incomplete');
-      return run;
-    }),
-  );
-  rmSync(restored, { recursive: true, force: true });
-
-  log('Node: native tools on the same files');
-  if (have('age') && have('age-keygen')) {
-    const identity = join(out, 'age.key');
-    rmSync(identity, { force: true });
-    execFileSync('age-keygen', ['-o', identity], { stdio: 'ignore' });
-    const recipient = execFileSync('age-keygen', ['-y', identity], { encoding: 'utf8' }).trim();
-    const sealed = join(out, 'random.age');
-    const bytes = size(data.random);
-    record(
-      'native.age.encrypt',
-      await repeat(repeats, async () => {
-        rmSync(sealed, { force: true });
-        const run = await timedCommand('age', ['-e', '-r', recipient, '-o', sealed, data.random]);
-        return { seconds: run.seconds, bytes };
-      }),
-    );
-    const opened = join(out, 'random.age.out');
-    record(
-      'native.age.decrypt',
-      await repeat(repeats, async () => {
-        rmSync(opened, { force: true });
-        const run = await timedCommand('age', ['-d', '-i', identity, '-o', opened, sealed]);
-        return { seconds: run.seconds, bytes };
-      }),
-    );
-    // Same durability as `coffer create`, which fsyncs its output before renaming it into place.
-    record(
-      'native.age.encryptSync',
-      await repeat(repeats, async () => {
-        rmSync(sealed, { force: true });
-        const run = await timedCommand('sh', [
-          '-c',
-          'age -e -r "$1" -o "$2" "$3" && sync "$2"',
-          'sh',
-          recipient,
-          sealed,
-          data.random,
-        ]);
-        return { seconds: run.seconds, bytes };
-      }),
-    );
-    rmSync(opened, { force: true });
-    rmSync(sealed, { force: true });
-    if (have('gzip')) {
-      const textBytes = size(data.text);
-      const gz = join(out, 'text.gz.age');
+  const native = async () => {
+    log('Node: native tools on the same files');
+    if (have('age') && have('age-keygen')) {
+      const identity = join(out, 'age.key');
+      rmSync(identity, { force: true });
+      execFileSync('age-keygen', ['-o', identity], { stdio: 'ignore' });
+      const recipient = execFileSync('age-keygen', ['-y', identity], { encoding: 'utf8' }).trim();
+      const sealed = join(out, 'random.age');
+      const bytes = size(data.random);
       record(
-        'native.gzipAge.create',
+        'native.age.encrypt',
         await repeat(repeats, async () => {
-          rmSync(gz, { force: true });
+          rmSync(sealed, { force: true });
+          const run = await timedCommand('age', ['-e', '-r', recipient, '-o', sealed, data.random]);
+          return { seconds: run.seconds, bytes };
+        }),
+      );
+      const opened = join(out, 'random.age.out');
+      record(
+        'native.age.decrypt',
+        await repeat(repeats, async () => {
+          rmSync(opened, { force: true });
+          const run = await timedCommand('age', ['-d', '-i', identity, '-o', opened, sealed]);
+          return { seconds: run.seconds, bytes };
+        }),
+      );
+      // Same durability as `coffer create`, which fsyncs its output before renaming it into place.
+      record(
+        'native.age.encryptSync',
+        await repeat(repeats, async () => {
+          rmSync(sealed, { force: true });
           const run = await timedCommand('sh', [
             '-c',
-            'gzip -1 -c "$1" | age -e -r "$2" -o "$3"',
+            'age -e -r "$1" -o "$2" "$3" && sync "$2"',
             'sh',
-            data.text,
             recipient,
-            gz,
+            sealed,
+            data.random,
           ]);
+          return { seconds: run.seconds, bytes };
+        }),
+      );
+      rmSync(opened, { force: true });
+      rmSync(sealed, { force: true });
+      if (have('gzip')) {
+        const textBytes = size(data.text);
+        const gz = join(out, 'text.gz.age');
+        record(
+          'native.gzipAge.create',
+          await repeat(repeats, async () => {
+            rmSync(gz, { force: true });
+            const run = await timedCommand('sh', [
+              '-c',
+              'gzip -1 -c "$1" | age -e -r "$2" -o "$3"',
+              'sh',
+              data.text,
+              recipient,
+              gz,
+            ]);
+            return { seconds: run.seconds, bytes: textBytes, extra: { ratio: size(gz) / textBytes } };
+          }),
+        );
+        const back = join(out, 'text.out');
+        record(
+          'native.gzipAge.restore',
+          await repeat(repeats, async () => {
+            rmSync(back, { force: true });
+            const run = await timedCommand('sh', [
+              '-c',
+              'age -d -i "$1" "$2" | gzip -d -c > "$3"',
+              'sh',
+              identity,
+              gz,
+              back,
+            ]);
+            if (size(back) !== textBytes) throw new Error('gunzip | age restored the wrong size');
+            return { seconds: run.seconds, bytes: textBytes };
+          }),
+        );
+        rmSync(back, { force: true });
+        rmSync(gz, { force: true });
+      } else skipped.push('gzip -1 | age (gzip is not installed)');
+    } else skipped.push('native age (the age package is not installed)');
+    if (have('gzip')) {
+      const textBytes = size(data.text);
+      const gz = join(out, 'text.gz');
+      record(
+        'native.gzip1',
+        await repeat(repeats, async () => {
+          rmSync(gz, { force: true });
+          const run = await timedCommand('sh', ['-c', 'gzip -1 -c "$1" > "$2"', 'sh', data.text, gz]);
           return { seconds: run.seconds, bytes: textBytes, extra: { ratio: size(gz) / textBytes } };
         }),
       );
-      const back = join(out, 'text.out');
-      record(
-        'native.gzipAge.restore',
-        await repeat(repeats, async () => {
-          rmSync(back, { force: true });
-          const run = await timedCommand('sh', [
-            '-c',
-            'age -d -i "$1" "$2" | gzip -d -c > "$3"',
-            'sh',
-            identity,
-            gz,
-            back,
-          ]);
-          if (size(back) !== textBytes) throw new Error('gunzip | age restored the wrong size');
-          return { seconds: run.seconds, bytes: textBytes };
-        }),
-      );
-      rmSync(back, { force: true });
       rmSync(gz, { force: true });
-    } else skipped.push('gzip -1 | age (gzip is not installed)');
-  } else skipped.push('native age (the age package is not installed)');
-  if (have('gzip')) {
-    const textBytes = size(data.text);
-    const gz = join(out, 'text.gz');
-    record(
-      'native.gzip1',
-      await repeat(repeats, async () => {
-        rmSync(gz, { force: true });
-        const run = await timedCommand('sh', ['-c', 'gzip -1 -c "$1" > "$2"', 'sh', data.text, gz]);
-        return { seconds: run.seconds, bytes: textBytes, extra: { ratio: size(gz) / textBytes } };
-      }),
-    );
-    rmSync(gz, { force: true });
-  } else skipped.push('native gzip (not installed)');
-  if (have('argon2')) {
-    for (const preset of ['default', 'strong'] as const) {
-      const { memoryKiB, iterations, parallelism } = KDF_PRESETS[preset];
-      record(
-        `native.argon2.${preset}`,
-        await repeat(
-          repeats,
-          async () =>
-            timedCommand(
-              'argon2',
-              [
-                'saltsaltsaltsalt',
-                '-id',
-                '-t',
-                String(iterations),
-                '-k',
-                String(memoryKiB),
-                '-p',
-                String(parallelism),
-                '-r',
-              ],
-              { stdin: 'correct horse battery staple' },
-            ),
-          'ms',
-        ),
-      );
-    }
-  } else skipped.push('native argon2 (the argon2 package is not installed)');
+    } else skipped.push('native gzip (not installed)');
+    if (have('argon2')) {
+      for (const preset of ['default', 'strong'] as const) {
+        const { memoryKiB, iterations, parallelism } = KDF_PRESETS[preset];
+        record(
+          `native.argon2.${preset}`,
+          await repeat(
+            repeats,
+            async () =>
+              timedCommand(
+                'argon2',
+                [
+                  'saltsaltsaltsalt',
+                  '-id',
+                  '-t',
+                  String(iterations),
+                  '-k',
+                  String(memoryKiB),
+                  '-p',
+                  String(parallelism),
+                  '-r',
+                ],
+                { stdin: 'correct horse battery staple' },
+              ),
+            'ms',
+          ),
+        );
+      }
+    } else skipped.push('native argon2 (the argon2 package is not installed)');
+  };
 
-  log('Node: in-process ceilings');
-  Object.assign(figures, await nodeCeilings(data, repeats, record));
+  if (want('cli.io')) await cliIo();
+  if (want('cli.tree')) await cliTree();
+  if (want('native')) await native();
+  if (want('node')) {
+    log('Node: in-process ceilings');
+    await nodeCeilings(data, repeats, record);
+  }
   return { figures, skipped };
 }
 
-async function nodeCeilings(data: BenchData, repeats: number, record: (name: string, value: Figure) => void) {
+async function nodeCeilings(
+  data: BenchData,
+  repeats: number,
+  record: (name: string, value: Figure) => void,
+): Promise<void> {
   const subtle = webcrypto.subtle;
   const head = (path: string, limit: number) => {
     const buffer = readFileSync(path);
@@ -308,14 +325,16 @@ async function nodeCeilings(data: BenchData, repeats: number, record: (name: str
   const text = head(data.text, 64 * 2 ** 20);
   const segments: Uint8Array[] = [];
   for (let offset = 0; offset < text.length; offset += 2 ** 20) segments.push(text.subarray(offset, offset + 2 ** 20));
-  const deflaters = {
-    fflate: (s: Uint8Array) => deflateSync(s, { level: 1 }),
-    zlib: (s: Uint8Array) => deflateRawSync(s, { level: 1, strategy: zlib.Z_DEFAULT_STRATEGY }),
-  };
-  for (const [name, deflate] of Object.entries(deflaters)) {
+  // Levels 1 and 2 side by side: the level the pools use is chosen from these rows.
+  const deflaters: [string, (s: Uint8Array) => Uint8Array][] = [];
+  for (const level of [1, 2] as const) {
+    deflaters.push([`fflate.deflate${level}`, (s) => deflateSync(s, { level })]);
+    deflaters.push([`zlib.deflate${level}`, (s) => deflateRawSync(s, { level, strategy: zlib.Z_DEFAULT_STRATEGY })]);
+  }
+  for (const [name, deflate] of deflaters) {
     let deflated: Uint8Array[] = [];
     record(
-      `node.${name}.deflate1`,
+      `node.${name}`,
       await repeat(repeats, async () => {
         const start = performance.now();
         deflated = segments.map(deflate);
@@ -327,11 +346,13 @@ async function nodeCeilings(data: BenchData, repeats: number, record: (name: str
         };
       }),
     );
+    if (!name.endsWith('1')) continue;
+    const library = name.split('.')[0];
     record(
-      `node.${name}.inflate`,
+      `node.${library}.inflate`,
       await repeat(repeats, async () => {
         const start = performance.now();
-        for (const d of deflated) (name === 'fflate' ? inflateSync : inflateRawSync)(d);
+        for (const d of deflated) (library === 'fflate' ? inflateSync : inflateRawSync)(d);
         return { seconds: (performance.now() - start) / 1000, bytes: text.length };
       }),
     );
@@ -355,5 +376,4 @@ async function nodeCeilings(data: BenchData, repeats: number, record: (name: str
       ),
     );
   }
-  return {};
 }

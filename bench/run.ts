@@ -22,15 +22,19 @@ const { values } = parseArgs({
     'skip-node': { type: 'boolean', default: false },
     repeats: { type: 'string' },
     out: { type: 'string' },
+    /** Only these groups (comma-separated): cli.io, cli.tree, native, node, browser.io, browser.tree, browser.big, browser.ref, browser.peers. */
+    only: { type: 'string' },
   },
 });
 const quick = values.quick;
-const repeats = Number(values.repeats ?? 3);
+const repeats = Number(values.repeats ?? (quick ? 1 : 3));
 const ROOT = resolve(import.meta.dirname, '..');
+const only = values.only?.split(',').filter(Boolean);
+const want = (group: string) => !only || only.some((prefix) => group.startsWith(prefix));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const sizes = quick
-  ? { random: 32 * MiB, text: 16 * MiB, treeFiles: 300 }
+  ? { random: 16 * MiB, text: 8 * MiB, treeFiles: 200 }
   : { random: GiB, text: GiB, treeFiles: 10_000, big: 4 * GiB };
 
 const started = new Date();
@@ -44,12 +48,12 @@ const skipped: string[] = [];
 let browserVersion = '';
 try {
   if (!values['skip-node']) {
-    const node = await runNode(data, work, repeats, log);
+    const node = await runNode(data, work, repeats, log, want);
     Object.assign(figures, node.figures);
     skipped.push(...node.skipped);
   } else skipped.push('Node (--skip-node)');
   if (!values['skip-browser']) {
-    const browser = await runBrowser(data, work, repeats, log);
+    const browser = await runBrowser(data, work, repeats, log, want);
     Object.assign(figures, browser.figures);
     skipped.push(...browser.skipped);
     browserVersion = browser.version;

@@ -40,6 +40,10 @@ run('unit, vector, property and CLI tests', 'npx', [
 ]);
 countVitest(unitReport);
 
+// The benchmark's quick mode, so it cannot rot: it checks only that every figure was measured
+// and is finite and positive, never how fast anything was.
+step('benchmark runs (npm run bench -- --quick)', 'npm', ['run', '--silent', 'bench', '--', '--quick']);
+
 const e2eTests = existsSync('e2e') && readdirSync('e2e').some((name) => name.endsWith('.spec.ts'));
 if (e2eTests) {
   const e2eReport = join(out, 'playwright.json');

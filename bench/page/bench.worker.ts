@@ -21,6 +21,7 @@ export type BenchRequest =
   | { op: 'ceiling'; file: File; bytes: number; chunk: number }
   | { op: 'deflate'; file: File; bytes: number; level: number }
   | { op: 'argon2'; preset: KdfPreset }
+  | { op: 'io'; file: File; chunk: number }
   | { op: 'typage' | 'sodium'; file: File; direction: 'encrypt' | 'decrypt' };
 
 const scope = globalThis as unknown as {
@@ -97,6 +98,8 @@ async function deflate(file: File, bytes: number, level: number) {
   start = seconds();
   for (const [i, d] of deflated.entries()) inflateSync(d, { out: new Uint8Array(segments[i].length) });
   result.fflateInflate = seconds() - start;
+  // The browser's own DEFLATE (zlib at its default level) has no level setting: measured once.
+  if (level !== 1) return result;
 
   start = seconds();
   const native: Uint8Array[] = [];
@@ -115,6 +118,44 @@ async function deflate(file: File, bytes: number, level: number) {
     );
   }
   result.nativeInflate = seconds() - start;
+  return result;
+}
+
+/** The I/O alone: read the File as a stream, write as many bytes to OPFS (sync handle, then a writable). */
+async function io(file: File, chunk: number) {
+  const result: Record<string, number> = { bytes: file.size };
+  let start = seconds();
+  const reader = file.stream().getReader();
+  let pieces = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (value.length > 0) pieces++;
+  }
+  result.readFile = seconds() - start;
+  result.readPieceKiB = file.size / pieces / 1024;
+  const block = crypto.getRandomValues(new Uint8Array(65536));
+  const data = new Uint8Array(chunk);
+  for (let offset = 0; offset < chunk; offset += block.length) data.set(block.subarray(0, chunk - offset), offset);
+  start = seconds();
+  const out = await opfsWriter('io.bin');
+  for (let done = 0; done < file.size; done += chunk) out.write(data);
+  out.close();
+  result.writeSync = seconds() - start;
+  const root = await navigator.storage.getDirectory();
+  start = seconds();
+  const writable = await (await root.getFileHandle('io2.bin', { create: true })).createWritable();
+  for (let done = 0; done < file.size; done += chunk) await writable.write(data as Uint8Array<ArrayBuffer>);
+  await writable.close();
+  result.writeWritable = seconds() - start;
+  const big = new Uint8Array(16 * chunk);
+  for (let offset = 0; offset < big.length; offset += chunk) big.set(data, offset);
+  start = seconds();
+  const batched = await (await root.getFileHandle('io3.bin', { create: true })).createWritable();
+  for (let done = 0; done < file.size; done += big.length) await batched.write(big as Uint8Array<ArrayBuffer>);
+  await batched.close();
+  result.writeWritable16 = seconds() - start;
+  for (const name of ['io.bin', 'io2.bin', 'io3.bin']) await root.removeEntry(name);
   return result;
 }
 
@@ -258,6 +299,8 @@ async function handle(request: BenchRequest): Promise<Record<string, number>> {
       return deflate(request.file, request.bytes, request.level);
     case 'argon2':
       return argon2(request.preset);
+    case 'io':
+      return io(request.file, request.chunk);
     case 'typage':
       return typage(request.file, request.direction);
     case 'sodium':

@@ -49,6 +49,41 @@ async function opfsSink(name: string): Promise<ByteSink> {
   };
 }
 
+/**
+ * A writer on a sync access handle when the file lives in the origin's private file system (the
+ * only place browsers offer them); undefined elsewhere, such as a folder the person picked.
+ * Measured in bench/: several times faster than createWritable for the same bytes.
+ */
+export async function syncFileWriter(
+  handle: FileSystemFileHandle,
+): Promise<{ write(bytes: Uint8Array): void; close(): void; abort(): void } | undefined> {
+  let access: FileSystemSyncAccessHandle;
+  try {
+    access = await handle.createSyncAccessHandle();
+  } catch {
+    return undefined;
+  }
+  access.truncate(0);
+  let position = 0;
+  let open = true;
+  const closeAccess = () => {
+    if (open) access.close();
+    open = false;
+  };
+  return {
+    write(bytes) {
+      const written = access.write(bytes as Uint8Array<ArrayBuffer>, { at: position });
+      if (written !== bytes.length) throw new DOMException('The disk is full.', 'QuotaExceededError');
+      position += written;
+    },
+    close() {
+      access.flush();
+      closeAccess();
+    },
+    abort: closeAccess,
+  };
+}
+
 async function handleSink(handle: FileSystemFileHandle): Promise<ByteSink> {
   // createWritable writes to a swap file and replaces the target only on close, so an
   // aborted backup never leaves a half-written file under the chosen name.

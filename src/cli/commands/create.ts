@@ -15,6 +15,7 @@ import {
 } from '../../core/index.ts';
 import { flag, parseCommand, requireOutput, stringOption } from '../args.ts';
 import { creationCredentials, promptNewPassphrase } from '../credentials.ts';
+import { DEFLATE_LEVEL, nativeDeflate } from '../deflate.ts';
 import { CliError, EXIT, refused, usageError } from '../exit-codes.ts';
 import { fsyncFile, lstatOrUndefined, randomSuffix, writeSecretFile } from '../files.ts';
 import { errnoCode, fsError, isNodeFsError } from '../fs-errors.ts';
@@ -126,6 +127,7 @@ export async function runCreate(argv: string[]): Promise<number> {
     const bytes = backupBytes(toEntrySources(walk.entries), {
       slots,
       compress: !flag(parsed, 'no-compress'),
+      compressor: nativeDeflate(DEFLATE_LEVEL),
       totalBytes: walk.bytes,
       signal: interruptSignal,
       onProgress,
