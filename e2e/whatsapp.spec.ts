@@ -124,8 +124,16 @@ test('"Seal as a Coffer backup" makes a backup that opens in the Restore tab wit
 }) => {
   await page.goto('./');
   await openWhatsApp(page, generated());
-  await page.getByLabel('WhatsApp key').fill(HEX);
   await setPassphrase(page);
+  let downloads = 0;
+  page.on('download', () => downloads++);
+  await page.getByLabel('WhatsApp key').fill(randomBytes(32).toString('hex'));
+  await page.getByRole('button', { name: 'Seal as a Coffer backup' }).click();
+  await expect(page.getByRole('alert')).toContainText('That key does not open this WhatsApp backup.');
+  await expect.poll(() => opfsNames(page)).toEqual([]);
+  expect(downloads).toBe(0);
+
+  await page.getByLabel('WhatsApp key').fill(HEX);
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Seal as a Coffer backup' }).click();
   const saved = await download;

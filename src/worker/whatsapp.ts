@@ -66,7 +66,12 @@ async function* sealedEntries(decryption: WhatsAppDecryption, file: File, named:
       }
     },
   };
-  yield entry;
+  try {
+    yield entry;
+  } finally {
+    // Stops the decryption (and its file reads) if the backup writer gave up early.
+    await iterator.return?.(undefined);
+  }
 }
 
 export async function handleWhatsApp(command: WhatsAppCommand, report: Reporter): Promise<WhatsAppResult> {
