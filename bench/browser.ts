@@ -257,7 +257,25 @@ export async function runBrowser(
       await call(page, 'clear');
     }
 
-    if (want('browser.ref')) {
+    if (want('browser.ref.io')) {
+      log('Chromium: I/O alone in a worker');
+      const ios: Record<string, number>[] = [];
+      for (let i = 0; i < repeats; i++) {
+        ios.push(await call(page, 'reference', { op: 'io', input: 'random', chunk: 2 ** 18 }));
+      }
+      for (const key of ['readFile', 'readSlices', 'writeSync', 'writeWritable', 'writeWritable16']) {
+        record(
+          `browser.io.${key}`,
+          figure(
+            'MB/s',
+            ios.map((c) => c.bytes / MB / c[key]),
+            key === 'readFile' ? { pieceKiB: ios[0].readPieceKiB } : undefined,
+          ),
+        );
+      }
+    }
+
+    if (want('browser.ref.cpu')) {
       log('Chromium: raw ceilings and Argon2id in a worker');
       const ceilingBytes = 256 * MiB;
       const ceilings: Record<string, number>[] = [];
@@ -272,20 +290,6 @@ export async function runBrowser(
           figure(
             'MB/s',
             ceilings.map((c) => c.bytes / MB / c[key]),
-          ),
-        );
-      }
-      const ios: Record<string, number>[] = [];
-      for (let i = 0; i < repeats; i++) {
-        ios.push(await call(page, 'reference', { op: 'io', input: 'random', chunk: 2 ** 18 }));
-      }
-      for (const key of ['readFile', 'writeSync', 'writeWritable', 'writeWritable16']) {
-        record(
-          `browser.io.${key}`,
-          figure(
-            'MB/s',
-            ios.map((c) => c.bytes / MB / c[key]),
-            key === 'readFile' ? { pieceKiB: ios[0].readPieceKiB } : undefined,
           ),
         );
       }
@@ -314,7 +318,7 @@ export async function runBrowser(
           );
         }
       }
-      for (const preset of ['default', 'strong']) {
+      for (const preset of want('argon2.strong') ? ['default', 'strong'] : ['default']) {
         record(
           `browser.argon2.${preset}`,
           await repeat(
@@ -327,7 +331,22 @@ export async function runBrowser(
     }
 
     if (want('browser.peers')) {
-      log('Chromium: peers in a worker, File in, OPFS out');
+      log('Chromium: peers in a worker, in memory (no I/O), then File in, OPFS out');
+      const inMemory: Record<string, number>[] = [];
+      for (let i = 0; i < repeats; i++) {
+        inMemory.push(await call(page, 'reference', { op: 'peersInMemory', input: 'random', bytes: 256 * MiB }));
+      }
+      for (const peer of ['sodium', 'typage']) {
+        for (const direction of ['Encrypt', 'Decrypt']) {
+          record(
+            `browser.${peer}.${direction.toLowerCase()}Memory`,
+            figure(
+              'MB/s',
+              inMemory.map((r) => r.bytes / MB / r[`${peer}${direction}`]),
+            ),
+          );
+        }
+      }
       for (const peer of ['sodium', 'typage'] as const) {
         const decrypts: number[] = [];
         record(

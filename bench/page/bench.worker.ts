@@ -22,7 +22,8 @@ export type BenchRequest =
   | { op: 'deflate'; file: File; bytes: number; level: number }
   | { op: 'argon2'; preset: KdfPreset }
   | { op: 'io'; file: File; chunk: number }
-  | { op: 'typage' | 'sodium'; file: File; direction: 'encrypt' | 'decrypt' };
+  | { op: 'typage' | 'sodium'; file: File; direction: 'encrypt' | 'decrypt' }
+  | { op: 'peersInMemory'; file: File; bytes: number };
 
 const scope = globalThis as unknown as {
   onmessage: ((event: MessageEvent<BenchRequest>) => void) | null;
@@ -134,6 +135,11 @@ async function io(file: File, chunk: number) {
   }
   result.readFile = seconds() - start;
   result.readPieceKiB = file.size / pieces / 1024;
+  start = seconds();
+  for (let offset = 0; offset < file.size; offset += 8 * 2 ** 20) {
+    await file.slice(offset, offset + 8 * 2 ** 20).arrayBuffer();
+  }
+  result.readSlices = seconds() - start;
   const block = crypto.getRandomValues(new Uint8Array(65536));
   const data = new Uint8Array(chunk);
   for (let offset = 0; offset < chunk; offset += block.length) data.set(block.subarray(0, chunk - offset), offset);
@@ -291,6 +297,51 @@ async function secretstream(file: File, direction: 'encrypt' | 'decrypt') {
   return { seconds: seconds() - start, bytes: file.size, size: out.size() };
 }
 
+/**
+ * The peers at their own best: no I/O, the same bytes already in memory, the output kept in
+ * memory (typage whole-buffer, secretstream in 64 KiB chunks).
+ */
+async function peersInMemory(file: File, bytes: number) {
+  const data = await readHead(file, bytes);
+  const result: Record<string, number> = { bytes: data.length };
+  ageIdentity ??= await generateX25519Identity();
+  const encrypter = new Encrypter();
+  encrypter.addRecipient(await identityToRecipient(ageIdentity));
+  let start = seconds();
+  const sealed = await encrypter.encrypt(data);
+  result.typageEncrypt = seconds() - start;
+  const decrypter = new Decrypter();
+  decrypter.addIdentity(ageIdentity);
+  start = seconds();
+  const opened = await decrypter.decrypt(sealed);
+  result.typageDecrypt = seconds() - start;
+  if (opened.length !== data.length) throw new Error('typage: wrong size');
+
+  await sodium.ready;
+  sodiumKey ??= sodium.crypto_secretstream_xchacha20poly1305_keygen();
+  const chunks: Uint8Array[] = [];
+  start = seconds();
+  const { state, header } = sodium.crypto_secretstream_xchacha20poly1305_init_push(sodiumKey);
+  for (let offset = 0; offset < data.length; offset += SODIUM_CHUNK) {
+    const last = offset + SODIUM_CHUNK >= data.length;
+    const tag = last
+      ? sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL
+      : sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
+    chunks.push(
+      sodium.crypto_secretstream_xchacha20poly1305_push(state, data.subarray(offset, offset + SODIUM_CHUNK), null, tag),
+    );
+  }
+  result.sodiumEncrypt = seconds() - start;
+  start = seconds();
+  const pull = sodium.crypto_secretstream_xchacha20poly1305_init_pull(header, sodiumKey);
+  for (const chunk of chunks) {
+    if (!sodium.crypto_secretstream_xchacha20poly1305_pull(pull, chunk, null))
+      throw new Error('secretstream: bad chunk');
+  }
+  result.sodiumDecrypt = seconds() - start;
+  return result;
+}
+
 async function handle(request: BenchRequest): Promise<Record<string, number>> {
   switch (request.op) {
     case 'ceiling':
@@ -305,6 +356,8 @@ async function handle(request: BenchRequest): Promise<Record<string, number>> {
       return typage(request.file, request.direction);
     case 'sodium':
       return secretstream(request.file, request.direction);
+    case 'peersInMemory':
+      return peersInMemory(request.file, request.bytes);
   }
 }
 
