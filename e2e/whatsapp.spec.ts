@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { strToU8, zipSync } from 'fflate';
 import {
   HAVE_SHARED,
   legacyKeyFile,
@@ -149,6 +150,34 @@ test('"Seal as a Coffer backup" makes a backup that opens in the Restore tab wit
   const file = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Download msgstore.db' }).click();
   expect(sha256(readFileSync(await savedDownload(await file)))).toBe(sha256(DATABASE));
+});
+
+test('a multi-file backup (a ZIP inside, no MD5) decrypts to its ZIP and seals as its files', async ({ page }) => {
+  const zip = zipSync({ 'wallpaper.jpg': noise(50_000, 5), 'stickers/one.webp': strToU8('sticker') });
+  await page.goto('./');
+  await openWhatsApp(
+    page,
+    generated('wallpapers.backup.crypt15', makeCrypt15({ rootKey: ROOT, payload: zip, multiFile: true })),
+  );
+  await page.getByLabel('WhatsApp key').fill(HEX);
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Decrypt' }).click();
+  const saved = await download;
+  expect(saved.suggestedFilename()).toBe('wallpapers.backup.zip');
+  expect(sha256(readFileSync(await savedDownload(saved)))).toBe(sha256(zip));
+  await expect(page.getByRole('status')).toContainText('a multi-file backup');
+
+  await setPassphrase(page);
+  const sealed = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Seal as a Coffer backup' }).click();
+  const backup = await savedDownload(await sealed);
+  await expect(page.getByRole('status')).toContainText('Sealed the 2 entries of the ZIP inside');
+  await page.getByRole('button', { name: 'Restore' }).click();
+  await openBackup(page, backup);
+  await unlockWithPassphrase(page);
+  const contents = page.getByRole('list', { name: 'Backup contents' });
+  await expect(contents).toContainText('wallpaper.jpg');
+  await expect(contents).toContainText('one.webp');
 });
 
 test.describe(

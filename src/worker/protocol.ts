@@ -93,7 +93,15 @@ export type Result =
 export type WhatsAppResult =
   | { type: 'whatsapp-inspected'; format: WhatsAppFormat; size: number; appVersion?: string; phoneSuffix?: string }
   | { type: 'whatsapp-decrypted'; summary: WhatsAppSummary; name: string }
-  | { type: 'whatsapp-sealed'; summary: WhatsAppSummary; entry: string; size: number; verified: boolean };
+  | {
+      type: 'whatsapp-sealed';
+      summary: WhatsAppSummary;
+      /** How many entries the new backup holds, and the name of the file when it is one. */
+      entries: number;
+      entry?: string;
+      size: number;
+      verified: boolean;
+    };
 
 export type WorkerMessage =
   | { id: number; type: 'progress'; progress: Progress }

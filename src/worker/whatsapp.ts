@@ -15,6 +15,7 @@ import {
   type WhatsAppKey,
 } from '../core/whatsapp/index.ts';
 import { isSqliteHeader } from '../core/whatsapp/sqlite.ts';
+import { zipEntries } from '../core/whatsapp/zip-entries.ts';
 import { fileSource, openSink } from './browser-io.ts';
 import type { Progress, WhatsAppCommand, WhatsAppKeyInput, WhatsAppResult } from './protocol.ts';
 
@@ -45,29 +46,40 @@ function contentOf(head: Uint8Array): WhatsAppContent {
   return head[0] === 0x50 && head[1] === 0x4b ? 'zip' : 'data';
 }
 
-/** One entry named after the backup (msgstore.db, or NAME.zip for a multi-file backup), decided by its first bytes. */
-async function* sealedEntries(decryption: WhatsAppDecryption, file: File, named: (path: string) => void) {
+/**
+ * The backup's entries: one file named after the backup (msgstore.db), or for a multi-file
+ * backup the files of the ZIP inside it, decided by the first decrypted bytes.
+ */
+async function* sealedEntries(
+  decryption: WhatsAppDecryption,
+  file: File,
+  counted: (entries: number, name?: string) => void,
+): AsyncGenerator<EntrySource> {
   const iterator = decryption[Symbol.asyncIterator]();
   const first = await iterator.next();
   const head = first.done ? new Uint8Array(0) : first.value;
-  const path = outputName(file.name, contentOf(head));
-  named(path);
-  const entry: EntrySource = {
-    path,
-    type: 'file',
-    mtime: file.lastModified,
-    open: async function* () {
-      if (head.length > 0) yield head;
-      if (first.done) return;
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) return;
-        yield next.value;
-      }
-    },
+  const all = async function* () {
+    if (head.length > 0) yield head;
+    if (first.done) return;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
   };
   try {
-    yield entry;
+    if (contentOf(head) === 'zip') {
+      let entries = 0;
+      for await (const entry of zipEntries(all(), file.lastModified)) {
+        counted(++entries);
+        yield entry;
+      }
+      // zipEntries ends only after the last byte, so the checks at the end have run.
+      return;
+    }
+    const path = outputName(file.name, contentOf(head));
+    counted(1, path);
+    yield { path, type: 'file', mtime: file.lastModified, open: all };
   } finally {
     // Stops the decryption (and its file reads) if the backup writer gave up early.
     await iterator.return?.(undefined);
@@ -104,10 +116,12 @@ export async function handleWhatsApp(command: WhatsAppCommand, report: Reporter)
       progressOf(report, 'deriving-key', command.file)({ bytesDone: 0, bytesTotal: command.file.size });
       const sink = await openSink(command.output);
       let size = 0;
-      let entry = '';
+      let count = 0;
+      let entry: string | undefined;
       try {
-        const entries = sealedEntries(decryption, command.file, (path) => {
-          entry = path;
+        const entries = sealedEntries(decryption, command.file, (entries, name) => {
+          count = entries;
+          entry = name;
         });
         for await (const piece of backupBytes(entries, { slots })) {
           await sink.write(piece);
@@ -126,7 +140,7 @@ export async function handleWhatsApp(command: WhatsAppCommand, report: Reporter)
         recoveryKey: command.recoveryKey,
       });
       await written.verify({ onProgress: report('verifying') });
-      return { type: 'whatsapp-sealed', summary, entry, size, verified: true };
+      return { type: 'whatsapp-sealed', summary, entries: count, entry, size, verified: true };
     }
   }
 }

@@ -142,6 +142,12 @@ describe('recognising a backup', () => {
     expect(codeOf(() => parseWhatsAppHeader(crypt12, crypt12.length))).toBe('truncated');
   });
 
+  it('refuses a file larger than AES-GCM can encrypt under one IV', () => {
+    const prefix = crypt15Prefix({ iv });
+    expect(codeOf(() => parseWhatsAppHeader(prefix, 2 ** 36 + 1000))).toBe('limit_exceeded');
+    expect(parseWhatsAppHeader(prefix, 2 ** 36 - 1000).format).toBe('crypt15');
+  });
+
   it('names the output after the backup', () => {
     expect(outputName('msgstore.db.crypt15', 'sqlite')).toBe('msgstore.db');
     expect(outputName('wallpapers.backup.crypt15', 'zip')).toBe('wallpapers.backup.zip');

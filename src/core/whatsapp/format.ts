@@ -55,6 +55,18 @@ const CRYPT12_HEADER = 67;
 const CRYPT12_TRAILER = TAG_BYTES + MD5_BYTES + 4;
 const SUPPORTED = 'Coffer opens crypt12, crypt14 and crypt15 WhatsApp backups.';
 
+/** GCM encrypts at most 2^32 - 2 blocks under one IV (SP 800-38D, 5.2.1.1): about 64 GiB. */
+export const MAX_CIPHERTEXT = (2 ** 32 - 2) * 16;
+
+function checkGcmLimit(bodyBytes: number): void {
+  if (bodyBytes > MAX_CIPHERTEXT + 64) {
+    throw new CofferError(
+      'limit_exceeded',
+      'This file is larger than AES-GCM can encrypt in one piece (64 GiB), so it cannot be a WhatsApp backup Coffer can check.',
+    );
+  }
+}
+
 /** "crypt8" from "msgstore.db.crypt8", or undefined. */
 export function cryptSuffix(name: string | undefined): string | undefined {
   return /\.(crypt\d+)$/i.exec(name ?? '')?.[1].toLowerCase();
@@ -129,6 +141,7 @@ export function parseWhatsAppHeader(head: Uint8Array, size: number, name?: strin
       header.serverSalt = findBytes(legacy, 3);
       header.googleIdSalt = findBytes(legacy, 4);
     }
+    checkGcmLimit(size - bodyOffset);
     if (size - bodyOffset < TAG_BYTES) {
       throw new CofferError('truncated', `This ${header.format} backup is cut short: it ends inside its first bytes.`);
     }
@@ -138,6 +151,7 @@ export function parseWhatsAppHeader(head: Uint8Array, size: number, name?: strin
     if (size < CRYPT12_HEADER + CRYPT12_TRAILER) {
       throw new CofferError('truncated', 'This crypt12 backup is cut short: it is smaller than its header and footer.');
     }
+    checkGcmLimit(size - CRYPT12_HEADER);
     return {
       format: 'crypt12',
       size,

@@ -27,7 +27,7 @@ interface Inspected {
 
 type Done =
   | { kind: 'decrypted'; summary: WhatsAppSummary; name: string }
-  | { kind: 'sealed'; summary: WhatsAppSummary; entry: string; name: string; size: number };
+  | { kind: 'sealed'; summary: WhatsAppSummary; entries: number; entry?: string; name: string; size: number };
 
 /** Where each format's key comes from, in the words the person saw on their phone. */
 const KEY_HELP: Record<WhatsAppFormat, string> = {
@@ -240,7 +240,8 @@ export function WhatsAppPanel({ file: given }: { file?: File }) {
       return;
     }
     if (target.temp) downloadBlob(await opfsFile(target.temp), name);
-    setDone({ kind: 'sealed', summary: result.summary, entry: result.entry, name, size: result.size });
+    const { entries, entry, size } = result;
+    setDone({ kind: 'sealed', summary: result.summary, entries, entry, name, size });
   }
 
   const busy = progress !== undefined;
@@ -390,13 +391,16 @@ export function WhatsAppPanel({ file: given }: { file?: File }) {
             </p>
           ) : (
             <p class="notice-headline">
-              Sealed {done.entry} ({describeSummary(done.summary)}) into {done.name}, {formatBytes(done.size)}. Read
-              back and checked: every byte is intact.
+              Sealed{' '}
+              {done.entry
+                ? `${done.entry} (${describeSummary(done.summary)})`
+                : `the ${done.entries} ${done.entries === 1 ? 'entry' : 'entries'} of the ZIP inside`}{' '}
+              into {done.name}, {formatBytes(done.size)}. Read back and checked: every byte is intact.
             </p>
           )}
           <p>
             From a {origin(done.summary)}
-            {done.summary.multiFile ? ' (a multi-file backup: the files are in the ZIP)' : ''}.
+            {done.summary.multiFile ? ' (a multi-file backup, with a ZIP inside)' : ''}.
           </p>
         </div>
       )}
