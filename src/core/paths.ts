@@ -13,11 +13,20 @@ export const MAX_DEPTH = 256;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const DRIVE = /^[A-Za-z]:/;
 
+/**
+ * Whether `text` is more than `limit` bytes in UTF-8. A UTF-16 code unit is at most 3 UTF-8
+ * bytes, so short strings (nearly all names) are answered without encoding them (encoding
+ * every name was a noticeable share of listing a backup of 10,000 files).
+ */
+function utf8Longer(text: string, limit: number): boolean {
+  return text.length * 3 > limit && utf8(text).length > limit;
+}
+
 /** Returns why `path` is unsafe, or undefined when it is acceptable. */
 export function pathProblem(path: string): string | undefined {
   if (path.length === 0) return 'is empty';
   if (path.normalize('NFC') !== path) return 'is not in Unicode NFC form';
-  if (utf8(path).length > MAX_PATH_BYTES) return `is longer than ${MAX_PATH_BYTES} bytes`;
+  if (utf8Longer(path, MAX_PATH_BYTES)) return `is longer than ${MAX_PATH_BYTES} bytes`;
   if (path.startsWith('/')) return 'is absolute';
   if (DRIVE.test(path)) return 'starts with a drive letter';
   if (path.includes('\\')) return 'contains a backslash';
@@ -27,7 +36,7 @@ export function pathProblem(path: string): string | undefined {
   for (const component of components) {
     if (component === '') return 'has an empty component';
     if (component === '.' || component === '..') return `has a "${component}" component`;
-    if (utf8(component).length > MAX_COMPONENT_BYTES) return `has a name longer than ${MAX_COMPONENT_BYTES} bytes`;
+    if (utf8Longer(component, MAX_COMPONENT_BYTES)) return `has a name longer than ${MAX_COMPONENT_BYTES} bytes`;
   }
   return undefined;
 }
