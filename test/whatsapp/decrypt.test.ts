@@ -229,7 +229,9 @@ describe('crypt15, generated from the format facts', () => {
     for await (const _ of decryption) break;
     expect(decryption.summary).toBeUndefined();
     expect(single.length / 1024).toBeGreaterThan(250);
-    expect(pulled).toBeLessThan(20);
+    // Far fewer than all 250+ pieces; the exact count depends on scheduling (read-ahead and the
+    // inflater's queue fill while the break propagates), so the bound leaves room for a busy machine.
+    expect(pulled).toBeLessThan(64);
   });
 
   it('checks cancellation between chunks', async () => {
