@@ -18,6 +18,7 @@ const port = Number(process.env.COFFER_E2E_PORT ?? 4417);
 
 export default defineConfig({
   testDir: 'e2e',
+  globalSetup: './e2e/global-setup.ts',
   timeout: 120_000,
   workers: 1,
   retries: process.env.CI ? 1 : 0,

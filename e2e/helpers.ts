@@ -49,7 +49,8 @@ export const test = profileTest.extend({
 export { expect };
 
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `coffer-e2e-${prefix}-`));
+  const root = process.env.COFFER_E2E_SCRATCH ?? tmpdir();
+  return mkdtempSync(join(root, `coffer-e2e-${prefix}-`));
 }
 
 /** A nested folder with non-ASCII names, an empty file and an empty folder. */
