@@ -87,6 +87,8 @@ const ROWS: [string, [string, string][]][] = [
       ['node.aesgcm.encrypt4', 'WebCrypto AES-256-GCM encrypt, 256 KiB, 4 in flight'],
       ['node.aesgcm.decrypt1', 'WebCrypto AES-256-GCM decrypt, 256 KiB, 1 call at a time'],
       ['node.aesgcm.decrypt4', 'WebCrypto AES-256-GCM decrypt, 256 KiB, 4 in flight'],
+      ['node.openssl.encrypt', "node:crypto AES-256-GCM encrypt, 256 KiB, one thread (the CLI's engine)"],
+      ['node.openssl.decrypt', "node:crypto AES-256-GCM decrypt, 256 KiB, one thread (the CLI's engine)"],
       ['node.fflate.deflate1', 'fflate deflate level 1, 1 MiB segments, one thread'],
       ['node.fflate.deflate2', 'fflate deflate level 2, 1 MiB segments, one thread'],
       ['node.fflate.inflate', 'fflate inflate'],

@@ -10,6 +10,7 @@ import { Drbg } from '../spec/gen/drbg.ts';
 import { checkVectors } from '../spec/gen/generate.ts';
 import { assembleHeader, deriveKeys, headerParts } from '../spec/gen/parts.ts';
 import type { VectorEntry, VectorJson } from '../spec/gen/vectors.ts';
+import { nodeAesGcm } from '../src/cli/aes-gcm.ts';
 import { concatBytes } from '../src/core/bytes.ts';
 import { CofferError, FORMAT_FAILURES } from '../src/core/errors.ts';
 import { buildHeader, unlockHeader } from '../src/core/header.ts';
@@ -20,6 +21,7 @@ import {
   bytesSource,
   entryDecoder,
   OpenedBackup,
+  type OpenOptions,
   type RandomAccessSource,
   type RestoreSink,
   readHeader,
@@ -103,8 +105,12 @@ function collectingSink(out: VectorEntry[]): RestoreSink {
 }
 
 /** (a) The whole file from memory: open (random access), then restore everything. */
-async function restoreWhole(bytes: Uint8Array, credentials: Credentials): Promise<VectorEntry[]> {
-  const opened = await OpenedBackup.open(bytesSource(bytes), credentials);
+async function restoreWhole(
+  bytes: Uint8Array,
+  credentials: Credentials,
+  options?: OpenOptions,
+): Promise<VectorEntry[]> {
+  const opened = await OpenedBackup.open(bytesSource(bytes), credentials, undefined, options);
   const out: VectorEntry[] = [];
   await opened.restore(collectingSink(out));
   return out;
@@ -209,6 +215,12 @@ describe.each(vectors.map((vector) => [vector.json.name, vector] as const))('%s'
 
   it(`whole file: ${json.expect}`, async () => {
     for (const credentials of sets) expect(await outcome(() => restoreWhole(bytes, credentials))).toEqual(want);
+  });
+
+  it(`whole file with node:crypto AES-GCM (the CLI's engine): ${json.expect}`, async () => {
+    for (const credentials of sets) {
+      expect(await outcome(() => restoreWhole(bytes, credentials, { aes: nodeAesGcm }))).toEqual(want);
+    }
   });
 
   it.each([1, 7, 13])('openStream in pieces of %i bytes', async (piece) => {

@@ -77,7 +77,10 @@ export function headerBody(parts: HeaderParts): Uint8Array {
 }
 
 /** Spec 2.1: the payload key and header MAC key derived from the file key. */
-export async function deriveKeys(fileKey: Uint8Array, payloadNonce: Uint8Array): Promise<FileKeys> {
+export async function deriveKeys(
+  fileKey: Uint8Array,
+  payloadNonce: Uint8Array,
+): Promise<FileKeys & { payloadKey: CryptoKey }> {
   const base = await importHkdfKey(fileKey);
   return {
     payloadKey: await hkdfAesKey(base, payloadNonce, 'coffer/v1 payload'),

@@ -14,6 +14,7 @@ import {
   parseRecoveryKey,
   type RandomAccessSource,
 } from '../core/index.ts';
+import { nodeAesGcm } from './aes-gcm.ts';
 import { CliError, EXIT, usageError } from './exit-codes.ts';
 import { fsError } from './fs-errors.ts';
 import type { Ui } from './ui.ts';
@@ -178,7 +179,7 @@ export async function openBackup(
 ): Promise<OpenedBackup> {
   const given = await givenCredentials(options);
   if (given.passphrase !== undefined || given.recoveryKey !== undefined) {
-    return OpenedBackup.open(source, given, header);
+    return OpenedBackup.open(source, given, header, { aes: nodeAesGcm });
   }
   const kinds = slotKinds(header);
   if (kinds.size === 0) {
@@ -197,7 +198,7 @@ export async function openBackup(
   for (let attempt = 1; ; attempt++) {
     const credentials = await promptCredentials(kinds);
     try {
-      return await OpenedBackup.open(source, credentials, header);
+      return await OpenedBackup.open(source, credentials, header, { aes: nodeAesGcm });
     } catch (error) {
       const retry = isCofferError(error) && (error.code === 'wrong_key' || error.code === 'key_typo');
       if (!retry || attempt >= 3) throw error;

@@ -40,9 +40,16 @@ function hkdfParams(salt: Uint8Array, info: string): HkdfParams {
 }
 
 export async function hkdfBytes(ikm: Uint8Array, salt: Uint8Array, info: string, length: number): Promise<Uint8Array> {
-  const key = await importHkdfKey(ikm);
-  const bits = await subtle().deriveBits(hkdfParams(salt, info), key, length * 8);
-  return new Uint8Array(bits);
+  return hkdfRawBytes(await importHkdfKey(ikm), salt, info, length);
+}
+
+export async function hkdfRawBytes(
+  base: CryptoKey,
+  salt: Uint8Array,
+  info: string,
+  length: number,
+): Promise<Uint8Array> {
+  return new Uint8Array(await subtle().deriveBits(hkdfParams(salt, info), base, length * 8));
 }
 
 export async function hkdfAesKey(base: CryptoKey, salt: Uint8Array, info: string): Promise<CryptoKey> {
@@ -79,6 +86,42 @@ export async function seal(
   const params: AesGcmParams = { name: 'AES-GCM', iv: source(iv) };
   if (aad && aad.length > 0) params.additionalData = source(aad);
   return new Uint8Array(await subtle().encrypt(params, key, source(plaintext)));
+}
+
+/**
+ * AES-256-GCM bound to one key, for platforms with a faster implementation than WebCrypto: in
+ * Node, WebCrypto hands each call to the thread pool with copies, at a fraction of what OpenSSL
+ * does directly. Same inputs, same bytes: only the engine differs.
+ *
+ * Both methods must have finished reading their input when they return, as WebCrypto has (it
+ * copies the data during the call): the stream layer refills its buffers straight after.
+ */
+export interface AesGcmCipher {
+  seal(iv: Uint8Array, plaintext: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  /** undefined when the tag does not verify. */
+  open(iv: Uint8Array, ciphertext: Uint8Array): Uint8Array | undefined | Promise<Uint8Array | undefined>;
+}
+
+/** Makes a cipher from a raw key. It must keep its own copy: the caller wipes `rawKey` afterwards. */
+export type AesGcmProvider = (rawKey: Uint8Array) => AesGcmCipher;
+
+/** A payload key: a non-extractable WebCrypto key, or a cipher from an AesGcmProvider. */
+export type AesGcmKey = CryptoKey | AesGcmCipher;
+
+function isCipher(key: AesGcmKey): key is AesGcmCipher {
+  return typeof (key as AesGcmCipher).seal === 'function';
+}
+
+export async function sealWith(key: AesGcmKey, iv: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array> {
+  return isCipher(key) ? key.seal(iv, plaintext) : seal(key, iv, plaintext);
+}
+
+export async function openWith(
+  key: AesGcmKey,
+  iv: Uint8Array,
+  ciphertext: Uint8Array,
+): Promise<Uint8Array | undefined> {
+  return isCipher(key) ? key.open(iv, ciphertext) : open(key, iv, ciphertext);
 }
 
 /** Returns undefined when the tag does not verify; callers decide what that means. */

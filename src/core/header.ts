@@ -1,6 +1,15 @@
 /** The header (spec section 2): magic, version, parameters, slots and the header MAC. */
 import { concatBytes, constantTimeEqual, view, wipe } from './bytes.ts';
-import { hkdfAesKey, hkdfHmacKey, hmac, importHkdfKey, type RandomSource } from './crypto.ts';
+import {
+  type AesGcmKey,
+  type AesGcmProvider,
+  hkdfAesKey,
+  hkdfHmacKey,
+  hkdfRawBytes,
+  hmac,
+  importHkdfKey,
+  type RandomSource,
+} from './crypto.ts';
 import { CofferError } from './errors.ts';
 import { buildSlot, type Credentials, type ParsedSlot, parseSlot, type SlotSpec, unwrapFileKey } from './slots.ts';
 
@@ -31,7 +40,7 @@ export interface Header {
 
 /** The keys a reader or writer needs once a slot has yielded the file key. */
 export interface FileKeys {
-  payloadKey: CryptoKey;
+  payloadKey: AesGcmKey;
   headerMacKey: CryptoKey;
 }
 
@@ -131,20 +140,32 @@ export function parseHeader(bytes: Uint8Array, fileSize: number): Header {
   };
 }
 
-async function deriveFileKeys(fileKey: Uint8Array, payloadNonce: Uint8Array): Promise<FileKeys> {
+async function deriveFileKeys(fileKey: Uint8Array, payloadNonce: Uint8Array, aes?: AesGcmProvider): Promise<FileKeys> {
   const base = await importHkdfKey(fileKey);
   return {
-    payloadKey: await hkdfAesKey(base, payloadNonce, PAYLOAD_INFO),
+    payloadKey: aes
+      ? await derivePayloadCipher(base, payloadNonce, aes)
+      : await hkdfAesKey(base, payloadNonce, PAYLOAD_INFO),
     headerMacKey: await hkdfHmacKey(base, new Uint8Array(0), HEADER_MAC_INFO),
   };
 }
 
+/** The same HKDF output as hkdfAesKey, as raw bytes handed to the provider and then wiped. */
+async function derivePayloadCipher(base: CryptoKey, payloadNonce: Uint8Array, aes: AesGcmProvider): Promise<AesGcmKey> {
+  const raw = await hkdfRawBytes(base, payloadNonce, PAYLOAD_INFO, 32);
+  try {
+    return aes(raw);
+  } finally {
+    wipe(raw);
+  }
+}
+
 /** Opens a slot with the credentials, then verifies the header MAC before anything else. */
-export async function unlockHeader(header: Header, credentials: Credentials): Promise<FileKeys> {
+export async function unlockHeader(header: Header, credentials: Credentials, aes?: AesGcmProvider): Promise<FileKeys> {
   const fileKey = await unwrapFileKey(header.slots, credentials);
   let keys: FileKeys;
   try {
-    keys = await deriveFileKeys(fileKey, header.payloadNonce);
+    keys = await deriveFileKeys(fileKey, header.payloadNonce, aes);
   } finally {
     wipe(fileKey);
   }
@@ -169,6 +190,7 @@ export async function buildHeader(
   specs: readonly SlotSpec[],
   chunkSizeLog2: number,
   random: RandomSource,
+  aes?: AesGcmProvider,
 ): Promise<BuiltHeader> {
   if (specs.length < 1 || specs.length > MAX_SLOTS) {
     throw new CofferError(
@@ -193,7 +215,7 @@ export async function buildHeader(
     fixed[17] = slots.length;
     const payloadNonce = random(NONCE_LENGTH);
     fixed.set(payloadNonce, 20);
-    const keys = await deriveFileKeys(fileKey, payloadNonce);
+    const keys = await deriveFileKeys(fileKey, payloadNonce, aes);
     const unauthenticated = concatBytes([fixed, ...slots]);
     const mac = await hmac(keys.headerMacKey, unauthenticated);
     return { bytes: concatBytes([unauthenticated, mac]), keys };

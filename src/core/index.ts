@@ -1,5 +1,6 @@
 /** The core's public surface: everything the worker and the CLI use. */
 
+export type { AesGcmCipher, AesGcmKey, AesGcmProvider } from './crypto.ts';
 export { describeHeader, type HeaderDescription } from './describe.ts';
 export { CofferError, type ErrorCode, FORMAT_FAILURES, type FormatFailure, isCofferError } from './errors.ts';
 export { DEFAULT_CHUNK_LOG2, type Header } from './header.ts';
@@ -12,6 +13,7 @@ export {
   discardSink,
   type FileSink,
   OpenedBackup,
+  type OpenOptions,
   payloadLayout,
   type RandomAccessSource,
   type RestoreOptions,

@@ -4,7 +4,7 @@
  * payload once, in order.
  */
 import { concatBytes } from './bytes.ts';
-import { TAG_LENGTH } from './crypto.ts';
+import { type AesGcmProvider, TAG_LENGTH } from './crypto.ts';
 import { CofferError, throwIfAborted } from './errors.ts';
 import {
   type FileKeys,
@@ -110,6 +110,11 @@ export interface RestoreOptions {
   onProgress?: (progress: RestoreProgress) => void;
 }
 
+export interface OpenOptions {
+  /** A faster AES-256-GCM than WebCrypto where the platform has one (the CLI: node:crypto). */
+  aes?: AesGcmProvider;
+}
+
 /** A sink that discards everything: restoring into it is verification. */
 export const discardSink: RestoreSink = { file: () => ({ write() {}, close() {} }) };
 
@@ -126,10 +131,15 @@ export class OpenedBackup {
   ) {}
 
   /** Unlocks with the credentials and reads the index; refuses unsafe paths up front. */
-  static async open(source: RandomAccessSource, credentials: Credentials, header?: Header): Promise<OpenedBackup> {
+  static async open(
+    source: RandomAccessSource,
+    credentials: Credentials,
+    header?: Header,
+    options: OpenOptions = {},
+  ): Promise<OpenedBackup> {
     const parsed = header ?? (await readHeader(source));
     const layout = payloadLayout(parsed, source.size);
-    const keys = await unlockHeader(parsed, credentials);
+    const keys = await unlockHeader(parsed, credentials, options.aes);
     const partial = new OpenedBackup(
       source,
       parsed,

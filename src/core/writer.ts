@@ -4,7 +4,7 @@
  * small multiple of the chunk and segment sizes whatever the input size.
  */
 import { concatBytes } from './bytes.ts';
-import { type RandomSource, randomBytes } from './crypto.ts';
+import { type AesGcmProvider, type RandomSource, randomBytes } from './crypto.ts';
 import { CofferError, throwIfAborted } from './errors.ts';
 import { buildHeader, DEFAULT_CHUNK_LOG2 } from './header.ts';
 import {
@@ -57,6 +57,8 @@ export interface CreateOptions {
   random?: RandomSource;
   /** Lets a caller run DEFLATE elsewhere (for example on other cores). */
   compressor?: SegmentCompressor;
+  /** A faster AES-256-GCM than WebCrypto where the platform has one (the CLI: node:crypto). */
+  aes?: AesGcmProvider;
   totalBytes?: number;
   signal?: AbortSignal;
   onProgress?: (progress: CreateProgress) => void;
@@ -78,7 +80,7 @@ export async function* backupBytes(
 ): AsyncGenerator<Uint8Array> {
   const random = options.random ?? randomBytes;
   const chunkSizeLog2 = options.chunkSizeLog2 ?? DEFAULT_CHUNK_LOG2;
-  const { bytes, keys } = await buildHeader(options.slots, chunkSizeLog2, random);
+  const { bytes, keys } = await buildHeader(options.slots, chunkSizeLog2, random, options.aes);
   yield bytes;
   const plaintext = archivePlaintext(entries, options);
   yield* sealChunks(keys.payloadKey, cutChunks(plaintext, 2 ** chunkSizeLog2));
@@ -149,7 +151,8 @@ async function readSample(input: AsyncIterator<Uint8Array>): Promise<{ head: Uin
   while (length < SAMPLE_SIZE) {
     const next = await input.next();
     if (next.done) return { head: concatBytes(parts), ended: true };
-    parts.push(next.value);
+    // Copied: a source may refill a piece's buffer once the next piece is asked for.
+    parts.push(next.value.slice());
     length += next.value.length;
   }
   return { head: concatBytes(parts), ended: false };

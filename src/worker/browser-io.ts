@@ -1,5 +1,5 @@
 /** Browser sources and sinks for the core: Files in, OPFS files or picked handles out. */
-import type { RandomAccessSource } from '../core/index.ts';
+import { iterateBytes, type RandomAccessSource } from '../core/index.ts';
 import type { Output } from './protocol.ts';
 
 export function fileSource(file: Blob): RandomAccessSource {
@@ -8,6 +8,44 @@ export function fileSource(file: Blob): RandomAccessSource {
     read: async (offset, length) => new Uint8Array(await file.slice(offset, offset + length).arrayBuffer()),
     stream: (offset) => file.slice(offset).stream() as ReadableStream<Uint8Array>,
   };
+}
+
+const READ_PIECE = 1024 * 1024;
+
+/**
+ * A Blob's bytes through a BYOB reader that refills one buffer: a piece is valid only until the
+ * next is asked for. Blob.stream()'s default reader hands out a fresh buffer per piece, and
+ * fresh memory is what limits reading here: bench/ measured 665 MB/s this way against 182 MB/s
+ * on a virtual machine where every new page faults in slowly. The core's writer and STREAM
+ * reader copy each piece before pulling the next, which is the contract this relies on.
+ */
+export async function* readBlobReusing(blob: Blob): AsyncGenerator<Uint8Array> {
+  const stream = blob.stream();
+  let reader: ReadableStreamBYOBReader;
+  try {
+    reader = stream.getReader({ mode: 'byob' });
+  } catch {
+    // A browser whose Blob streams are not byte streams: fresh pieces, same bytes.
+    yield* iterateBytes(stream as ReadableStream<Uint8Array>);
+    return;
+  }
+  let buffer = new ArrayBuffer(READ_PIECE);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read(new Uint8Array(buffer));
+      if (done || !value) return;
+      if (value.length > 0) yield value;
+      // The read transferred our buffer; its memory comes back as value.buffer.
+      buffer = value.buffer;
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+}
+
+/** A backup file for the core's reader: random reads, and a reusing sequential stream. */
+export function backupSource(file: Blob): RandomAccessSource {
+  return { ...fileSource(file), stream: (offset) => readBlobReusing(file.slice(offset)) };
 }
 
 /** Where the worker writes bytes; `abort` removes whatever was written. */

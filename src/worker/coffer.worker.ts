@@ -15,7 +15,7 @@ import {
   readHeader,
   type SlotSpec,
 } from '../core/index.ts';
-import { fileSource, openSink, syncFileWriter } from './browser-io.ts';
+import { backupSource, fileSource, openSink, readBlobReusing, syncFileWriter } from './browser-io.ts';
 import { createDeflatePool } from './deflate-pool.ts';
 import type { CommandEnvelope, CreateCommand, Progress, Result, WorkerMessage } from './protocol.ts';
 import { handleWhatsApp } from './whatsapp.ts';
@@ -51,7 +51,7 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
     type: item.type,
     mtime: item.mtime,
     size: item.file?.size,
-    open: item.file ? () => (item.file as File).stream() as ReadableStream<Uint8Array> : undefined,
+    open: item.file ? () => readBlobReusing(item.file as File) : undefined,
   }));
   post({
     id,
@@ -77,7 +77,7 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
     pool?.close();
   }
   if (command.verify) {
-    const written = await OpenedBackup.open(fileSource(await sink.file()), {
+    const written = await OpenedBackup.open(backupSource(await sink.file()), {
       passphrase: command.passphrase,
       recoveryKey: command.recoveryKey,
     });
@@ -149,7 +149,7 @@ async function handle(id: number, command: CommandEnvelope['command']): Promise<
     case 'unlock': {
       opened = undefined;
       post({ id, type: 'progress', progress: { bytesDone: 0, bytesTotal: 0, currentPath: '', phase: 'deriving-key' } });
-      opened = await OpenedBackup.open(fileSource(command.file), command.credentials);
+      opened = await OpenedBackup.open(backupSource(command.file), command.credentials);
       const entries = opened.entries.map(({ path, type, size, mtime }) => ({ path, type, size, mtime }));
       return { type: 'unlocked', entries, totalSize: opened.totalSize };
     }

@@ -66,7 +66,9 @@ describe('cutChunks', () => {
   async function sizes(length: number, pieceSizes: number[]) {
     const data = noiseBytes(length, length);
     const chunks = [];
-    for await (const chunk of cutChunks(pieces(data, pieceSizes), C)) chunks.push(chunk);
+    // A chunk is valid until the next is pulled (its buffer is reused), so keep a copy.
+    for await (const chunk of cutChunks(pieces(data, pieceSizes), C))
+      chunks.push({ ...chunk, bytes: chunk.bytes.slice() });
     expect(toHex(concatBytes(chunks.map((c) => c.bytes)))).toBe(toHex(data));
     expect(chunks.map((c) => c.final)).toEqual(chunks.map((_, i) => i === chunks.length - 1));
     return chunks.map((c) => c.bytes.length);
@@ -92,6 +94,12 @@ describe('cutChunks', () => {
       [C, false],
       [C, true],
     ]);
+  });
+
+  it('reuses at most three buffers however long the input, so a stream allocates no fresh memory per chunk', async () => {
+    const buffers = new Set<ArrayBufferLike>();
+    for await (const chunk of cutChunks(pieces(noiseBytes(40 * C + 3), [777]), C)) buffers.add(chunk.bytes.buffer);
+    expect(buffers.size).toBeLessThanOrEqual(3);
   });
 
   it('refuses an empty payload', async () => {

@@ -13,6 +13,7 @@ import {
   type KdfPreset,
   type SlotSpec,
 } from '../../core/index.ts';
+import { nodeAesGcm } from '../aes-gcm.ts';
 import { flag, parseCommand, requireOutput, stringOption } from '../args.ts';
 import { creationCredentials, promptNewPassphrase } from '../credentials.ts';
 import { DEFLATE_LEVEL, nativeDeflate } from '../deflate.ts';
@@ -128,6 +129,7 @@ export async function runCreate(argv: string[]): Promise<number> {
       slots,
       compress: !flag(parsed, 'no-compress'),
       compressor: nativeDeflate(DEFLATE_LEVEL),
+      aes: nodeAesGcm,
       totalBytes: walk.bytes,
       signal: interruptSignal,
       onProgress,
