@@ -19,13 +19,12 @@ export const nodeAesGcm = ((rawKey: Uint8Array): NodeAesGcm => {
 export class NodeAesGcm implements AesGcmCipher {
   constructor(private readonly key: KeyObject) {}
 
-  seal(iv: Uint8Array, plaintext: Uint8Array): Uint8Array {
+  /** Two pieces, ciphertext then tag: joining them would cost a fresh buffer and a copy per chunk. */
+  seal(iv: Uint8Array, plaintext: Uint8Array): Uint8Array[] {
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
-    const out = new Uint8Array(plaintext.length + TAG_LENGTH);
-    out.set(cipher.update(plaintext));
+    const body = cipher.update(plaintext);
     cipher.final();
-    out.set(cipher.getAuthTag(), plaintext.length);
-    return out;
+    return [body, cipher.getAuthTag()];
   }
 
   open(iv: Uint8Array, ciphertext: Uint8Array): Uint8Array | undefined {
@@ -33,8 +32,7 @@ export class NodeAesGcm implements AesGcmCipher {
     const body = ciphertext.length - TAG_LENGTH;
     const decipher = createDecipheriv('aes-256-gcm', this.key, iv);
     decipher.setAuthTag(ciphertext.subarray(body));
-    const out = new Uint8Array(body);
-    out.set(decipher.update(ciphertext.subarray(0, body)));
+    const out = decipher.update(ciphertext.subarray(0, body));
     try {
       decipher.final();
     } catch {

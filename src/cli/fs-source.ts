@@ -4,6 +4,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import type { RandomAccessSource } from '../core/index.ts';
 import { CliError, EXIT } from './exit-codes.ts';
 import { fsError } from './fs-errors.ts';
+import { readReusing } from './read-reusing.ts';
 
 const STREAM_HIGH_WATER_MARK = 1024 * 1024;
 
@@ -11,7 +12,16 @@ export interface FileSource extends RandomAccessSource {
   close(): Promise<void>;
 }
 
-export async function openFileSource(path: string): Promise<FileSource> {
+export interface FileSourceOptions {
+  /**
+   * The sequential stream refills two buffers instead of handing out a fresh one per read (each
+   * piece is valid until the next is asked for). Only for consumers that copy what they keep,
+   * such as the core's STREAM reader.
+   */
+  reuseBuffers?: boolean;
+}
+
+export async function openFileSource(path: string, options: FileSourceOptions = {}): Promise<FileSource> {
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
@@ -22,14 +32,19 @@ export async function openFileSource(path: string): Promise<FileSource> {
     const stat = await handle.stat();
     if (stat.isDirectory()) throw new CliError(EXIT.other, `${JSON.stringify(path)} is a folder, not a backup file.`);
     if (!stat.isFile()) throw new CliError(EXIT.other, `${JSON.stringify(path)} is not a regular file.`);
-    return fileHandleSource(handle, stat.size, path);
+    return fileHandleSource(handle, stat.size, path, options);
   } catch (error) {
     await handle.close().catch(() => {});
     throw fsError(error, 'read', path);
   }
 }
 
-export function fileHandleSource(handle: FileHandle, size: number, path: string): FileSource {
+export function fileHandleSource(
+  handle: FileHandle,
+  size: number,
+  path: string,
+  options: FileSourceOptions = {},
+): FileSource {
   const streams = new Set<ReturnType<typeof createReadStream>>();
   return {
     size,
@@ -49,6 +64,7 @@ export function fileHandleSource(handle: FileHandle, size: number, path: string)
     },
     stream(offset) {
       if (offset >= size) return [];
+      if (options.reuseBuffers) return readAnnotated(readReusing(handle, offset, STREAM_HIGH_WATER_MARK), path);
       const stream = createReadStream(path, {
         fd: handle,
         start: offset,

@@ -3,12 +3,13 @@
  * children sorted, every folder before its contents. Symbolic links, special files and names the
  * format cannot carry are skipped with a warning.
  */
-import { createReadStream, type Stats } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { type FileHandle, lstat, open, readdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { type EntrySource, pathProblem } from '../core/index.ts';
 import { usageError } from './exit-codes.ts';
 import { errnoCode, fsError } from './fs-errors.ts';
+import { readReusing } from './read-reusing.ts';
 import type { Ui } from './ui.ts';
 
 const READ_HIGH_WATER_MARK = 1024 * 1024;
@@ -175,11 +176,19 @@ export async function walkInputs(inputs: readonly string[], ui: Ui, exclude: Rea
 /** Streams one file from disk, naming it in any read error. */
 async function* readFileData(abs: string, expectedSize: number): AsyncGenerator<Uint8Array> {
   // Small files get a small buffer: a 1 MiB allocation per tiny file costs more than reading it.
-  const highWaterMark = Math.min(READ_HIGH_WATER_MARK, Math.max(16 * 1024, expectedSize + 1));
+  const pieceSize = Math.min(READ_HIGH_WATER_MARK, Math.max(16 * 1024, expectedSize + 1));
+  let handle: FileHandle;
   try {
-    yield* createReadStream(abs, { highWaterMark });
+    handle = await open(abs, 'r');
   } catch (error) {
     throw fsError(error, 'read', abs);
+  }
+  try {
+    yield* readReusing(handle, 0, pieceSize);
+  } catch (error) {
+    throw fsError(error, 'read', abs);
+  } finally {
+    await handle.close().catch(() => {});
   }
 }
 
@@ -225,12 +234,7 @@ async function* prefetchedData(prefetched: Promise<Prefetched>, abs: string): As
   if (head.length > 0) yield head;
   if (!handle) return;
   try {
-    yield* createReadStream(abs, {
-      fd: handle,
-      start: head.length,
-      autoClose: false,
-      highWaterMark: READ_HIGH_WATER_MARK,
-    });
+    yield* readReusing(handle, head.length, READ_HIGH_WATER_MARK);
   } catch (error) {
     throw fsError(error, 'read', abs);
   } finally {

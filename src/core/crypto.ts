@@ -97,10 +97,13 @@ export async function seal(
  * copies the data during the call): the stream layer refills its buffers straight after.
  */
 export interface AesGcmCipher {
-  seal(iv: Uint8Array, plaintext: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  /** The ciphertext then the tag, in one piece or several (sparing a copy into one buffer). */
+  seal(iv: Uint8Array, plaintext: Uint8Array): SealedPieces | Promise<SealedPieces>;
   /** undefined when the tag does not verify. */
   open(iv: Uint8Array, ciphertext: Uint8Array): Uint8Array | undefined | Promise<Uint8Array | undefined>;
 }
+
+export type SealedPieces = Uint8Array | Uint8Array[];
 
 /** Makes a cipher from a raw key. It must keep its own copy: the caller wipes `rawKey` afterwards. */
 export type AesGcmProvider = (rawKey: Uint8Array) => AesGcmCipher;
@@ -112,7 +115,7 @@ function isCipher(key: AesGcmKey): key is AesGcmCipher {
   return typeof (key as AesGcmCipher).seal === 'function';
 }
 
-export async function sealWith(key: AesGcmKey, iv: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array> {
+export async function sealWith(key: AesGcmKey, iv: Uint8Array, plaintext: Uint8Array): Promise<SealedPieces> {
   return isCipher(key) ? key.seal(iv, plaintext) : seal(key, iv, plaintext);
 }
 

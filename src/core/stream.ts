@@ -4,7 +4,7 @@
  * Several chunks are kept in flight because WebCrypto calls are asynchronous and overlap well.
  */
 import { view } from './bytes.ts';
-import { type AesGcmKey, IV_LENGTH, openWith, sealWith, TAG_LENGTH } from './crypto.ts';
+import { type AesGcmKey, IV_LENGTH, openWith, type SealedPieces, sealWith, TAG_LENGTH } from './crypto.ts';
 import { CofferError } from './errors.ts';
 import type { ByteSource } from './iter.ts';
 import { iterateBytes } from './iter.ts';
@@ -55,6 +55,18 @@ export async function* cutChunks(source: ByteSource, chunkSize: number): AsyncGe
         spare = undefined;
         fill = 0;
       }
+      if (fill === 0 && piece.length - offset > chunkSize) {
+        // A whole chunk with more bytes after it in this same piece is not the final one, so it
+        // goes out as a view of the piece, without a copy.
+        if (held) {
+          yield { bytes: held, final: false };
+          spare = held;
+          held = undefined;
+        }
+        yield { bytes: piece.subarray(offset, offset + chunkSize), final: false };
+        offset += chunkSize;
+        continue;
+      }
       const take = Math.min(chunkSize - fill, piece.length - offset);
       buffer.set(piece.subarray(offset, offset + take), fill);
       fill += take;
@@ -67,7 +79,8 @@ export async function* cutChunks(source: ByteSource, chunkSize: number): AsyncGe
 }
 
 /**
- * Seals chunks in order, with up to IN_FLIGHT encryptions running at once. Each chunk is handed
+ * Seals chunks in order, with up to IN_FLIGHT encryptions running at once, yielding each sealed
+ * chunk as one piece or (with an engine that spares the copy) several. Each chunk is handed
  * to the cipher before the next is pulled; WebCrypto copies its input during the call (and the
  * node:crypto engine is synchronous), so cutChunks may reuse the buffer.
  */
@@ -76,14 +89,18 @@ export async function* sealChunks(
   chunks: AsyncIterable<PlainChunk>,
   firstIndex = 0,
 ): AsyncGenerator<Uint8Array> {
-  const inFlight: Promise<Uint8Array>[] = [];
+  const inFlight: Promise<SealedPieces>[] = [];
   let index = firstIndex;
   for await (const chunk of chunks) {
     inFlight.push(sealWith(key, chunkIv(index, chunk.final), chunk.bytes));
     index++;
-    if (inFlight.length >= IN_FLIGHT) yield await (inFlight.shift() as Promise<Uint8Array>);
+    if (inFlight.length >= IN_FLIGHT) yield* pieces(await (inFlight.shift() as Promise<SealedPieces>));
   }
-  while (inFlight.length > 0) yield await (inFlight.shift() as Promise<Uint8Array>);
+  while (inFlight.length > 0) yield* pieces(await (inFlight.shift() as Promise<SealedPieces>));
+}
+
+function pieces(sealed: SealedPieces): Uint8Array[] {
+  return Array.isArray(sealed) ? sealed : [sealed];
 }
 
 /** Opens one chunk whose position (and so its final flag) is known; throws the right class. */

@@ -18,7 +18,8 @@ export async function withHeader<T>(
   input: string,
   use: (source: FileSource, header: Header) => Promise<T>,
 ): Promise<T> {
-  const source = await openFileSource(input);
+  // Coffer backups are read by the core's STREAM reader, which copies each piece it keeps.
+  const source = await openFileSource(input, { reuseBuffers: true });
   try {
     const header = await readHeader(source);
     return await use(source, header);

@@ -18,7 +18,7 @@ import { flag, parseCommand, requireOutput, stringOption } from '../args.ts';
 import { creationCredentials, promptNewPassphrase } from '../credentials.ts';
 import { DEFLATE_LEVEL, nativeDeflate } from '../deflate.ts';
 import { CliError, EXIT, refused, usageError } from '../exit-codes.ts';
-import { fsyncFile, lstatOrUndefined, randomSuffix, writeSecretFile } from '../files.ts';
+import { earlyFlusher, fsyncFile, lstatOrUndefined, randomSuffix, writeSecretFile } from '../files.ts';
 import { errnoCode, fsError, isNodeFsError } from '../fs-errors.ts';
 import { COMMAND_HELP } from '../help.ts';
 import { interruptSignal, onForcedExit } from '../signals.ts';
@@ -135,9 +135,12 @@ export async function runCreate(argv: string[]): Promise<number> {
       onProgress,
     });
     const sink = createWriteStream(temp, { flags: 'wx', highWaterMark: WRITE_HIGH_WATER_MARK });
+    const flusher = earlyFlusher(temp);
     try {
-      await pipeline(Readable.from(bytes, { highWaterMark: 16 }), sink, { signal: interruptSignal });
+      await pipeline(Readable.from(flusher.pass(bytes), { highWaterMark: 16 }), sink, { signal: interruptSignal });
+      await flusher.settle();
     } catch (error) {
+      await flusher.settle().catch(() => {});
       throw isNodeFsError(error) ? fsError(error, 'write', outPath) : error;
     }
     await fsyncFile(temp).catch((error) => {

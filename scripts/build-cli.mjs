@@ -1,0 +1,21 @@
+/**
+ * Bundles the command-line tool into build/cli/coffer.mjs (run by `npm install` through
+ * "prepare", and by `npm test`). bin/coffer.mjs runs the bundle while it is newer than every
+ * source file, and the TypeScript sources through tsx otherwise: same code, but the bundle
+ * starts about 0.25 s sooner, which every command pays.
+ */
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'build/cli/coffer.mjs',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  logLevel: 'warning',
+  // Some dependencies are CommonJS and call require(); ES modules have none of their own.
+  banner: {
+    js: "import { createRequire as cofferRequire } from 'node:module'; const require = cofferRequire(import.meta.url);",
+  },
+});
