@@ -29,7 +29,11 @@ function bundleIsFresh() {
   return built > sources;
 }
 
-if (process.env.COFFER_CLI_FROM_SOURCE !== '1' && bundleIsFresh()) {
+const useBundle = process.env.COFFER_CLI_FROM_SOURCE !== '1' && bundleIsFresh();
+// For the tests, which check that both ways run and agree.
+if (process.env.COFFER_SHOW_LAUNCH === '1')
+  process.stderr.write(`coffer: running ${useBundle ? 'the bundle' : 'the sources'}\n`);
+if (useBundle) {
   const { runCli } = await import(bundle);
   await runCli();
 } else {

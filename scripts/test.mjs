@@ -29,6 +29,9 @@ step('lint and format', 'npx', ['biome', 'check', '.']);
 if (existsSync('spec/gen/generate.ts'))
   step('vectors are reproducible', 'npx', ['tsx', 'spec/gen/generate.ts', '--check']);
 
+// The CLI tests run bin/coffer.mjs, which uses this bundle while it is fresh.
+step('bundle the command-line tool', 'npm', ['run', '--silent', 'build:cli']);
+
 const out = mkdtempSync(join(tmpdir(), 'coffer-test-'));
 const unitReport = join(out, 'vitest.json');
 run('unit, vector, property and CLI tests', 'npx', [
