@@ -11,6 +11,7 @@ import { checkVectors } from '../spec/gen/generate.ts';
 import { assembleHeader, deriveKeys, headerParts } from '../spec/gen/parts.ts';
 import type { VectorEntry, VectorJson } from '../spec/gen/vectors.ts';
 import { nodeAesGcm } from '../src/cli/aes-gcm.ts';
+import { nodeSegmentInflate } from '../src/cli/segment-inflate.ts';
 import { concatBytes } from '../src/core/bytes.ts';
 import { CofferError, FORMAT_FAILURES } from '../src/core/errors.ts';
 import { buildHeader, unlockHeader } from '../src/core/header.ts';
@@ -28,6 +29,7 @@ import {
 } from '../src/core/reader.ts';
 import type { Credentials, SlotSpec } from '../src/core/slots.ts';
 import { chunkIv, openChunk, openStream, type PlainChunk, sealChunks } from '../src/core/stream.ts';
+import { inflateNative } from '../src/worker/inflate-native.ts';
 
 const DIR = fileURLToPath(new URL('../spec/vectors/', import.meta.url));
 
@@ -147,13 +149,18 @@ async function readStreamed(bytes: Uint8Array, credentials: Credentials, piece: 
     trailer,
   );
   checkPathSet(entries);
-  return entries.map((entry) => {
-    if (entry.type === 'dir') return describeEntry(entry);
+  const out: VectorEntry[] = [];
+  for (const entry of entries) {
+    if (entry.type === 'dir') {
+      out.push(describeEntry(entry));
+      continue;
+    }
     const decoder = entryDecoder(entry);
-    const data = concatBytes(decoder.push(plaintext.subarray(entry.offset, entry.offset + entry.storedLength)));
+    const data = concatBytes(await decoder.push(plaintext.subarray(entry.offset, entry.offset + entry.storedLength)));
     decoder.finish();
-    return describeEntry(entry, data);
-  });
+    out.push(describeEntry(entry, data));
+  }
+  return out;
 }
 
 /** (c) Random access: list, then restore each file on its own, decrypting only its chunks. */
@@ -217,9 +224,17 @@ describe.each(vectors.map((vector) => [vector.json.name, vector] as const))('%s'
     for (const credentials of sets) expect(await outcome(() => restoreWhole(bytes, credentials))).toEqual(want);
   });
 
-  it(`whole file with node:crypto AES-GCM (the CLI's engine): ${json.expect}`, async () => {
+  it(`whole file with node:crypto AES-GCM (the CLI's engines, with node:zlib): ${json.expect}`, async () => {
     for (const credentials of sets) {
-      expect(await outcome(() => restoreWhole(bytes, credentials, { aes: nodeAesGcm }))).toEqual(want);
+      expect(
+        await outcome(() => restoreWhole(bytes, credentials, { aes: nodeAesGcm, inflate: nodeSegmentInflate })),
+      ).toEqual(want);
+    }
+  });
+
+  it(`whole file with DecompressionStream (the app worker's inflater): ${json.expect}`, async () => {
+    for (const credentials of sets) {
+      expect(await outcome(() => restoreWhole(bytes, credentials, { inflate: inflateNative }))).toEqual(want);
     }
   });
 

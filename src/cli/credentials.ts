@@ -17,6 +17,7 @@ import {
 import { nodeAesGcm } from './aes-gcm.ts';
 import { CliError, EXIT, usageError } from './exit-codes.ts';
 import { fsError } from './fs-errors.ts';
+import { nodeSegmentInflate } from './segment-inflate.ts';
 import type { Ui } from './ui.ts';
 
 export const ENV_PASSPHRASE = 'COFFER_PASSPHRASE';
@@ -179,7 +180,7 @@ export async function openBackup(
 ): Promise<OpenedBackup> {
   const given = await givenCredentials(options);
   if (given.passphrase !== undefined || given.recoveryKey !== undefined) {
-    return OpenedBackup.open(source, given, header, { aes: nodeAesGcm });
+    return OpenedBackup.open(source, given, header, { aes: nodeAesGcm, inflate: nodeSegmentInflate });
   }
   const kinds = slotKinds(header);
   if (kinds.size === 0) {
@@ -198,7 +199,7 @@ export async function openBackup(
   for (let attempt = 1; ; attempt++) {
     const credentials = await promptCredentials(kinds);
     try {
-      return await OpenedBackup.open(source, credentials, header, { aes: nodeAesGcm });
+      return await OpenedBackup.open(source, credentials, header, { aes: nodeAesGcm, inflate: nodeSegmentInflate });
     } catch (error) {
       const retry = isCofferError(error) && (error.code === 'wrong_key' || error.code === 'key_typo');
       if (!retry || attempt >= 3) throw error;

@@ -22,5 +22,6 @@ export {
   readHeader,
 } from './reader.ts';
 export { checkRecoveryKey, formatRecoveryKey, generateRecoveryKey, parseRecoveryKey } from './recovery-key.ts';
+export type { SegmentInflater } from './segments.ts';
 export type { Credentials, ParsedSlot, SlotSpec } from './slots.ts';
 export { backupBytes, type CreateOptions, type CreateProgress, createBackup, type EntrySource } from './writer.ts';

@@ -24,7 +24,7 @@ import {
 } from './index-codec.ts';
 import type { ByteSource } from './iter.ts';
 import { checkPathSet } from './paths.ts';
-import { SegmentDecoder } from './segments.ts';
+import { SegmentDecoder, type SegmentInflater } from './segments.ts';
 import type { Credentials } from './slots.ts';
 import { MAX_CHUNKS, openChunk, openStream } from './stream.ts';
 
@@ -113,6 +113,8 @@ export interface RestoreOptions {
 export interface OpenOptions {
   /** A faster AES-256-GCM than WebCrypto where the platform has one (the CLI: node:crypto). */
   aes?: AesGcmProvider;
+  /** A faster bounded inflater than fflate's where the platform has one (spec 5.4). */
+  inflate?: SegmentInflater;
 }
 
 /** A sink that discards everything: restoring into it is verification. */
@@ -128,6 +130,7 @@ export class OpenedBackup {
     readonly layout: PayloadLayout,
     readonly trailer: Trailer,
     readonly entries: readonly IndexEntry[],
+    private readonly openOptions: OpenOptions = {},
   ) {}
 
   /** Unlocks with the credentials and reads the index; refuses unsafe paths up front. */
@@ -159,7 +162,7 @@ export class OpenedBackup {
     );
     const entries = decodeIndex(await partial.readPlaintext(trailer.indexOffset, trailer.indexLength), trailer);
     checkPathSet(entries);
-    return new OpenedBackup(source, parsed, keys, layout, trailer, entries);
+    return new OpenedBackup(source, parsed, keys, layout, trailer, entries, options);
   }
 
   get totalSize(): number {
@@ -204,10 +207,10 @@ export class OpenedBackup {
 
   /** The original bytes of one file, decrypting only the chunks it lives in. */
   async *fileData(entry: IndexEntry, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
-    const decoder = entryDecoder(entry);
+    const decoder = entryDecoder(entry, this.openOptions.inflate);
     for await (const stored of this.plaintextRange(entry.offset, entry.storedLength)) {
       throwIfAborted(signal);
-      yield* decoder.push(stored);
+      yield* await decoder.push(stored);
     }
     decoder.finish();
   }
@@ -219,7 +222,7 @@ export class OpenedBackup {
   async restore(sink: RestoreSink, options: RestoreOptions = {}): Promise<void> {
     if (options.only) return this.restoreSelected(sink, options.only, options);
     const plaintext = openStream(this.keys.payloadKey, this.payloadCiphertext(), this.layout.chunkSize, options.signal);
-    const router = new EntryRouter(this.entries, sink, options, this.totalSize);
+    const router = new EntryRouter(this.entries, sink, options, this.totalSize, this.openOptions.inflate);
     try {
       for await (const piece of plaintext) await router.push(piece);
       await router.finish(this.trailer.indexOffset);
@@ -271,8 +274,13 @@ export class OpenedBackup {
   }
 }
 
-export function entryDecoder(entry: IndexEntry): { push(stored: Uint8Array): Uint8Array[]; finish(): void } {
-  if (entry.method !== METHOD_STORED) return new SegmentDecoder(entry.path, entry.size);
+export interface EntryDecoder {
+  push(stored: Uint8Array): Uint8Array[] | Promise<Uint8Array[]>;
+  finish(): void;
+}
+
+export function entryDecoder(entry: IndexEntry, inflate?: SegmentInflater): EntryDecoder {
+  if (entry.method !== METHOD_STORED) return new SegmentDecoder(entry.path, entry.size, inflate);
   let seen = 0;
   return {
     push(stored) {
@@ -294,9 +302,7 @@ export function entryDecoder(entry: IndexEntry): { push(stored: Uint8Array): Uin
 class EntryRouter {
   private next = 0;
   private position = 0;
-  private current:
-    | { entry: IndexEntry; sink: FileSink; decoder: ReturnType<typeof entryDecoder>; end: number }
-    | undefined;
+  private current: { entry: IndexEntry; sink: FileSink; decoder: EntryDecoder; end: number } | undefined;
   private readonly progress: RestoreProgress;
 
   constructor(
@@ -304,6 +310,7 @@ class EntryRouter {
     private readonly sink: RestoreSink,
     private readonly options: RestoreOptions,
     bytesTotal: number,
+    private readonly inflate?: SegmentInflater,
   ) {
     this.progress = { bytesDone: 0, bytesTotal, currentPath: '' };
   }
@@ -322,7 +329,7 @@ class EntryRouter {
         return;
       }
       const take = Math.min(current.end - this.position, piece.length - offset);
-      for (const decoded of current.decoder.push(piece.subarray(offset, offset + take))) {
+      for (const decoded of await current.decoder.push(piece.subarray(offset, offset + take))) {
         await current.sink.write(decoded);
         this.progress.bytesDone += decoded.length;
         this.options.onProgress?.(this.progress);
@@ -345,7 +352,7 @@ class EntryRouter {
       this.current = {
         entry,
         sink: await this.sink.file(entry),
-        decoder: entryDecoder(entry),
+        decoder: entryDecoder(entry, this.inflate),
         end: entry.offset + entry.storedLength,
       };
       if (entry.storedLength > 0) return;

@@ -17,6 +17,7 @@ import {
 } from '../core/index.ts';
 import { backupSource, fileSource, openSink, readBlobReusing, syncFileWriter } from './browser-io.ts';
 import { createDeflatePool } from './deflate-pool.ts';
+import { inflateNative } from './inflate-native.ts';
 import type { CommandEnvelope, CreateCommand, Progress, Result, WorkerMessage } from './protocol.ts';
 import { handleWhatsApp } from './whatsapp.ts';
 import { checkZipLimits, zipWriter } from './zip-sink.ts';
@@ -77,10 +78,12 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
     pool?.close();
   }
   if (command.verify) {
-    const written = await OpenedBackup.open(backupSource(await sink.file()), {
-      passphrase: command.passphrase,
-      recoveryKey: command.recoveryKey,
-    });
+    const written = await OpenedBackup.open(
+      backupSource(await sink.file()),
+      { passphrase: command.passphrase, recoveryKey: command.recoveryKey },
+      undefined,
+      { inflate: inflateNative },
+    );
     await written.verify({ onProgress: progressReporter(id, 'verifying') });
   }
   return { type: 'created', size, entries: entries.length, verified: command.verify };
@@ -149,7 +152,9 @@ async function handle(id: number, command: CommandEnvelope['command']): Promise<
     case 'unlock': {
       opened = undefined;
       post({ id, type: 'progress', progress: { bytesDone: 0, bytesTotal: 0, currentPath: '', phase: 'deriving-key' } });
-      opened = await OpenedBackup.open(backupSource(command.file), command.credentials);
+      opened = await OpenedBackup.open(backupSource(command.file), command.credentials, undefined, {
+        inflate: inflateNative,
+      });
       const entries = opened.entries.map(({ path, type, size, mtime }) => ({ path, type, size, mtime }));
       return { type: 'unlocked', entries, totalSize: opened.totalSize };
     }
