@@ -271,7 +271,16 @@ export async function runBrowser(
       for (let i = 0; i < repeats; i++) {
         ios.push(await call(page, 'reference', { op: 'io', input: 'random', chunk: 2 ** 18 }));
       }
-      for (const key of ['readFile', 'readSlices', 'writeSync', 'writeWritable', 'writeWritable16']) {
+      for (const key of [
+        'readFile',
+        'readSlices',
+        'readByob',
+        'writeSync',
+        'writeWritable',
+        'writeWritable16',
+        'memFresh',
+        'memReused',
+      ]) {
         record(
           `browser.io.${key}`,
           figure(

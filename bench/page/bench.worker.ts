@@ -140,6 +140,30 @@ async function io(file: File, chunk: number) {
     await file.slice(offset, offset + 8 * 2 ** 20).arrayBuffer();
   }
   result.readSlices = seconds() - start;
+  // What the app worker does (src/worker/browser-io.ts): one 1 MiB buffer, refilled.
+  start = seconds();
+  const byob = file.stream().getReader({ mode: 'byob' });
+  let buffer = new ArrayBuffer(2 ** 20);
+  for (;;) {
+    const { done, value } = await byob.read(new Uint8Array(buffer));
+    if (done || !value) break;
+    buffer = value.buffer;
+  }
+  result.readByob = seconds() - start;
+  // The cost of fresh memory, which every step that allocates per chunk pays: touch each page of
+  // new 256 KiB buffers (dropped at once), then of one buffer used over and over.
+  start = seconds();
+  for (let done = 0; done < file.size; done += chunk) {
+    const fresh = new Uint8Array(chunk);
+    for (let page = 0; page < chunk; page += 4096) fresh[page] = 1;
+  }
+  result.memFresh = seconds() - start;
+  const reused = new Uint8Array(chunk);
+  start = seconds();
+  for (let done = 0; done < file.size; done += chunk) {
+    for (let page = 0; page < chunk; page += 4096) reused[page] = 1;
+  }
+  result.memReused = seconds() - start;
   const block = crypto.getRandomValues(new Uint8Array(65536));
   const data = new Uint8Array(chunk);
   for (let offset = 0; offset < chunk; offset += block.length) data.set(block.subarray(0, chunk - offset), offset);
