@@ -1,5 +1,5 @@
 /** Browser sources and sinks for the core: Files in, OPFS files or picked handles out. */
-import { iterateBytes, type RandomAccessSource } from '../core/index.ts';
+import { type ByteSource, iterateBytes, type RandomAccessSource } from '../core/index.ts';
 import type { Output } from './protocol.ts';
 
 export function fileSource(file: Blob): RandomAccessSource {
@@ -13,11 +13,22 @@ export function fileSource(file: Blob): RandomAccessSource {
 const READ_PIECE = 1024 * 1024;
 
 /**
+ * Files at least this large are read through the BYOB reader. Chromium 156 stalls after a few
+ * dozen BYOB streams over Blobs when each gets its own buffer (and after some thousands even when
+ * they share one), while the default reader never did; so small files, which gain little, keep
+ * the default reader, and every BYOB stream shares one buffer.
+ */
+export const REUSING_READ_MIN = 16 * 1024 * 1024;
+
+/** The one buffer every BYOB read goes into; the worker reads one stream at a time. */
+let shared: ArrayBuffer | undefined;
+
+/**
  * A Blob's bytes through a BYOB reader that refills one buffer: a piece is valid only until the
  * next is asked for. Blob.stream()'s default reader hands out a fresh buffer per piece, and
- * fresh memory is what limits reading here: bench/ measured 665 MB/s this way against 182 MB/s
- * on a virtual machine where every new page faults in slowly. The core's writer and STREAM
- * reader copy each piece before pulling the next, which is the contract this relies on.
+ * fresh memory is what limits reading on a virtual machine where every new page faults in
+ * slowly (npm run bench: browser.io.readByob against browser.io.readFile). The core's writer and
+ * STREAM reader copy each piece before pulling the next, which is the contract this relies on.
  */
 export async function* readBlobReusing(blob: Blob): AsyncGenerator<Uint8Array> {
   const stream = blob.stream();
@@ -29,18 +40,24 @@ export async function* readBlobReusing(blob: Blob): AsyncGenerator<Uint8Array> {
     yield* iterateBytes(stream as ReadableStream<Uint8Array>);
     return;
   }
-  let buffer = new ArrayBuffer(READ_PIECE);
   try {
     for (;;) {
+      const buffer = shared ?? new ArrayBuffer(READ_PIECE);
+      // The read transfers the buffer; its memory comes back as value.buffer (also when done).
+      shared = undefined;
       const { done, value } = await reader.read(new Uint8Array(buffer));
+      if (value) shared = value.buffer as ArrayBuffer;
       if (done || !value) return;
       if (value.length > 0) yield value;
-      // The read transferred our buffer; its memory comes back as value.buffer.
-      buffer = value.buffer;
     }
   } finally {
     await reader.cancel().catch(() => {});
   }
+}
+
+/** A File for the core's writer: large ones through the reusing reader, small ones as they come. */
+export function readFileForBackup(file: Blob): ByteSource {
+  return file.size >= REUSING_READ_MIN ? readBlobReusing(file) : (file.stream() as ReadableStream<Uint8Array>);
 }
 
 /** A backup file for the core's reader: random reads, and a reusing sequential stream. */

@@ -15,7 +15,7 @@ import {
   readHeader,
   type SlotSpec,
 } from '../core/index.ts';
-import { backupSource, fileSource, openSink, readBlobReusing, syncFileWriter } from './browser-io.ts';
+import { backupSource, fileSource, openSink, readFileForBackup, syncFileWriter } from './browser-io.ts';
 import { createDeflatePool } from './deflate-pool.ts';
 import { inflateNative } from './inflate-native.ts';
 import type { CommandEnvelope, CreateCommand, Progress, Result, WorkerMessage } from './protocol.ts';
@@ -52,7 +52,7 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
     type: item.type,
     mtime: item.mtime,
     size: item.file?.size,
-    open: item.file ? () => readBlobReusing(item.file as File) : undefined,
+    open: item.file ? () => readFileForBackup(item.file as File) : undefined,
   }));
   post({
     id,
