@@ -274,7 +274,6 @@ export async function runBrowser(
       for (const key of [
         'readFile',
         'readSlices',
-        'readByob',
         'writeSync',
         'writeWritable',
         'writeWritable16',

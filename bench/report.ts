@@ -26,7 +26,6 @@ const ROWS: [string, [string, string][]][] = [
       ['browser.aesgcm.decrypt4', 'WebCrypto AES-256-GCM decrypt, 256 KiB, 4 in flight (no I/O)'],
       ['browser.io.readFile', 'read a File as a stream (I/O only)'],
       ['browser.io.readSlices', 'read a File in 8 MiB slices, arrayBuffer() (I/O only)'],
-      ['browser.io.readByob', 'read a File through a BYOB reader, one 1 MiB buffer refilled (I/O only)'],
       ['browser.io.memFresh', 'touch every page of fresh 256 KiB buffers (memory only)'],
       ['browser.io.memReused', 'touch every page of one reused 256 KiB buffer (memory only)'],
       ['browser.io.writeSync', 'write OPFS, sync access handle, 256 KiB writes (I/O only)'],
@@ -211,7 +210,7 @@ export function targets(f: Figures): Target[] {
   // Not a target of the issue: how close Coffer comes to the browser's own I/O (reading the File,
   // writing OPFS), which bounds any end-to-end figure.
   const ioBound = (() => {
-    const read = maxOf('browser.io.readFile', 'browser.io.readSlices', 'browser.io.readByob');
+    const read = maxOf('browser.io.readFile', 'browser.io.readSlices');
     const write = m('browser.io.writeSync');
     return read === undefined || write === undefined ? undefined : Math.min(read, write);
   })();

@@ -140,16 +140,6 @@ async function io(file: File, chunk: number) {
     await file.slice(offset, offset + 8 * 2 ** 20).arrayBuffer();
   }
   result.readSlices = seconds() - start;
-  // What the app worker does (src/worker/browser-io.ts): one 1 MiB buffer, refilled.
-  start = seconds();
-  const byob = file.stream().getReader({ mode: 'byob' });
-  let buffer = new ArrayBuffer(2 ** 20);
-  for (;;) {
-    const { done, value } = await byob.read(new Uint8Array(buffer));
-    if (done || !value) break;
-    buffer = value.buffer;
-  }
-  result.readByob = seconds() - start;
   // The cost of fresh memory, which every step that allocates per chunk pays: touch each page of
   // new 256 KiB buffers (dropped at once), then of one buffer used over and over.
   start = seconds();

@@ -1,5 +1,5 @@
 /** Browser sources and sinks for the core: Files in, OPFS files or picked handles out. */
-import { type ByteSource, iterateBytes, type RandomAccessSource } from '../core/index.ts';
+import type { RandomAccessSource } from '../core/index.ts';
 import type { Output } from './protocol.ts';
 
 export function fileSource(file: Blob): RandomAccessSource {
@@ -8,61 +8,6 @@ export function fileSource(file: Blob): RandomAccessSource {
     read: async (offset, length) => new Uint8Array(await file.slice(offset, offset + length).arrayBuffer()),
     stream: (offset) => file.slice(offset).stream() as ReadableStream<Uint8Array>,
   };
-}
-
-const READ_PIECE = 1024 * 1024;
-
-/**
- * Files at least this large are read through the BYOB reader. Chromium 156 stalls after a few
- * dozen BYOB streams over Blobs when each gets its own buffer (and after some thousands even when
- * they share one), while the default reader never did; so small files, which gain little, keep
- * the default reader, and every BYOB stream shares one buffer.
- */
-export const REUSING_READ_MIN = 16 * 1024 * 1024;
-
-/** The one buffer every BYOB read goes into; the worker reads one stream at a time. */
-let shared: ArrayBuffer | undefined;
-
-/**
- * A Blob's bytes through a BYOB reader that refills one buffer: a piece is valid only until the
- * next is asked for. Blob.stream()'s default reader hands out a fresh buffer per piece, and
- * fresh memory is what limits reading on a virtual machine where every new page faults in
- * slowly (npm run bench: browser.io.readByob against browser.io.readFile). The core's writer and
- * STREAM reader copy each piece before pulling the next, which is the contract this relies on.
- */
-export async function* readBlobReusing(blob: Blob): AsyncGenerator<Uint8Array> {
-  const stream = blob.stream();
-  let reader: ReadableStreamBYOBReader;
-  try {
-    reader = stream.getReader({ mode: 'byob' });
-  } catch {
-    // A browser whose Blob streams are not byte streams: fresh pieces, same bytes.
-    yield* iterateBytes(stream as ReadableStream<Uint8Array>);
-    return;
-  }
-  try {
-    for (;;) {
-      const buffer = shared ?? new ArrayBuffer(READ_PIECE);
-      // The read transfers the buffer; its memory comes back as value.buffer (also when done).
-      shared = undefined;
-      const { done, value } = await reader.read(new Uint8Array(buffer));
-      if (value) shared = value.buffer as ArrayBuffer;
-      if (done || !value) return;
-      if (value.length > 0) yield value;
-    }
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-}
-
-/** A File for the core's writer: large ones through the reusing reader, small ones as they come. */
-export function readFileForBackup(file: Blob): ByteSource {
-  return file.size >= REUSING_READ_MIN ? readBlobReusing(file) : (file.stream() as ReadableStream<Uint8Array>);
-}
-
-/** A backup file for the core's reader: random reads, and a reusing sequential stream. */
-export function backupSource(file: Blob): RandomAccessSource {
-  return { ...fileSource(file), stream: (offset) => readBlobReusing(file.slice(offset)) };
 }
 
 /** Where the worker writes bytes; `abort` removes whatever was written. */

@@ -15,7 +15,7 @@ import {
   readHeader,
   type SlotSpec,
 } from '../core/index.ts';
-import { backupSource, fileSource, openSink, readFileForBackup, syncFileWriter } from './browser-io.ts';
+import { fileSource, openSink, syncFileWriter } from './browser-io.ts';
 import { createDeflatePool } from './deflate-pool.ts';
 import { inflateNative } from './inflate-native.ts';
 import type { CommandEnvelope, CreateCommand, Progress, Result, WorkerMessage } from './protocol.ts';
@@ -52,7 +52,7 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
     type: item.type,
     mtime: item.mtime,
     size: item.file?.size,
-    open: item.file ? () => readFileForBackup(item.file as File) : undefined,
+    open: item.file ? () => (item.file as File).stream() as ReadableStream<Uint8Array> : undefined,
   }));
   post({
     id,
@@ -79,7 +79,7 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
   }
   if (command.verify) {
     const written = await OpenedBackup.open(
-      backupSource(await sink.file()),
+      fileSource(await sink.file()),
       { passphrase: command.passphrase, recoveryKey: command.recoveryKey },
       undefined,
       { inflate: inflateNative },
@@ -152,7 +152,7 @@ async function handle(id: number, command: CommandEnvelope['command']): Promise<
     case 'unlock': {
       opened = undefined;
       post({ id, type: 'progress', progress: { bytesDone: 0, bytesTotal: 0, currentPath: '', phase: 'deriving-key' } });
-      opened = await OpenedBackup.open(backupSource(command.file), command.credentials, undefined, {
+      opened = await OpenedBackup.open(fileSource(command.file), command.credentials, undefined, {
         inflate: inflateNative,
       });
       const entries = opened.entries.map(({ path, type, size, mtime }) => ({ path, type, size, mtime }));
