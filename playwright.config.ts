@@ -1,18 +1,5 @@
-import { existsSync } from 'node:fs';
-import { chromium, defineConfig } from '@playwright/test';
-
-/** An explicit override, then Playwright's own browser if installed, then Debian's Chromium. */
-function chromiumPath(): string | undefined {
-  const override = process.env.COFFER_CHROMIUM ?? process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH;
-  if (override) return override;
-  try {
-    const bundled = chromium.executablePath();
-    if (bundled && existsSync(bundled)) return undefined;
-  } catch {
-    // No bundled browser: fall through to the system one.
-  }
-  return existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
-}
+import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, chromiumPath } from './e2e/chromium.ts';
 
 const port = Number(process.env.COFFER_E2E_PORT ?? 4417);
 
@@ -28,15 +15,7 @@ export default defineConfig({
     browserName: 'chromium',
     launchOptions: {
       executablePath: chromiumPath(),
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
     },
   },
   webServer: {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { build } from 'vite';
+import { CHROMIUM_ARGS, chromiumPath } from '../e2e/chromium.ts';
 import type { BenchData } from './data.ts';
 import { type Figure, figure, MB, MiB, repeat, sampleRss } from './lib.ts';
 
@@ -20,18 +21,6 @@ export interface BrowserResults {
   figures: Record<string, Figure>;
   skipped: string[];
   version: string;
-}
-
-function chromiumPath(): string | undefined {
-  const override = process.env.COFFER_CHROMIUM ?? process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH;
-  if (override) return override;
-  try {
-    const bundled = chromium.executablePath();
-    if (bundled && existsSync(bundled)) return undefined;
-  } catch {
-    // No bundled browser: fall through to the system one.
-  }
-  return existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
 }
 
 const TYPES: Record<string, string> = {
@@ -115,15 +104,7 @@ export async function runBrowser(
   const profile = mkdtempSync(join(tmpdir(), 'coffer-bench-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath(),
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
   let version = '';
   try {

@@ -23,46 +23,28 @@ async function opfsSink(name: string): Promise<ByteSink> {
   const root = await navigator.storage.getDirectory();
   const handle = await root.getFileHandle(name, { create: true });
   // Sync access handles exist only in workers and are the fastest way to write OPFS.
-  const access = await handle.createSyncAccessHandle();
-  access.truncate(0);
-  let position = 0;
-  let open = true;
-  const closeAccess = () => {
-    if (open) access.close();
-    open = false;
-  };
+  const writer = syncAccessWriter(await handle.createSyncAccessHandle());
   return {
-    write(bytes) {
-      const written = access.write(bytes as Uint8Array<ArrayBuffer>, { at: position });
-      if (written !== bytes.length) throw new DOMException('The disk is full.', 'QuotaExceededError');
-      position += written;
-    },
+    write: (bytes) => writer.write(bytes),
     async close() {
-      access.flush();
-      closeAccess();
+      writer.close();
     },
     async abort() {
-      closeAccess();
+      writer.abort();
       await root.removeEntry(name).catch(() => {});
     },
     file: () => handle.getFile(),
   };
 }
 
-/**
- * A writer on a sync access handle when the file lives in the origin's private file system (the
- * only place browsers offer them); undefined elsewhere, such as a folder the person picked.
- * Measured in bench/: several times faster than createWritable for the same bytes.
- */
-export async function syncFileWriter(
-  handle: FileSystemFileHandle,
-): Promise<{ write(bytes: Uint8Array): void; close(): void; abort(): void } | undefined> {
-  let access: FileSystemSyncAccessHandle;
-  try {
-    access = await handle.createSyncAccessHandle();
-  } catch {
-    return undefined;
-  }
+interface SyncWriter {
+  write(bytes: Uint8Array): void;
+  close(): void;
+  abort(): void;
+}
+
+/** Writes from the start of a sync access handle (truncated first); a short write means the disk is full. */
+function syncAccessWriter(access: FileSystemSyncAccessHandle): SyncWriter {
   access.truncate(0);
   let position = 0;
   let open = true;
@@ -82,6 +64,21 @@ export async function syncFileWriter(
     },
     abort: closeAccess,
   };
+}
+
+/**
+ * A writer on a sync access handle when the file lives in the origin's private file system (the
+ * only place browsers offer them); undefined elsewhere, such as a folder the person picked.
+ * Measured in bench/: several times faster than createWritable for the same bytes.
+ */
+export async function syncFileWriter(handle: FileSystemFileHandle): Promise<SyncWriter | undefined> {
+  let access: FileSystemSyncAccessHandle;
+  try {
+    access = await handle.createSyncAccessHandle();
+  } catch {
+    return undefined;
+  }
+  return syncAccessWriter(access);
 }
 
 async function handleSink(handle: FileSystemFileHandle): Promise<ByteSink> {
