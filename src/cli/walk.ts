@@ -146,7 +146,7 @@ export async function walkInputs(inputs: readonly string[], ui: Ui, exclude: Rea
           (error: unknown) => ({ error }),
         ),
       );
-      stats.push(...(await Promise.all(batch)));
+      for (const result of await Promise.all(batch)) stats.push(result);
     }
     for (const [i, child] of children.entries()) {
       const result = stats[i];

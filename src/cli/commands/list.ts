@@ -25,7 +25,9 @@ export async function runList(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const sizes = entries.map((entry) => (entry.type === 'dir' ? '-' : humanSize(entry.size)));
-  const width = Math.max(1, ...sizes.map((size) => size.length));
+  // A loop, not Math.max(...sizes): spreading a million arguments overflows the stack.
+  let width = 1;
+  for (const size of sizes) if (size.length > width) width = size.length;
   const lines = entries.map(
     (entry, i) =>
       `${entry.type === 'dir' ? 'dir ' : 'file'}  ${sizes[i].padStart(width)}  ${localDate(entry.mtime)}  ${entry.path}${entry.type === 'dir' ? '/' : ''}`,

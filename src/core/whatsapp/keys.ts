@@ -72,7 +72,8 @@ export function javaByteArray(bytes: Uint8Array): Uint8Array | undefined {
   const nameLength = view.getUint16(p);
   p += 2;
   need(nameLength);
-  const name = String.fromCharCode(...bytes.subarray(p, p + nameLength));
+  let name = '';
+  for (const byte of bytes.subarray(p, p + nameLength)) name += String.fromCharCode(byte);
   p += nameLength;
   if (name !== '[B') throw notAKeyFile(`it holds a Java ${JSON.stringify(name)}, not a byte array`);
   need(8 + 1 + 2 + 2);

@@ -23,8 +23,14 @@ async function mayRead(handle: FileSystemDirectoryHandle): Promise<boolean> {
 }
 
 /** Walks a folder handle into backup items, empty folders included, in a stable order. */
-export async function itemsFromHandle(handle: FileSystemDirectoryHandle, prefix = handle.name): Promise<BackupItem[]> {
-  const items: BackupItem[] = [{ path: prefix.normalize('NFC'), type: 'dir', mtime: Date.now() }];
+export async function itemsFromHandle(
+  handle: FileSystemDirectoryHandle,
+  prefix = handle.name,
+  // One list for the whole walk: pushing a subtree's items with push(...subtree) overflows the
+  // stack past about 120,000 items.
+  items: BackupItem[] = [],
+): Promise<BackupItem[]> {
+  items.push({ path: prefix.normalize('NFC'), type: 'dir', mtime: Date.now() });
   const children: [string, FileSystemHandle][] = [];
   for await (const entry of (handle as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }).entries()) {
     children.push(entry);
@@ -36,7 +42,7 @@ export async function itemsFromHandle(handle: FileSystemDirectoryHandle, prefix 
       const file = await (child as FileSystemFileHandle).getFile();
       items.push({ path, type: 'file', file, mtime: file.lastModified });
     } else {
-      items.push(...(await itemsFromHandle(child as FileSystemDirectoryHandle, path)));
+      await itemsFromHandle(child as FileSystemDirectoryHandle, path, items);
     }
   }
   return items;
