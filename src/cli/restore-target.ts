@@ -234,14 +234,15 @@ export async function isCaseInsensitive(dir: string): Promise<boolean> {
   }
 }
 
+// Mode 0 means "unknown" (spec): restored plaintext is then private to its owner, never readable by others.
 export function fileMode(entry: IndexEntry | undefined): number {
   const mode = (entry?.mode ?? 0) & 0o755;
-  return mode === 0 ? 0o644 : mode;
+  return mode === 0 ? 0o600 : mode;
 }
 
 export function dirMode(entry: IndexEntry | undefined): number {
   const mode = (entry?.mode ?? 0) & 0o755;
-  return mode === 0 ? 0o755 : mode;
+  return mode === 0 ? 0o700 : mode;
 }
 
 function entryDate(entry: IndexEntry | undefined): Date | undefined {

@@ -445,7 +445,7 @@ describe('published test vectors, one per failure class', () => {
       const path = join(out, entry.path);
       const info = await stat(path);
       expect(Math.round(info.mtimeMs), entry.path).toBe(entry.mtime);
-      const expectedMode = entry.mode & 0o755 || (entry.type === 'dir' ? 0o755 : 0o644);
+      const expectedMode = entry.mode & 0o755 || (entry.type === 'dir' ? 0o700 : 0o600);
       expect(info.mode & 0o777, entry.path).toBe(expectedMode);
       if (entry.sha256) {
         expect(

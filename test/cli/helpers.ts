@@ -169,7 +169,7 @@ export async function newKeyFile(dir: string, name = 'key.txt'): Promise<string>
  * hold hostile paths such as "../evil". Locked with the given recovery key.
  */
 export async function craftBackup(
-  files: { path: string; type: 'file' | 'dir'; data?: Uint8Array }[],
+  files: { path: string; type: 'file' | 'dir'; data?: Uint8Array; mode?: number }[],
   recoveryKey: string,
 ): Promise<Uint8Array> {
   const { bytes: header, keys } = await buildHeader([{ kind: 'recovery-key', recoveryKey }], 18, randomBytes);
@@ -182,7 +182,7 @@ export async function craftBackup(
       path: file.path,
       type: file.type,
       method: 0,
-      mode: 0o644,
+      mode: file.mode ?? 0o644,
       mtime: FIXED_MTIME,
       size: bytes.length,
       storedLength: bytes.length,

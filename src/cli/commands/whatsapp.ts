@@ -102,7 +102,7 @@ export async function runWhatsapp(argv: string[]): Promise<number> {
       onProgress: ({ bytesDone, bytesTotal }) =>
         ui.progress(`Decrypting ${percent(bytesDone, bytesTotal)} ${humanSize(bytesDone)} of ${humanSize(bytesTotal)}`),
     });
-    const sink = createWriteStream(temp, { flags: 'wx', highWaterMark: WRITE_HIGH_WATER_MARK });
+    const sink = createWriteStream(temp, { flags: 'wx', mode: 0o600, highWaterMark: WRITE_HIGH_WATER_MARK });
     try {
       await pipeline(Readable.from(decryption, { highWaterMark: 4 }), sink, { signal: interruptSignal });
     } catch (error) {
