@@ -37,13 +37,28 @@ function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-/** The first line of the file, without its line break. */
+// Strict: a lossy decode would turn different invalid bytes into the same U+FFFD, so two
+// different files would open the same backup.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The first line of the file, without its line break; exit 2 if the file is not valid UTF-8. */
 export async function readPassphraseFile(path: string): Promise<string> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = stripBom(await readFile(path, 'utf8'));
+    bytes = await readFile(path);
   } catch (error) {
     throw fsError(error, 'read the passphrase file', path);
+  }
+  let text: string;
+  try {
+    text = stripBom(strictUtf8.decode(bytes));
+  } catch {
+    throw usageError(
+      `the passphrase file ${JSON.stringify(path)} is not valid UTF-8 text; nothing was done.`,
+      'Save it as UTF-8 (the passphrase on its first line).',
+    );
+  } finally {
+    bytes.fill(0);
   }
   const newline = text.indexOf('\n');
   const line = newline === -1 ? text : text.slice(0, newline);
