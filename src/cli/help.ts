@@ -118,7 +118,8 @@ backup is removed) or, for a multi-file backup, the ZIP that was inside it, as i
 
 Which key opens which backup:
   crypt15   the 64-digit key WhatsApp showed when you turned on end-to-end encrypted backup
-            (--key; spaces and dashes are ignored), or the phone's encrypted_backup.key file
+            (in a file, on standard input, in COFFER_WHATSAPP_KEY or with --key; spaces and
+            dashes are ignored), or the phone's encrypted_backup.key file
   crypt14,  the phone's 158-byte "key" file (/data/data/com.whatsapp/files/key)
   crypt12
 
@@ -127,10 +128,13 @@ out: OUT is written to a temporary file beside it and renamed only at the end.
 
 Options:
   -o, --output OUT          the file to write (refused if it exists)
-  --key HEX                 the 64-hex-digit end-to-end backup key (note: visible to other users
-                            of this computer in the process list; --key-file is not)
   --key-file F              encrypted_backup.key, the legacy "key" file, or a text file with the
-                            64-digit key
+                            64-digit key; "--key-file -" reads any of these from standard input
+  COFFER_WHATSAPP_KEY       (environment variable) the 64-digit key, used when neither --key
+                            nor --key-file is given
+  --key HEX                 the 64-hex-digit end-to-end backup key (warning: visible to other
+                            users of this computer in the process list; the three ways above
+                            are not)
   -q, --quiet               no progress or summary
   -h, --help                show this help
 

@@ -26,17 +26,56 @@ import { createUi, humanSize, percent, plural, rate } from '../ui.ts';
 
 const WRITE_HIGH_WATER_MARK = 4 * 1024 * 1024;
 
-async function readKey(keyHex: string | undefined, keyFile: string | undefined): Promise<WhatsAppKey> {
+export const ENV_WHATSAPP_KEY = 'COFFER_WHATSAPP_KEY';
+
+type KeySource = { kind: 'hex'; text: string; from: string } | { kind: 'file'; path: string };
+
+async function readStdin(): Promise<Uint8Array> {
+  const parts: Buffer[] = [];
+  for await (const part of process.stdin) parts.push(part as Buffer);
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+/** Where the key comes from: --key, --key-file F (or - for standard input), or COFFER_WHATSAPP_KEY. */
+function keySource(keyHex: string | undefined, keyFile: string | undefined): KeySource {
+  const env = process.env[ENV_WHATSAPP_KEY];
+  const given = [keyHex, keyFile].filter((value) => value !== undefined).length;
+  if (given > 1) {
+    throw usageError(
+      'whatsapp: give either --key or --key-file, not both.',
+      'Run "coffer whatsapp --help" for which key opens which backup.',
+    );
+  }
+  if (keyHex !== undefined) return { kind: 'hex', text: keyHex, from: '--key' };
+  if (keyFile !== undefined) return { kind: 'file', path: keyFile };
+  if (env !== undefined && env !== '') return { kind: 'hex', text: env, from: ENV_WHATSAPP_KEY };
+  throw usageError(
+    `whatsapp: give the key: --key-file F (- for standard input), ${ENV_WHATSAPP_KEY}, or --key with the 64 digits WhatsApp showed.`,
+    'Run "coffer whatsapp --help" for which key opens which backup.',
+  );
+}
+
+async function readKey(source: KeySource): Promise<WhatsAppKey> {
+  const shown =
+    source.kind === 'hex' ? source.from : source.path === '-' ? 'standard input' : JSON.stringify(source.path);
   try {
-    if (keyHex !== undefined) return parseWhatsAppKey(keyHex);
-    const bytes = await readFile(keyFile as string).catch((error) => {
-      throw fsError(error, 'read the key file', keyFile as string);
-    });
-    return parseWhatsAppKeyFile(new Uint8Array(bytes));
-  } catch (error) {
-    if (isCofferError(error) && error.code === 'invalid_input') {
-      throw usageError(`whatsapp: ${keyHex !== undefined ? '--key' : JSON.stringify(keyFile)}: ${error.message}`);
+    if (source.kind === 'hex') return parseWhatsAppKey(source.text);
+    const bytes =
+      source.path === '-'
+        ? await readStdin()
+        : new Uint8Array(
+            await readFile(source.path).catch((error) => {
+              throw fsError(error, 'read the key file', source.path);
+            }),
+          );
+    try {
+      return parseWhatsAppKeyFile(bytes);
+    } finally {
+      bytes.fill(0);
     }
+  } catch (error) {
+    if (isCofferError(error) && error.code === 'invalid_input')
+      throw usageError(`whatsapp: ${shown}: ${error.message}`);
     throw error;
   }
 }
@@ -68,15 +107,13 @@ export async function runWhatsapp(argv: string[]): Promise<number> {
   const input = parsed.positionals[0];
   const keyHex = stringOption(parsed, 'key', 'whatsapp');
   const keyFile = stringOption(parsed, 'key-file', 'whatsapp');
-  if ((keyHex === undefined) === (keyFile === undefined)) {
-    throw usageError(
-      keyHex === undefined
-        ? 'whatsapp: give the key: --key with the 64 digits WhatsApp showed, or --key-file.'
-        : 'whatsapp: give either --key or --key-file, not both.',
-      'Run "coffer whatsapp --help" for which key opens which backup.',
+  const keySpec = keySource(keyHex, keyFile);
+  const ui = createUi(flag(parsed, 'quiet'));
+  if (keyHex !== undefined && !ui.quiet) {
+    ui.warn(
+      `--key puts the key on the process list, where other users of this computer can see it; use --key-file F, --key-file - (standard input) or ${ENV_WHATSAPP_KEY} instead.`,
     );
   }
-  const ui = createUi(flag(parsed, 'quiet'));
 
   const outPath = resolve(output);
   const existing = await lstatOrUndefined(outPath);
@@ -88,7 +125,7 @@ export async function runWhatsapp(argv: string[]): Promise<number> {
     throw fsError(error, 'write into', outDir);
   });
   if (!outDirStat.isDirectory()) throw new CliError(EXIT.other, `${JSON.stringify(outDir)} is not a folder.`);
-  const key = await readKey(keyHex, keyFile);
+  const key = await readKey(keySpec);
 
   const source = await openFileSource(input);
   const temp = join(outDir, `.${basename(outPath)}.partial-${randomSuffix()}`);
