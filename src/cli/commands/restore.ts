@@ -7,6 +7,7 @@ import { CliError, EXIT, refused } from '../exit-codes.ts';
 import { lstatOrUndefined } from '../files.ts';
 import { fsError } from '../fs-errors.ts';
 import { COMMAND_HELP } from '../help.ts';
+import { checkPlatformPaths } from '../restore-names.ts';
 import {
   checkTarget,
   commitMerge,
@@ -53,6 +54,7 @@ export async function runRestore(argv: string[]): Promise<number> {
 
   return withOpenedBackup(input, parsed, 'restore', ui, async (backup) => {
     const plan = planRestore(backup.entries, selectors);
+    checkPlatformPaths(dir, itemPaths(plan.items));
     const state = await checkTarget(dir, dirExists, plan.items, overwrite);
 
     const dirStat = dirExists ? await stat(dir) : undefined;
@@ -102,4 +104,8 @@ export async function runRestore(argv: string[]): Promise<number> {
     );
     return EXIT.ok;
   });
+}
+
+function* itemPaths(items: readonly { path: string }[]): Generator<string> {
+  for (const item of items) yield item.path;
 }
