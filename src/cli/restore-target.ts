@@ -25,6 +25,7 @@ import type { FileSink, IndexEntry, RestoreSink } from '../core/index.ts';
 import { CliError, EXIT, refused, usageError } from './exit-codes.ts';
 import { lstatOrUndefined, randomSuffix } from './files.ts';
 import { errnoCode, fsError } from './fs-errors.ts';
+import { writeOwner } from './restore-preflight.ts';
 
 /** One thing the restore puts in the target: an index entry, or a parent folder the index left implicit. */
 export interface RestoreItem {
@@ -199,10 +200,12 @@ export class Staging {
       });
     }
     const staging = new Staging(root, join(root, 'data'));
-    await mkdir(staging.data).catch(async (error) => {
-      await rm(root, { recursive: true, force: true });
-      throw fsError(error, 'create a staging folder in', parent);
-    });
+    await writeOwner(root)
+      .then(() => mkdir(staging.data))
+      .catch(async (error) => {
+        await rm(root, { recursive: true, force: true });
+        throw fsError(error, 'create a staging folder in', parent);
+      });
     return staging;
   }
 

@@ -8,6 +8,7 @@ import { lstatOrUndefined } from '../files.ts';
 import { fsError } from '../fs-errors.ts';
 import { COMMAND_HELP } from '../help.ts';
 import { checkPlatformPaths } from '../restore-names.ts';
+import { checkFreeSpace, removeStaleStaging } from '../restore-preflight.ts';
 import {
   checkTarget,
   commitMerge,
@@ -56,6 +57,11 @@ export async function runRestore(argv: string[]): Promise<number> {
     const plan = planRestore(backup.entries, selectors);
     checkPlatformPaths(dir, itemPaths(plan.items));
     const state = await checkTarget(dir, dirExists, plan.items, overwrite);
+
+    // A restore killed earlier left decrypted plaintext in its staging folder: remove it first.
+    for (const dead of [...(await removeStaleStaging(parent)), ...(dirExists ? await removeStaleStaging(dir) : [])])
+      ui.warn(`removed ${JSON.stringify(dead)}, left behind by an earlier restore that was stopped`);
+    await checkFreeSpace(dirExists ? dir : parent, plan.bytes, plan.items.length);
 
     const dirStat = dirExists ? await stat(dir) : undefined;
     const staging = await Staging.create(parent, dirExists ? dir : undefined);
