@@ -1187,6 +1187,21 @@ export const VECTORS: VectorDef[] = [
   ),
   failure(
     'limit_exceeded',
+    'limit-argon2-total-work',
+    'Three passphrase slots: the cheap one, then two with m = 1048576 KiB and t = 6, each within its own bounds but together over the 10485760 total (checked before any key derivation; MAC recomputed).',
+    (ctx) =>
+      ctx.handBytes(archivePlaintext(HELLO), {
+        slots: [passSlot(), passSlot('decoy one'), passSlot('decoy two')],
+        header: (parts) => {
+          for (const slot of parts.slots.slice(1)) {
+            setSlotU32(slot, 0, 1048576);
+            setSlotU32(slot, 4, 6);
+          }
+        },
+      }),
+  ),
+  failure(
+    'limit_exceeded',
     'limit-header-length-over-64k',
     'A complete, well-formed 70000-byte header (two large unknown slots and a passphrase slot, valid MAC): over the 65536-byte bound.',
     (ctx) =>

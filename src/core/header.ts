@@ -11,6 +11,7 @@ import {
   type RandomSource,
 } from './crypto.ts';
 import { CofferError } from './errors.ts';
+import { checkArgon2Budget } from './kdf.ts';
 import { buildSlot, type Credentials, type ParsedSlot, parseSlot, type SlotSpec, unwrapFileKey } from './slots.ts';
 
 export const MAGIC = new Uint8Array([0x89, 0x43, 0x4f, 0x46, 0x46, 0x45, 0x52, 0x0a]);
@@ -126,6 +127,7 @@ export function parseHeader(bytes: Uint8Array, fileSize: number): Header {
     slots.push(parsed.slot);
     offset = parsed.end;
   }
+  checkArgon2Budget(slots.flatMap((slot) => (slot.kind === 'passphrase' ? [slot.kdf] : [])));
   if (offset !== slotsEnd) {
     throw new CofferError('header_damaged', "The backup's header is damaged: its key slots do not fill it exactly.");
   }

@@ -39,6 +39,26 @@ export function checkArgon2Params(params: Argon2Params): void {
   }
 }
 
+/**
+ * The total Argon2id work (memory KiB × passes) all passphrase slots of one file may ask for:
+ * the cost of one slot at the single-slot maximum, so every file a single-slot writer could
+ * make still opens, but 16 maximal slots cannot cost 16 times that before anything is
+ * authenticated (spec 3.1).
+ */
+export const MAX_TOTAL_ARGON2_COST = KDF_BOUNDS.memoryKiB.max * KDF_BOUNDS.iterations.max;
+
+/** Checked before any Argon2 run, over all passphrase slots of a file together. */
+export function checkArgon2Budget(all: readonly Argon2Params[]): void {
+  let total = 0;
+  for (const params of all) total += params.memoryKiB * params.iterations;
+  if (total > MAX_TOTAL_ARGON2_COST) {
+    throw new CofferError(
+      'limit_exceeded',
+      `The backup's passphrase slots together ask for ${total} KiB × passes of Argon2id work, over the ${MAX_TOTAL_ARGON2_COST} allowed.`,
+    );
+  }
+}
+
 export function passphraseBytes(passphrase: string): Uint8Array {
   return utf8(passphrase.normalize('NFC'));
 }

@@ -86,17 +86,28 @@ export function checkPathSet(entries: Iterable<PathEntry>, caseInsensitive = fal
       folded.set(key, entry.path);
     }
   }
-  for (const path of seen.keys()) {
-    let slash = path.indexOf('/');
-    while (slash !== -1) {
+  checkParents(seen);
+}
+
+/**
+ * Refuses an entry below a file. Each distinct folder is looked up once: walking up from a
+ * path stops at the first folder already checked (its ancestors were checked with it), so the
+ * cost is O(distinct folders), not O(entries × depth). Returns how many folders it checked.
+ */
+export function checkParents(types: ReadonlyMap<string, 'file' | 'dir'>): number {
+  const checked = new Set<string>();
+  for (const path of types.keys()) {
+    for (let slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
       const parent = path.slice(0, slash);
-      if (seen.get(parent) === 'file') {
+      if (checked.has(parent)) break;
+      checked.add(parent);
+      if (types.get(parent) === 'file') {
         throw new CofferError(
           'unsafe_entry',
           `Refused: ${describePath(path)} would be inside ${describePath(parent)}, which is a file.`,
         );
       }
-      slash = path.indexOf('/', slash + 1);
     }
   }
+  return checked.size;
 }

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkPath, checkPathSet, describePath, type PathEntry, pathProblem } from '../../src/core/paths.ts';
+import {
+  checkParents,
+  checkPath,
+  checkPathSet,
+  describePath,
+  type PathEntry,
+  pathProblem,
+} from '../../src/core/paths.ts';
 import { expectCode } from './helpers.ts';
 
 const file = (path: string): PathEntry => ({ path, type: 'file' });
@@ -168,5 +175,21 @@ describe('checkPathSet', () => {
 describe('describePath', () => {
   it('escapes DEL and C1 control characters as well as C0 ones', () => {
     expect(describePath('a\u007fb\u0085c\u0001')).toBe('"a\\u007fb\\u0085c\\u0001"');
+  });
+});
+
+describe('checkParents (issue 13 item 15: O(distinct folders))', () => {
+  const chain = Array.from({ length: 250 }, () => 'abcdefghijklmno').join('/');
+
+  it('checks each distinct folder once for 20,000 deep paths', () => {
+    const types = new Map<string, 'file' | 'dir'>();
+    for (let i = 0; i < 20_000; i++) types.set(`${chain}/f${i}`, 'file');
+    expect(checkParents(types)).toBe(250);
+    checkPathSet([...types.keys()].map(file));
+  });
+
+  it('still refuses an entry below a file, in either order', async () => {
+    await expectCode(() => checkPathSet([file(`${chain}/x`), file(`${chain}/x/y`)]), 'unsafe_entry');
+    await expectCode(() => checkPathSet([file('a/b/c/d'), file('a/b')]), 'unsafe_entry');
   });
 });
