@@ -96,7 +96,7 @@ function requireOpened(): OpenedBackup {
 
 const SYNC_WRITE_MIN = 1024 * 1024;
 
-/** Writes into a new folder that the page named; the page removes it if the restore fails or is cancelled. */
+/** Writes into a new folder that the page made; the page removes what was written if the restore fails or is cancelled. */
 function directorySink(folder: FileSystemDirectoryHandle): RestoreSink {
   const folders = new Map<string, Promise<FileSystemDirectoryHandle>>([['', Promise.resolve(folder)]]);
   const folderFor = (path: string): Promise<FileSystemDirectoryHandle> => {
@@ -197,7 +197,8 @@ async function handle(id: number, command: CommandEnvelope['command']): Promise<
         }
       } else {
         const { handle: root, folderName } = command.target;
-        const folder = await root.getDirectoryHandle(folderName, { create: true });
+        // The page made this folder and checked that it was new; it is never created here.
+        const folder = await root.getDirectoryHandle(folderName);
         await backup.restore(directorySink(folder), { onProgress });
       }
       return { type: 'restored', files, bytes: backup.totalSize };
