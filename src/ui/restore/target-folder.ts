@@ -83,7 +83,10 @@ export async function removeRestored(
     const slash = entry.path.lastIndexOf('/');
     const dir = slash === -1 ? '' : entry.path.slice(0, slash);
     let folder = parents.get(dir);
-    if (!folder) parents.set(dir, (folder = folderAt(root, dir)));
+    if (!folder) {
+      folder = folderAt(root, dir);
+      parents.set(dir, folder);
+    }
     const handle = await folder;
     if (handle) await removeOne(handle, entry.path.slice(slash + 1));
   }
