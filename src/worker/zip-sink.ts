@@ -6,7 +6,11 @@
  */
 import { Zip, ZipPassThrough } from 'fflate';
 import { CofferError, type IndexEntry, type RestoreSink } from '../core/index.ts';
-import type { ByteSink } from './browser-io.ts';
+
+/** Where the zip's bytes go (a ByteSink from browser-io; only `write` is needed, so tests run in Node). */
+export interface ZipOut {
+  write(bytes: Uint8Array): Promise<void> | void;
+}
 
 const ZIP32_LIMIT = 0xffff_ffff;
 const ZIP32_MAX_ENTRIES = 0xffff;
@@ -21,13 +25,24 @@ export function checkZipLimits(entries: readonly IndexEntry[]): void {
   }
 }
 
+/**
+ * A ZIP entry's time is a DOS date in local time, years 1980 to 2099 in fflate (which throws
+ * outside them), so the backup's time is clamped into that range as seen in local time.
+ */
+export function zipDate(mtime: number): Date {
+  const first = new Date(1980, 0, 1, 0, 0, 0).getTime();
+  const last = new Date(2099, 11, 31, 23, 59, 58).getTime();
+  if (Number.isNaN(mtime) || mtime < first) return new Date(first);
+  return new Date(Math.min(mtime, last));
+}
+
 export interface ZipWriter {
   sink: RestoreSink;
   finish(): Promise<void>;
 }
 
 /** Streams a zip into `out`; fflate calls back synchronously, so writes are queued in order. */
-export function zipWriter(out: ByteSink): ZipWriter {
+export function zipWriter(out: ZipOut): ZipWriter {
   let pending: Promise<void> = Promise.resolve();
   let failure: unknown;
   let done: () => void = () => {};
@@ -44,7 +59,7 @@ export function zipWriter(out: ByteSink): ZipWriter {
   });
   const add = (name: string, mtime: number) => {
     const file = new ZipPassThrough(name);
-    file.mtime = new Date(Math.max(mtime, 315532800000));
+    file.mtime = zipDate(mtime);
     zip.add(file);
     return file;
   };
