@@ -8,6 +8,7 @@ import { downloadBlob, newTempName, opfsFile, removeTemp } from '../shared/downl
 import { ErrorNotice } from '../shared/ErrorNotice.tsx';
 import { formatBytes, formatDate } from '../shared/format.ts';
 import { type FriendlyError, friendlyError } from '../shared/messages.ts';
+import { imageUrl, releaseImageUrl } from './preview.ts';
 import { createRestoreFolder, removeRestored } from './target-folder.ts';
 import { MAX_ROWS, previewKind, treeRows } from './tree.ts';
 
@@ -52,6 +53,8 @@ export function RestorePanel({ file }: { file?: File }) {
       .then((result) => result.type === 'inspected' && setSlots(result.slots))
       .catch((failure: WorkerError) => setError(friendlyError(failure)));
   }, [file]);
+
+  useEffect(() => () => releaseImageUrl(preview?.url), [preview]);
 
   const keyTypo = recoveryKey.trim() !== '' && checkRecoveryKey(recoveryKey).problem !== undefined;
   const hasPassphraseSlot = slots?.some((slot) => slot.type === 'passphrase');
@@ -128,9 +131,12 @@ export function RestorePanel({ file }: { file?: File }) {
     const kind = previewKind(entry);
     const extracted = kind && (await extractToTemp(entry.path));
     if (!kind || !extracted) return;
-    if (kind === 'image') setPreview({ path: entry.path, kind, url: URL.createObjectURL(extracted.blob) });
-    else setPreview({ path: entry.path, kind, text: await extracted.blob.text() });
-    await removeTemp(extracted.temp);
+    try {
+      if (kind === 'image') setPreview({ path: entry.path, kind, url: await imageUrl(extracted.blob) });
+      else setPreview({ path: entry.path, kind, text: await extracted.blob.text() });
+    } finally {
+      await removeTemp(extracted.temp);
+    }
   }
 
   async function restoreAll() {
