@@ -16,6 +16,7 @@ import {
   type SlotSpec,
 } from '../core/index.ts';
 import { fileSource, openSink, syncFileWriter } from './browser-io.ts';
+import { checkFolderCase } from './case-probe.ts';
 import { createDeflatePool } from './deflate-pool.ts';
 import { inflateNative } from './inflate-native.ts';
 import type { CommandEnvelope, CreateCommand, Progress, Result, WorkerMessage } from './protocol.ts';
@@ -199,6 +200,7 @@ async function handle(id: number, command: CommandEnvelope['command']): Promise<
         const { handle: root, folderName } = command.target;
         // The page made this folder and checked that it was new; it is never created here.
         const folder = await root.getDirectoryHandle(folderName);
+        await checkFolderCase(folder, backup.entries);
         await backup.restore(directorySink(folder), { onProgress });
       }
       return { type: 'restored', files, bytes: backup.totalSize };
