@@ -20,6 +20,7 @@ import { checkFolderCase } from './case-probe.ts';
 import { createDeflatePool } from './deflate-pool.ts';
 import { inflateNative } from './inflate-native.ts';
 import type { CommandEnvelope, CreateCommand, Progress, Result, WorkerMessage } from './protocol.ts';
+import { representableItems } from './skip-unrepresentable.ts';
 import { handleWhatsApp } from './whatsapp.ts';
 import { checkZipLimits, zipWriter } from './zip-sink.ts';
 
@@ -47,8 +48,12 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
   if (command.passphrase)
     slots.push({ kind: 'passphrase', passphrase: command.passphrase, kdf: KDF_PRESETS[command.kdf] });
   if (command.recoveryKey) slots.push({ kind: 'recovery-key', recoveryKey: command.recoveryKey });
-  const totalBytes = command.items.reduce((sum, item) => sum + (item.file?.size ?? 0), 0);
-  const entries: EntrySource[] = command.items.map((item) => ({
+  const { kept, skipped } = representableItems(command.items);
+  if (kept.length === 0 && skipped.length > 0) {
+    throw new CofferError('invalid_input', `None of the names can be stored in a backup; skipped ${skipped.length}.`);
+  }
+  const totalBytes = kept.reduce((sum, item) => sum + (item.file?.size ?? 0), 0);
+  const entries: EntrySource[] = kept.map((item) => ({
     path: item.path,
     type: item.type,
     mtime: item.mtime,
@@ -87,7 +92,7 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
     );
     await written.verify({ onProgress: progressReporter(id, 'verifying') });
   }
-  return { type: 'created', size, entries: entries.length, verified: command.verify };
+  return { type: 'created', size, entries: entries.length, verified: command.verify, skipped };
 }
 
 function requireOpened(): OpenedBackup {
