@@ -68,3 +68,45 @@ test('backs up to a picked file and restores into a picked folder', async ({ pag
   expect(restored).toEqual({ 'report.txt': 'quarterly numbers\n'.repeat(100), 'empty.txt': '' });
   expect(downloads).toBe(0);
 });
+
+test('Restore all next to a file of the same name keeps that file and restores beside it', async ({ page }) => {
+  await page.goto('./');
+  // The picked folder already holds a file called "img"; the backup is "img.coffer".
+  await page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    const picked = await root.getDirectoryHandle('picked', { create: true });
+    const writable = await (await picked.getFileHandle('img', { create: true })).createWritable();
+    await writable.write('my own file, not from any backup');
+    await writable.close();
+  });
+  await page
+    .getByLabel('Add files')
+    .setInputFiles([{ name: 'photo.txt', mimeType: 'text/plain', buffer: Buffer.from('inside the backup\n') }]);
+  await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByLabel('Confirm passphrase').fill(PASSPHRASE);
+  await expect(page.getByText('Strong enough')).toBeVisible();
+  await page.getByRole('button', { name: 'Create backup' }).click();
+  await expect(page.getByText(/Backup ready/)).toBeVisible();
+  await page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    for await (const name of (root as unknown as { keys(): AsyncIterable<string> }).keys()) {
+      if (!name.startsWith('saved-')) continue;
+      const file = await (await root.getFileHandle(name)).getFile();
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([file], 'img.coffer'));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }
+  });
+  await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await page.getByRole('button', { name: 'Restore all' }).click();
+  await expect(page.getByRole('status')).toContainText('Restored 1 files');
+  await expect(page.getByRole('status')).toContainText('"img (2)"');
+  const after = await page.evaluate(async () => {
+    const picked = await (await navigator.storage.getDirectory()).getDirectoryHandle('picked');
+    const own = await (await picked.getFileHandle('img')).getFile();
+    const restored = await (await (await picked.getDirectoryHandle('img (2)')).getFileHandle('photo.txt')).getFile();
+    return { own: await own.text(), restored: await restored.text() };
+  });
+  expect(after).toEqual({ own: 'my own file, not from any backup', restored: 'inside the backup\n' });
+});

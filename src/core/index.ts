@@ -7,7 +7,7 @@ export { DEFAULT_CHUNK_LOG2, type Header } from './header.ts';
 export type { EntryType, IndexEntry } from './index-codec.ts';
 export { type ByteSource, iterateBytes, rechunk, toReadableStream } from './iter.ts';
 export { type Argon2Params, KDF_BOUNDS, KDF_PRESETS, type KdfPreset } from './kdf.ts';
-export { checkPath, checkPathSet, pathProblem } from './paths.ts';
+export { checkCaseFolds, checkPath, checkPathSet, foldCase, pathProblem } from './paths.ts';
 export {
   bytesSource,
   discardSink,

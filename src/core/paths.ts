@@ -56,6 +56,31 @@ export function checkPath(path: string): void {
     );
 }
 
+/**
+ * The key under which a case-insensitive file system treats two names as one. Upper then lower
+ * catches what lower alone misses (ſ and s, ı and i, σ and ς, ﬁ and fi); NFC afterwards because
+ * case mapping can leave a decomposed sequence that NFC composes.
+ */
+export function foldCase(text: string): string {
+  return text.toUpperCase().toLowerCase().normalize('NFC');
+}
+
+/** Refuses two paths that differ only in letter case (spec 5.3, for case-insensitive targets). */
+export function checkCaseFolds(entries: Iterable<PathEntry>): void {
+  const folded = new Map<string, string>();
+  for (const entry of entries) {
+    const key = foldCase(entry.path);
+    const other = folded.get(key);
+    if (other !== undefined && other !== entry.path) {
+      throw new CofferError(
+        'unsafe_entry',
+        `Refused: ${describePath(entry.path)} and ${describePath(other)} differ only in letter case, and the target folder does not tell them apart.`,
+      );
+    }
+    folded.set(key, entry.path);
+  }
+}
+
 export interface PathEntry {
   path: string;
   type: 'file' | 'dir';
@@ -67,25 +92,14 @@ export interface PathEntry {
  */
 export function checkPathSet(entries: Iterable<PathEntry>, caseInsensitive = false): void {
   const seen = new Map<string, 'file' | 'dir'>();
-  const folded = new Map<string, string>();
   for (const entry of entries) {
     checkPath(entry.path);
     if (seen.has(entry.path)) {
       throw new CofferError('unsafe_entry', `Refused: the backup lists ${describePath(entry.path)} twice.`);
     }
     seen.set(entry.path, entry.type);
-    if (caseInsensitive) {
-      const key = entry.path.toLowerCase();
-      const other = folded.get(key);
-      if (other !== undefined) {
-        throw new CofferError(
-          'unsafe_entry',
-          `Refused: ${describePath(entry.path)} and ${describePath(other)} differ only in letter case, and the target folder does not tell them apart.`,
-        );
-      }
-      folded.set(key, entry.path);
-    }
   }
+  if (caseInsensitive) checkCaseFolds(Array.from(seen, ([path, type]) => ({ path, type })));
   checkParents(seen);
 }
 

@@ -16,9 +16,11 @@ import {
   type SlotSpec,
 } from '../core/index.ts';
 import { fileSource, openSink, syncFileWriter } from './browser-io.ts';
+import { checkFolderCase } from './case-probe.ts';
 import { createDeflatePool } from './deflate-pool.ts';
 import { inflateNative } from './inflate-native.ts';
 import type { CommandEnvelope, CreateCommand, Progress, Result, WorkerMessage } from './protocol.ts';
+import { representableItems } from './skip-unrepresentable.ts';
 import { handleWhatsApp } from './whatsapp.ts';
 import { checkZipLimits, zipWriter } from './zip-sink.ts';
 
@@ -46,8 +48,12 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
   if (command.passphrase)
     slots.push({ kind: 'passphrase', passphrase: command.passphrase, kdf: KDF_PRESETS[command.kdf] });
   if (command.recoveryKey) slots.push({ kind: 'recovery-key', recoveryKey: command.recoveryKey });
-  const totalBytes = command.items.reduce((sum, item) => sum + (item.file?.size ?? 0), 0);
-  const entries: EntrySource[] = command.items.map((item) => ({
+  const { kept, skipped } = representableItems(command.items);
+  if (kept.length === 0 && skipped.length > 0) {
+    throw new CofferError('invalid_input', `None of the names can be stored in a backup; skipped ${skipped.length}.`);
+  }
+  const totalBytes = kept.reduce((sum, item) => sum + (item.file?.size ?? 0), 0);
+  const entries: EntrySource[] = kept.map((item) => ({
     path: item.path,
     type: item.type,
     mtime: item.mtime,
@@ -86,7 +92,7 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
     );
     await written.verify({ onProgress: progressReporter(id, 'verifying') });
   }
-  return { type: 'created', size, entries: entries.length, verified: command.verify };
+  return { type: 'created', size, entries: entries.length, verified: command.verify, skipped };
 }
 
 function requireOpened(): OpenedBackup {
@@ -96,7 +102,7 @@ function requireOpened(): OpenedBackup {
 
 const SYNC_WRITE_MIN = 1024 * 1024;
 
-/** Writes into a new folder that the page named; the page removes it if the restore fails or is cancelled. */
+/** Writes into a new folder that the page made; the page removes what was written if the restore fails or is cancelled. */
 function directorySink(folder: FileSystemDirectoryHandle): RestoreSink {
   const folders = new Map<string, Promise<FileSystemDirectoryHandle>>([['', Promise.resolve(folder)]]);
   const folderFor = (path: string): Promise<FileSystemDirectoryHandle> => {
@@ -197,7 +203,9 @@ async function handle(id: number, command: CommandEnvelope['command']): Promise<
         }
       } else {
         const { handle: root, folderName } = command.target;
-        const folder = await root.getDirectoryHandle(folderName, { create: true });
+        // The page made this folder and checked that it was new; it is never created here.
+        const folder = await root.getDirectoryHandle(folderName);
+        await checkFolderCase(folder, backup.entries);
         await backup.restore(directorySink(folder), { onProgress });
       }
       return { type: 'restored', files, bytes: backup.totalSize };

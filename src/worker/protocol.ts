@@ -14,6 +14,12 @@ export interface BackupItem {
   mtime: number;
 }
 
+/** A source the backup left out, and why (issue 13 item 21). */
+export interface SkippedItem {
+  path: string;
+  reason: string;
+}
+
 export type Output = { kind: 'opfs'; name: string } | { kind: 'handle'; handle: FileSystemFileHandle };
 
 export interface CreateCommand {
@@ -82,7 +88,7 @@ export type SlotInfo =
   | { type: 'unknown' };
 
 export type Result =
-  | { type: 'created'; size: number; entries: number; verified: boolean }
+  | { type: 'created'; size: number; entries: number; verified: boolean; skipped: SkippedItem[] }
   | { type: 'inspected'; slots: SlotInfo[]; size: number }
   | { type: 'unlocked'; entries: EntryInfo[]; totalSize: number }
   | { type: 'verified'; files: number; bytes: number }

@@ -6,19 +6,71 @@
  */
 import { Zip, ZipPassThrough } from 'fflate';
 import { CofferError, type IndexEntry, type RestoreSink } from '../core/index.ts';
-import type { ByteSink } from './browser-io.ts';
+
+/** Where the zip's bytes go (a ByteSink from browser-io; only `write` is needed, so tests run in Node). */
+export interface ZipOut {
+  write(bytes: Uint8Array): Promise<void> | void;
+}
 
 const ZIP32_LIMIT = 0xffff_ffff;
 const ZIP32_MAX_ENTRIES = 0xffff;
 
+/** UTF-8 length without encoding: a surrogate pair is 4 bytes, other units 1 to 3. */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/**
+ * The exact size of the zip zipWriter writes, as fflate lays it out: per entry a local header
+ * (30 bytes + name), the data and a data descriptor (16), then a central directory record (46 +
+ * name); then the end record (22). Names are UTF-8; folders end in "/". No extra fields, no Zip64.
+ */
+export function zipSize(entries: readonly Pick<IndexEntry, 'path' | 'type' | 'size'>[]): {
+  centralOffset: number;
+  total: number;
+} {
+  let centralOffset = 0;
+  let central = 0;
+  for (const entry of entries) {
+    const name = utf8Length(entry.path) + (entry.type === 'dir' ? 1 : 0);
+    centralOffset += 30 + name + (entry.type === 'dir' ? 0 : entry.size) + 16;
+    central += 46 + name;
+  }
+  return { centralOffset, total: centralOffset + central + 22 };
+}
+
 export function checkZipLimits(entries: readonly IndexEntry[]): void {
-  const total = entries.reduce((sum, entry) => sum + entry.size + 128 + entry.path.length, 0);
-  if (entries.length > ZIP32_MAX_ENTRIES || total >= ZIP32_LIMIT || entries.some((e) => e.size >= ZIP32_LIMIT)) {
+  const { total } = zipSize(entries);
+  if (entries.length > ZIP32_MAX_ENTRIES || total > ZIP32_LIMIT || entries.some((e) => e.size >= ZIP32_LIMIT)) {
     throw new CofferError(
       'limit_exceeded',
       'This backup is too large to download as one .zip (over 4 GiB or 65,535 entries). Restore it into a folder instead (in Chrome or Edge), or use the coffer command-line tool.',
     );
   }
+}
+
+/**
+ * A ZIP entry's time is a DOS date in local time, years 1980 to 2099 in fflate (which throws
+ * outside them), so the backup's time is clamped into that range as seen in local time.
+ */
+export function zipDate(mtime: number): Date {
+  const first = new Date(1980, 0, 1, 0, 0, 0).getTime();
+  const last = new Date(2099, 11, 31, 23, 59, 58).getTime();
+  if (Number.isNaN(mtime) || mtime < first) return new Date(first);
+  return new Date(Math.min(mtime, last));
 }
 
 export interface ZipWriter {
@@ -27,7 +79,7 @@ export interface ZipWriter {
 }
 
 /** Streams a zip into `out`; fflate calls back synchronously, so writes are queued in order. */
-export function zipWriter(out: ByteSink): ZipWriter {
+export function zipWriter(out: ZipOut): ZipWriter {
   let pending: Promise<void> = Promise.resolve();
   let failure: unknown;
   let done: () => void = () => {};
@@ -44,7 +96,7 @@ export function zipWriter(out: ByteSink): ZipWriter {
   });
   const add = (name: string, mtime: number) => {
     const file = new ZipPassThrough(name);
-    file.mtime = new Date(Math.max(mtime, 315532800000));
+    file.mtime = zipDate(mtime);
     zip.add(file);
     return file;
   };

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { checkRecoveryKey, generateRecoveryKey } from '../../core/recovery-key.ts';
 import type { WorkerError } from '../../worker/client.ts';
-import type { BackupItem, Output } from '../../worker/protocol.ts';
+import type { BackupItem, Output, SkippedItem } from '../../worker/protocol.ts';
 import { type ProgressState, ProgressView } from '../progress/ProgressView.tsx';
 import { coffer } from '../shared/client.ts';
 import { removeItem } from '../shared/collect.ts';
@@ -16,6 +16,7 @@ import { markBackedUp } from '../vault/folders.ts';
 import { hasRememberedKey, recallRecoveryKey, rememberRecoveryKey } from '../vault/remembered-key.ts';
 import { beginStore, finishStore, NotEnoughSpace, removeStored, storedFile } from '../vault/vault.ts';
 import { RecoveryKeyCard } from './RecoveryKeyCard.tsx';
+import { SkippedNotice } from './SkippedNotice.tsx';
 
 type KeyChoice = 'none' | 'new' | 'existing' | 'remembered';
 
@@ -25,6 +26,7 @@ interface Done {
   entries: number;
   verified: boolean;
   kept: boolean;
+  skipped: SkippedItem[];
 }
 
 export interface BackupPanelProps {
@@ -202,7 +204,14 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
         await rememberRecoveryKey(recoveryKey);
         setCanRecall(true);
       }
-      setDone({ name, size: result.size, entries: result.entries, verified: result.verified, kept: Boolean(stored) });
+      setDone({
+        name,
+        size: result.size,
+        entries: result.entries,
+        verified: result.verified,
+        kept: Boolean(stored),
+        skipped: result.skipped,
+      });
     } catch (failure) {
       if (stored) await removeStored(stored);
       if (temp) await removeTemp(temp);
@@ -427,6 +436,7 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
           </p>
         </div>
       )}
+      {done && <SkippedNotice skipped={done.skipped} />}
     </form>
   );
 }

@@ -8,6 +8,8 @@ import { downloadBlob, newTempName, opfsFile, removeTemp } from '../shared/downl
 import { ErrorNotice } from '../shared/ErrorNotice.tsx';
 import { formatBytes, formatDate } from '../shared/format.ts';
 import { type FriendlyError, friendlyError } from '../shared/messages.ts';
+import { imageUrl, releaseImageUrl } from './preview.ts';
+import { createRestoreFolder, removeRestored } from './target-folder.ts';
 import { MAX_ROWS, previewKind, treeRows } from './tree.ts';
 
 interface Unlocked {
@@ -51,6 +53,8 @@ export function RestorePanel({ file }: { file?: File }) {
       .then((result) => result.type === 'inspected' && setSlots(result.slots))
       .catch((failure: WorkerError) => setError(friendlyError(failure)));
   }, [file]);
+
+  useEffect(() => () => releaseImageUrl(preview?.url), [preview]);
 
   const keyTypo = recoveryKey.trim() !== '' && checkRecoveryKey(recoveryKey).problem !== undefined;
   const hasPassphraseSlot = slots?.some((slot) => slot.type === 'passphrase');
@@ -127,9 +131,12 @@ export function RestorePanel({ file }: { file?: File }) {
     const kind = previewKind(entry);
     const extracted = kind && (await extractToTemp(entry.path));
     if (!kind || !extracted) return;
-    if (kind === 'image') setPreview({ path: entry.path, kind, url: URL.createObjectURL(extracted.blob) });
-    else setPreview({ path: entry.path, kind, text: await extracted.blob.text() });
-    await removeTemp(extracted.temp);
+    try {
+      if (kind === 'image') setPreview({ path: entry.path, kind, url: await imageUrl(extracted.blob) });
+      else setPreview({ path: entry.path, kind, text: await extracted.blob.text() });
+    } finally {
+      await removeTemp(extracted.temp);
+    }
   }
 
   async function restoreAll() {
@@ -141,9 +148,11 @@ export function RestorePanel({ file }: { file?: File }) {
       } catch {
         return;
       }
-      // Always a new folder, so nothing already on disk can be overwritten; it is removed again
-      // if the restore fails or is cancelled, so no half-restored folder is left behind.
-      const folderName = await unusedFolderName(handle, (file?.name ?? 'backup').replace(/\.coffer$/i, ''));
+      // Always a new folder, so nothing already on disk can be overwritten; what this restore
+      // wrote is removed again if it fails or is cancelled, so no half-restored folder is left.
+      const base = (file?.name ?? 'backup').replace(/\.coffer$/i, '');
+      const folderName = await run(() => createRestoreFolder(handle, base));
+      if (folderName === undefined) return;
       const result = await run(() =>
         coffer.run({ type: 'restore-all', target: { kind: 'directory', handle, folderName } }, onProgress),
       );
@@ -152,7 +161,7 @@ export function RestorePanel({ file }: { file?: File }) {
           `Restored ${result.files} files (${formatBytes(result.bytes)}) into "${folderName}" in ${handle.name}.`,
         );
       } else {
-        await removeFolder(handle, folderName);
+        await removeRestored(handle, folderName, unlocked?.entries ?? []);
       }
       return;
     }
@@ -296,30 +305,6 @@ export function RestorePanel({ file }: { file?: File }) {
       )}
     </section>
   );
-}
-
-async function unusedFolderName(parent: FileSystemDirectoryHandle, base: string): Promise<string> {
-  for (let n = 1; ; n++) {
-    const name = n === 1 ? base : `${base} (${n})`;
-    try {
-      await parent.getDirectoryHandle(name);
-    } catch {
-      return name;
-    }
-  }
-}
-
-/** A cancelled worker lets go of its open files a moment later, so removal is retried. */
-async function removeFolder(parent: FileSystemDirectoryHandle, name: string): Promise<void> {
-  for (let attempt = 0; attempt < 40; attempt++) {
-    try {
-      await parent.removeEntry(name, { recursive: true });
-      return;
-    } catch (error) {
-      if (error instanceof DOMException && error.name === 'NotFoundError') return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
 }
 
 function keyTypoMessage(input: string): string {
