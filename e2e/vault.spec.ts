@@ -1,4 +1,4 @@
-import { closeSync, openSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import {
@@ -75,51 +75,116 @@ test('a backup kept on this device is listed after a reload, restores, and can b
   expect(await catalogue(page)).toEqual([]);
 });
 
-test('a remembered recovery key survives a reload, opens new backups, and is never stored readable', async ({
-  page,
-}) => {
-  await page.goto('./');
-  await addText(page, 'a.txt', 'A');
-  await page.getByLabel('Lock with a passphrase').uncheck();
-  await page.getByLabel('Make a new recovery key').check();
-  const key = ((await page.getByTestId('new-recovery-key').textContent()) ?? '').replace(/ /g, '');
-  await page.getByLabel('Type its last 8 digits').fill(key.slice(-8));
-  await page.getByLabel('Remember my recovery key on this device').check();
-  await createBackup(page);
+const DEVICE_PASSPHRASE = 'walnut harbor glacier trumpet 77';
 
+/** Every file of the profile folder, to look for the recovery key in any encoding. */
+function profileFiles(dir: string): Buffer[] {
+  const found: Buffer[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    try {
+      found.push(readFileSync(join(entry.parentPath, entry.name)));
+    } catch {
+      // Sockets and lock files vanish or refuse reads; they hold nothing of the app's.
+    }
+  }
+  return found;
+}
+
+profileTest(
+  'a remembered recovery key is protected by a device passphrase: not in the profile files, opened only by the passphrase',
+  async ({ playwright, launchOptions, baseURL }) => {
+    test.setTimeout(120_000);
+    const profile = tempDir('remember');
+    const open = async () => {
+      const context = await playwright.chromium.launchPersistentContext(profile, {
+        ...launchOptions,
+        baseURL,
+        acceptDownloads: true,
+      });
+      const page = context.pages()[0] ?? (await context.newPage());
+      await page.addInitScript(() => {
+        delete (window as { showSaveFilePicker?: unknown }).showSaveFilePicker;
+      });
+      await page.goto('./');
+      return { context, page };
+    };
+    let { context, page } = await open();
+    await addText(page, 'a.txt', 'A');
+    await page.getByLabel('Lock with a passphrase').uncheck();
+    await page.getByLabel('Make a new recovery key').check();
+    const key = ((await page.getByTestId('new-recovery-key').textContent()) ?? '').replace(/ /g, '');
+    await page.getByLabel('Type its last 8 digits').fill(key.slice(-8));
+    await page.getByLabel('Remember my recovery key on this device').check();
+    await page.getByLabel('Device passphrase', { exact: true }).fill(DEVICE_PASSPHRASE);
+    await expect(page.getByText('copying your browser profile').first()).toBeVisible();
+    await createBackup(page);
+    await context.close();
+
+    const digits = Buffer.from(key, 'latin1');
+    const forms = [
+      digits,
+      Buffer.from(key, 'utf16le'),
+      Buffer.from(digits.toString('hex')),
+      Buffer.from(digits.toString('base64')),
+    ];
+    for (const bytes of profileFiles(profile)) {
+      for (const form of forms) expect(bytes.includes(form)).toBe(false);
+    }
+
+    ({ context, page } = await open());
+    await addText(page, 'b.txt', 'B');
+    await page.getByLabel('Lock with a passphrase').uncheck();
+    await page.getByLabel('Use the recovery key remembered on this device').check();
+    await page.getByLabel('Device passphrase', { exact: true }).fill('wrong wrong wrong wrong');
+    await page.getByRole('button', { name: 'Create backup' }).click();
+    await expect(page.getByText('That device passphrase does not open')).toBeVisible({ timeout: 30_000 });
+    await page.getByLabel('Device passphrase', { exact: true }).fill(DEVICE_PASSPHRASE);
+    const second = await createBackup(page);
+    await page.getByLabel('Open backup').setInputFiles(second);
+    await page.getByLabel('Recovery key').fill(key);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await expect(page.getByRole('list', { name: 'Backup contents' })).toContainText('b.txt');
+
+    await page.getByRole('button', { name: 'On this device' }).click();
+    await page.getByRole('button', { name: 'Forget the remembered key' }).click();
+    await page.reload();
+    await expect(page.getByLabel('Use the recovery key remembered on this device')).toHaveCount(0);
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  },
+);
+
+profileTest('a remembered key stored the old, unprotected way is deleted at start-up', async ({ page }) => {
+  await page.goto('./');
+  await page.evaluate(async () => {
+    const wrappingKey = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt']);
+    await new Promise<void>((resolve) => {
+      const request = indexedDB.open('coffer');
+      request.onsuccess = () => {
+        const tx = request.result.transaction('keys', 'readwrite');
+        tx.objectStore('keys').put(
+          { wrappingKey, iv: new Uint8Array(12), ciphertext: new ArrayBuffer(16), savedAt: 0 },
+          'recovery-key',
+        );
+        tx.oncomplete = () => resolve();
+      };
+    });
+  });
   await page.reload();
-  const raw = await page.evaluate(
+  await expect(page.getByLabel('Make a new recovery key')).toBeVisible();
+  await expect(page.getByLabel('Use the recovery key remembered on this device')).toHaveCount(0);
+  const left = await page.evaluate(
     () =>
-      new Promise<{ extractable: boolean; bytes: number[] }>((resolve) => {
+      new Promise<number>((resolve) => {
         const request = indexedDB.open('coffer');
         request.onsuccess = () => {
-          const get = request.result.transaction('keys').objectStore('keys').get('recovery-key');
-          get.onsuccess = () => {
-            const value = get.result as { wrappingKey: CryptoKey; ciphertext: ArrayBuffer; iv: Uint8Array };
-            resolve({
-              extractable: value.wrappingKey.extractable,
-              bytes: [...new Uint8Array(value.ciphertext), ...value.iv],
-            });
-          };
+          const count = request.result.transaction('keys').objectStore('keys').count();
+          count.onsuccess = () => resolve(count.result);
         };
       }),
   );
-  expect(raw.extractable).toBe(false);
-  expect(Buffer.from(raw.bytes).toString('latin1')).not.toContain(key.slice(0, 12));
-
-  await addText(page, 'b.txt', 'B');
-  await page.getByLabel('Lock with a passphrase').uncheck();
-  await page.getByLabel('Use the recovery key remembered on this device').check();
-  const second = await createBackup(page);
-  await page.getByLabel('Open backup').setInputFiles(second);
-  await page.getByLabel('Recovery key').fill(key);
-  await page.getByRole('button', { name: 'Unlock' }).click();
-  await expect(page.getByRole('list', { name: 'Backup contents' })).toContainText('b.txt');
-
-  await page.getByRole('button', { name: 'On this device' }).click();
-  await page.getByRole('button', { name: 'Forget the remembered key' }).click();
-  await page.reload();
-  await expect(page.getByLabel('Use the recovery key remembered on this device')).toHaveCount(0);
+  expect(left).toBe(0);
 });
 
 test('two tabs keeping backups at the same time both end up listed, intact', async ({ page, context }) => {

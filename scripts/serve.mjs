@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Serves the built app (dist/) on localhost: a plain static server with the same security
 // headers a careful static host would send. Usage: node scripts/serve.mjs [--port N] [--dir D]
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,6 +21,25 @@ if (!existsSync(join(root, 'index.html'))) {
   process.exit(1);
 }
 
+// The same policy as the <meta> in the built index.html (one source of truth), plus what only a
+// header can say: frame-ancestors (no site may frame Coffer to trick clicks).
+const metaPolicy = readFileSync(join(root, 'index.html'), 'utf8').match(
+  /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/,
+)?.[1];
+if (!metaPolicy) {
+  console.error(`serve: no Content-Security-Policy <meta> in ${root}/index.html.`);
+  process.exit(1);
+}
+const securityHeaders = {
+  'content-security-policy': `${metaPolicy}; frame-ancestors 'none'`,
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
+};
+
 const types = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -38,25 +57,23 @@ const types = {
 const server = createServer((request, response) => {
   const url = new URL(request.url ?? '/', 'http://localhost');
   if (!url.pathname.startsWith(prefix)) {
-    response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+    response.writeHead(404, { 'content-type': 'text/plain', ...securityHeaders }).end('Not found');
     return;
   }
   let path = normalize(join(root, decodeURIComponent(url.pathname.slice(prefix.length - 1))));
   if (path !== root && !path.startsWith(root + sep)) {
-    response.writeHead(403).end();
+    response.writeHead(403, securityHeaders).end();
     return;
   }
   if (existsSync(path) && statSync(path).isDirectory()) path = join(path, 'index.html');
   if (!existsSync(path)) {
-    response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+    response.writeHead(404, { 'content-type': 'text/plain', ...securityHeaders }).end('Not found');
     return;
   }
   response.writeHead(200, {
     'content-type': types[extname(path)] ?? 'application/octet-stream',
     'cache-control': path.endsWith('index.html') || path.endsWith('sw.js') ? 'no-cache' : 'public, max-age=3600',
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-    'cross-origin-opener-policy': 'same-origin',
+    ...securityHeaders,
   });
   createReadStream(path).pipe(response);
 });

@@ -7,7 +7,7 @@
 import { clientsClaim } from 'workbox-core';
 import { createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
-import { SHARE_TARGET_PATH, SHARED_CACHE, SHARED_KEY } from './shared-file.ts';
+import { newStashId, removeStaleStashes, SHARE_TARGET_PATH, SHARED_CACHE, STASH_PREFIX } from './shared-file.ts';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
 
@@ -24,13 +24,18 @@ async function receiveShare(request: Request): Promise<Response> {
   const form = await request.formData();
   const file = form.getAll('backup').find((value): value is File => value instanceof File);
   const target = new URL('./', self.registration.scope);
+  const cache = await caches.open(SHARED_CACHE);
+  await removeStaleStashes(cache);
   if (file) {
-    const cache = await caches.open(SHARED_CACHE);
+    // Any website can post here: the page shows the file and opens it only if the person agrees.
+    const id = newStashId();
     await cache.put(
-      new URL(SHARED_KEY, self.registration.scope).href,
-      new Response(file, { headers: { 'x-file-name': encodeURIComponent(file.name) } }),
+      new URL(`${STASH_PREFIX}${id}`, self.registration.scope).href,
+      new Response(file, {
+        headers: { 'x-file-name': encodeURIComponent(file.name), 'x-shared-at': String(Date.now()) },
+      }),
     );
-    target.searchParams.set('shared', '1');
+    target.searchParams.set('shared', id);
   }
   return Response.redirect(target.href, 303);
 }

@@ -15,6 +15,7 @@ import {
   readHeader,
   type SlotSpec,
 } from '../core/index.ts';
+import { deriveArgon2id, passphraseBytes } from '../core/kdf.ts';
 import { fileSource, openSink, syncFileWriter } from './browser-io.ts';
 import { checkFolderCase } from './case-probe.ts';
 import { createDeflatePool } from './deflate-pool.ts';
@@ -146,6 +147,14 @@ async function handle(id: number, command: CommandEnvelope['command']): Promise<
     case 'whatsapp-decrypt':
     case 'whatsapp-seal':
       return handleWhatsApp(command, (phase) => progressReporter(id, phase));
+    case 'device-key': {
+      const password = passphraseBytes(command.passphrase);
+      try {
+        return { type: 'device-key', key: await deriveArgon2id(password, command.salt, command.params) };
+      } finally {
+        password.fill(0);
+      }
+    }
     case 'inspect': {
       const header = await readHeader(fileSource(command.file));
       const slots = header.slots.map((slot) =>

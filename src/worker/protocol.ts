@@ -3,7 +3,7 @@
  * commands and receives progress; all crypto, compression and file I/O happen in the worker.
  * Errors cross as codes (the spec's failure classes) and become human messages in the UI.
  */
-import type { ErrorCode, KdfPreset } from '../core/index.ts';
+import type { Argon2Params, ErrorCode, KdfPreset } from '../core/index.ts';
 import type { WhatsAppFormat, WhatsAppSummary } from '../core/whatsapp/index.ts';
 
 export interface BackupItem {
@@ -50,7 +50,19 @@ export type Command =
         | { kind: 'directory'; handle: FileSystemDirectoryHandle; folderName: string }
         | { kind: 'zip'; output: Output };
     }
-  | WhatsAppCommand;
+  | WhatsAppCommand
+  | DeviceKeyCommand;
+
+/**
+ * Derives the key that wraps a recovery key remembered on this device (Argon2id, in the worker
+ * like every other KDF run). The page imports the result as a non-extractable key and zeroes it.
+ */
+export interface DeviceKeyCommand {
+  type: 'device-key';
+  passphrase: string;
+  salt: Uint8Array;
+  params: Argon2Params;
+}
 
 /** A WhatsApp backup key: the typed 64 hex digits, or a key file (encrypted_backup.key, key). */
 export type WhatsAppKeyInput = { hex: string } | { file: File };
@@ -94,6 +106,7 @@ export type Result =
   | { type: 'verified'; files: number; bytes: number }
   | { type: 'extracted'; size: number }
   | { type: 'restored'; files: number; bytes: number }
+  | { type: 'device-key'; key: Uint8Array }
   | WhatsAppResult;
 
 export type WhatsAppResult =

@@ -11,6 +11,7 @@ import { reconcile } from '../vault/vault.ts';
 import { WhatsAppPanel } from '../whatsapp/WhatsAppPanel.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { applyUpdate, BUILD, onLaunchFiles, registerServiceWorker, takeSharedFile, VERSION } from './pwa.ts';
+import { SharedFileConfirm } from './SharedFileConfirm.tsx';
 
 type Tab = 'backup' | 'restore' | 'vault' | 'whatsapp';
 
@@ -37,6 +38,7 @@ export function App() {
   const [items, setItems] = useState<BackupItem[]>([]);
   const [whatsappFile, setWhatsAppFile] = useState<File>();
   const [backupFile, setBackupFile] = useState<File>();
+  const [sharedFile, setSharedFile] = useState<File>();
   const [dragging, setDragging] = useState(false);
   const [updateReady, setUpdateReady] = useState(false);
   const [updateBlocked, setUpdateBlocked] = useState(false);
@@ -60,7 +62,7 @@ export function App() {
       if (parts.length > 0) setVaultNotice(`Coffer ${parts.join('; ')}.`);
     });
     onLaunchFiles(openFile);
-    takeSharedFile().then((file) => file && openFile(file));
+    takeSharedFile().then(setSharedFile);
   }, []);
 
   // An update never interrupts a backup or restore: it waits until the worker is idle.
@@ -223,6 +225,17 @@ export function App() {
           )}
           {tab === 'whatsapp' && <WhatsAppPanel file={whatsappFile} />}
         </main>
+        {sharedFile && (
+          <SharedFileConfirm
+            file={sharedFile}
+            onOpen={() => {
+              setBackupFile(sharedFile);
+              setTab('restore');
+              setSharedFile(undefined);
+            }}
+            onDiscard={() => setSharedFile(undefined)}
+          />
+        )}
         {updateReady && (
           <div class="notice update" role="status">
             <span>Update available — reload to use the new version.</span>{' '}

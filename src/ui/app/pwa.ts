@@ -4,7 +4,7 @@
  * from another app (share target).
  */
 import { Workbox } from 'workbox-window';
-import { SHARED_CACHE, SHARED_KEY } from '../../sw/shared-file.ts';
+import { removeStaleStashes, SHARED_CACHE, STASH_ID, STASH_PREFIX } from '../../sw/shared-file.ts';
 
 declare const __COFFER_VERSION__: string;
 declare const __COFFER_BUILD__: string;
@@ -47,14 +47,21 @@ export function onLaunchFiles(open: (file: File) => void): void {
   });
 }
 
-/** A backup shared from another app, left in the cache by the service worker. */
+/**
+ * A file shared from another app (or posted by any website), left in the cache by the service
+ * worker under the random id in `?shared=`. It is taken out of the cache here; the caller must
+ * ask the person before opening it.
+ */
 export async function takeSharedFile(): Promise<File | undefined> {
   const url = new URL(window.location.href);
-  if (url.searchParams.get('shared') !== '1' || !('caches' in window)) return undefined;
+  const id = url.searchParams.get('shared');
+  if (id === null || !('caches' in window)) return undefined;
   url.searchParams.delete('shared');
   window.history.replaceState(null, '', url.href);
   const cache = await caches.open(SHARED_CACHE);
-  const key = new URL(SHARED_KEY, window.location.href).href;
+  await removeStaleStashes(cache);
+  if (!STASH_ID.test(id)) return undefined;
+  const key = new URL(`${STASH_PREFIX}${id}`, window.location.href).href;
   const response = await cache.match(key);
   if (!response) return undefined;
   await cache.delete(key);

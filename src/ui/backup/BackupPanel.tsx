@@ -10,10 +10,17 @@ import { ErrorNotice } from '../shared/ErrorNotice.tsx';
 import { formatBytes } from '../shared/format.ts';
 import { type FriendlyError, friendlyError } from '../shared/messages.ts';
 import { measureStrength, type Strength } from '../shared/strength.ts';
+import { DevicePassphrase } from '../vault/DevicePassphrase.tsx';
 import type { StoredBackup } from '../vault/db.ts';
 import { loadSettings, type Settings, saveSettings } from '../vault/db.ts';
 import { markBackedUp } from '../vault/folders.ts';
-import { hasRememberedKey, recallRecoveryKey, rememberRecoveryKey } from '../vault/remembered-key.ts';
+import {
+  hasRememberedKey,
+  isDeviceUnlocked,
+  recallRecoveryKey,
+  rememberRecoveryKey,
+  WrongDevicePassphrase,
+} from '../vault/remembered-key.ts';
 import { beginStore, finishStore, NotEnoughSpace, removeStored, storedFile } from '../vault/vault.ts';
 import { RecoveryKeyCard } from './RecoveryKeyCard.tsx';
 import { SkippedNotice } from './SkippedNotice.tsx';
@@ -65,6 +72,8 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
   const [keep, setKeep] = useState(false);
   const [remember, setRemember] = useState(false);
   const [canRecall, setCanRecall] = useState(false);
+  const [devicePassphrase, setDevicePassphrase] = useState('');
+  const [deviceStrength, setDeviceStrength] = useState<Strength>();
 
   useEffect(() => {
     loadSettings().then((settings) => {
@@ -117,6 +126,18 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
       const { problem } = checkRecoveryKey(existingKey);
       if (problem) return 'That recovery key has a typo: check each group of four digits.';
     }
+    return validateDevicePassphrase();
+  }
+
+  function validateDevicePassphrase(): string | undefined {
+    if (isDeviceUnlocked()) return undefined;
+    if (keyChoice === 'remembered' && !devicePassphrase) return 'Type the device passphrase.';
+    if (remember && (keyChoice === 'new' || keyChoice === 'existing')) {
+      if (!devicePassphrase) return 'Choose a device passphrase to protect the remembered key.';
+      if (!deviceStrength) return 'Checking the device passphrase strength…';
+      if (!deviceStrength.acceptable)
+        return 'This device passphrase is too easy to guess: try several unrelated words.';
+    }
     return undefined;
   }
 
@@ -133,7 +154,7 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
   async function chosenRecoveryKey(): Promise<string | undefined> {
     if (keyChoice === 'new') return newKey;
     if (keyChoice === 'existing') return existingKey;
-    if (keyChoice === 'remembered') return recallRecoveryKey();
+    if (keyChoice === 'remembered') return recallRecoveryKey(devicePassphrase || undefined);
     return undefined;
   }
 
@@ -151,7 +172,14 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
       return; // The person closed the save dialog.
     }
     const name = handle?.name ?? suggestedName();
-    const recoveryKey = await chosenRecoveryKey();
+    let recoveryKey: string | undefined;
+    try {
+      recoveryKey = await chosenRecoveryKey();
+    } catch (failure) {
+      if (!(failure instanceof WrongDevicePassphrase)) throw failure;
+      setProblem(failure.message);
+      return;
+    }
     let stored: StoredBackup | undefined;
     let temp: string | undefined;
     try {
@@ -201,7 +229,7 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
       }
       await markBackedUp(topLevelNames(items));
       if (remember && recoveryKey && keyChoice !== 'remembered') {
-        await rememberRecoveryKey(recoveryKey);
+        await rememberRecoveryKey(recoveryKey, isDeviceUnlocked() ? undefined : devicePassphrase);
         setCanRecall(true);
       }
       setDone({
@@ -343,6 +371,9 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
             </label>
           )}
         </div>
+        {keyChoice === 'remembered' && !isDeviceUnlocked() && (
+          <DevicePassphrase mode="unlock" value={devicePassphrase} onInput={setDevicePassphrase} />
+        )}
         {keyChoice === 'new' && newKey && (
           <div class="fields">
             <RecoveryKeyCard recoveryKey={newKey} sources={topLevelNames(items)} />
@@ -374,9 +405,16 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
         {(keyChoice === 'new' || keyChoice === 'existing') && (
           <label class="check">
             <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.currentTarget.checked)} />
-            Remember my recovery key on this device (stored encrypted, but anyone who controls this browser profile
-            could use it)
+            Remember my recovery key on this device (encrypted with a device passphrase you choose)
           </label>
+        )}
+        {remember && (keyChoice === 'new' || keyChoice === 'existing') && !isDeviceUnlocked() && (
+          <DevicePassphrase
+            mode="set"
+            value={devicePassphrase}
+            onInput={setDevicePassphrase}
+            onStrength={setDeviceStrength}
+          />
         )}
         <p class="warning">
           Coffer never sees your passphrase or key. If you lose both, nobody can open this backup — not even us.

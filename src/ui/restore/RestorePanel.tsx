@@ -4,7 +4,7 @@ import type { WorkerError } from '../../worker/client.ts';
 import type { EntryInfo, Output, SlotInfo } from '../../worker/protocol.ts';
 import { type ProgressState, ProgressView } from '../progress/ProgressView.tsx';
 import { coffer } from '../shared/client.ts';
-import { downloadBlob, newTempName, opfsFile, removeTemp } from '../shared/download.ts';
+import { handOverTemp, newTempName, opfsFile, removeTemp } from '../shared/download.ts';
 import { ErrorNotice } from '../shared/ErrorNotice.tsx';
 import { formatBytes, formatDate } from '../shared/format.ts';
 import { type FriendlyError, friendlyError } from '../shared/messages.ts';
@@ -124,7 +124,7 @@ export function RestorePanel({ file }: { file?: File }) {
 
   async function download(entry: EntryInfo) {
     const extracted = await extractToTemp(entry.path);
-    if (extracted) downloadBlob(extracted.blob, entry.path.split('/').pop() ?? 'file');
+    if (extracted) await handOverTemp(extracted.temp, entry.path.split('/').pop() ?? 'file');
   }
 
   async function showPreview(entry: EntryInfo) {
@@ -170,7 +170,7 @@ export function RestorePanel({ file }: { file?: File }) {
       coffer.run({ type: 'restore-all', target: { kind: 'zip', output: { kind: 'opfs', name: temp } } }, onProgress),
     );
     if (result?.type === 'restored') {
-      downloadBlob(await opfsFile(temp), `${(file?.name ?? 'backup').replace(/\.coffer$/i, '')}.zip`);
+      await handOverTemp(temp, `${(file?.name ?? 'backup').replace(/\.coffer$/i, '')}.zip`);
       setStatus(`Restored ${result.files} files (${formatBytes(result.bytes)}) as a .zip download.`);
     } else {
       await removeTemp(temp);

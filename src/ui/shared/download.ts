@@ -1,7 +1,7 @@
 /** Hands finished files to the browser as ordinary downloads, via temporary OPFS files. */
-import { liveTabIds, opfsNames, removeOpfsEntry, tabId } from './opfs.ts';
+import { liveTabIds, opfsFile, opfsNames, removeOpfsEntry, tabId } from './opfs.ts';
 
-export { opfsFile } from './opfs.ts';
+export { opfsFile };
 
 export function downloadBlob(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
@@ -30,6 +30,38 @@ export async function newTempName(purpose: string): Promise<string> {
 }
 
 export const removeTemp = removeOpfsEntry;
+
+/**
+ * Handed-over temporary files hold decrypted plaintext. Removing one at once cancels its
+ * download (Chromium reads the file while it saves it, and the page cannot see when it is done),
+ * so each is removed after a grace period generous for its size, or on `pagehide`, whichever
+ * comes first; anything left by a crash goes at the next start (`removeStaleTemps`).
+ */
+const handedOver = new Map<string, ReturnType<typeof setTimeout>>();
+const GRACE_MS = 60_000;
+const GRACE_BYTES_PER_MS = 10_000; // 10 MB/s: far below a local download's speed.
+
+function removeHandedOver(name: string): void {
+  clearTimeout(handedOver.get(name));
+  handedOver.delete(name);
+  void removeOpfsEntry(name);
+}
+
+/** Downloads a finished temporary file and removes it once the download has had time to read it. */
+export async function handOverTemp(temp: string, name: string): Promise<void> {
+  const file = await opfsFile(temp);
+  downloadBlob(file, name);
+  handedOver.set(
+    temp,
+    setTimeout(() => removeHandedOver(temp), GRACE_MS + file.size / GRACE_BYTES_PER_MS),
+  );
+}
+
+if (typeof window !== 'undefined') {
+  window.addEventListener('pagehide', () => {
+    for (const name of [...handedOver.keys()]) removeHandedOver(name);
+  });
+}
 
 /** Removes temporary files left by tabs that closed or crashed mid-operation. */
 export async function removeStaleTemps(): Promise<void> {

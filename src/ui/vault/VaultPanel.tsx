@@ -178,8 +178,8 @@ export function VaultPanel({ onOpen, onSettings, onBackUpAgain, notice }: VaultP
       {remembered && (
         <div class="remembered">
           <p>
-            A recovery key is remembered on this device, so new backups can use it without retyping it. It is stored
-            encrypted, but anyone who controls this browser profile could use it.
+            A recovery key is remembered on this device, encrypted with your device passphrase (which is not stored).
+            This protects it against someone copying your browser profile; not against malware running as you.
           </p>
           <button type="button" class="secondary" onClick={forget}>
             Forget the remembered key

@@ -1,9 +1,12 @@
 /**
  * The on-device catalogue (IndexedDB via idb). It records what each stored backup is, never a
- * key or passphrase; the one exception is a remembered recovery key, stored only wrapped by a
- * non-extractable AES-GCM key that cannot be read out of the browser.
+ * key or passphrase; the one exception is a remembered recovery key, stored only AES-GCM-encrypted
+ * under a key derived (Argon2id) from a device passphrase that is never stored. (A non-extractable
+ * CryptoKey would not do: browsers write its raw bytes into the profile's files.)
  */
+
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
+import type { KeyProtection } from './remembered-key.ts';
 
 export const DB_NAME = 'coffer';
 export const DB_VERSION = 2;
@@ -26,7 +29,8 @@ export interface StoredBackup {
 }
 
 export interface RememberedKey {
-  wrappingKey: CryptoKey;
+  /** Salt and Argon2id parameters of the device passphrase; the passphrase itself is never stored. */
+  protection: KeyProtection;
   iv: Uint8Array;
   ciphertext: ArrayBuffer;
   savedAt: number;

@@ -13,7 +13,7 @@ import type { WorkerError } from '../../worker/client.ts';
 import type { Output, WhatsAppKeyInput } from '../../worker/protocol.ts';
 import { type ProgressState, ProgressView } from '../progress/ProgressView.tsx';
 import { coffer } from '../shared/client.ts';
-import { downloadBlob, newTempName, opfsFile, removeTemp } from '../shared/download.ts';
+import { handOverTemp, newTempName, removeTemp } from '../shared/download.ts';
 import { ErrorNotice } from '../shared/ErrorNotice.tsx';
 import { formatBytes } from '../shared/format.ts';
 import { type FriendlyError, friendlyError } from '../shared/messages.ts';
@@ -209,7 +209,7 @@ export function WhatsAppPanel({ file: given }: { file?: File }) {
       if (target.temp) await removeTemp(target.temp);
       return;
     }
-    if (target.temp) downloadBlob(await opfsFile(target.temp), result.name);
+    if (target.temp) await handOverTemp(target.temp, result.name);
     setDone({ kind: 'decrypted', summary: result.summary, name: result.name });
   }
 
@@ -239,7 +239,7 @@ export function WhatsAppPanel({ file: given }: { file?: File }) {
       if (target.temp) await removeTemp(target.temp);
       return;
     }
-    if (target.temp) downloadBlob(await opfsFile(target.temp), name);
+    if (target.temp) await handOverTemp(target.temp, name);
     const { entries, entry, size } = result;
     setDone({ kind: 'sealed', summary: result.summary, entries, entry, name, size });
   }

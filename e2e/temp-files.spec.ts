@@ -1,0 +1,49 @@
+/** Decrypted plaintext handed over as a download does not stay in the private file system. */
+import { readFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import { unzipSync } from 'fflate';
+import {
+  createBackup,
+  expect,
+  openBackup,
+  savedDownload,
+  setPassphrase,
+  test,
+  unlockWithPassphrase,
+} from './helpers.ts';
+
+async function tempNames(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    const names: string[] = [];
+    for await (const name of (root as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
+    return names.filter((name) => name.startsWith('coffer-tmp-'));
+  });
+}
+
+test('a downloaded file and a Restore-all zip leave no plaintext temp file once the page is hidden', async ({
+  page,
+}) => {
+  await page.goto('./');
+  await page.getByLabel('Add files').setInputFiles([
+    { name: 'one.txt', mimeType: 'text/plain', buffer: Buffer.from('first secret') },
+    { name: 'two.txt', mimeType: 'text/plain', buffer: Buffer.from('second secret') },
+  ]);
+  await setPassphrase(page);
+  const backup = await createBackup(page);
+  await openBackup(page, backup);
+  await unlockWithPassphrase(page);
+
+  const one = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download two.txt' }).click();
+  expect(readFileSync(await savedDownload(await one), 'utf8')).toBe('second secret');
+  const all = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Restore all' }).click();
+  const zip = unzipSync(readFileSync(await savedDownload(await all)));
+  expect(new TextDecoder().decode(zip['one.txt'])).toBe('first secret');
+  // Both downloads are saved; what is left is plaintext waiting for its grace period.
+  expect((await tempNames(page)).length).toBeGreaterThan(0);
+
+  await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false })));
+  await expect.poll(() => tempNames(page)).toEqual([]);
+});

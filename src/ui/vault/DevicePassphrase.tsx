@@ -1,0 +1,59 @@
+/**
+ * The device passphrase that protects a remembered recovery key. It is asked once per visit and
+ * never stored; what it does and does not protect against is said next to the field.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { measureStrength, type Strength } from '../shared/strength.ts';
+
+interface Props {
+  mode: 'set' | 'unlock';
+  value: string;
+  onInput: (value: string) => void;
+  onStrength?: (strength: Strength | undefined) => void;
+}
+
+export function DevicePassphrase({ mode, value, onInput, onStrength }: Props) {
+  const [strength, setStrength] = useState<Strength>();
+
+  useEffect(() => {
+    let current = true;
+    const report = (result: Strength | undefined) => {
+      if (!current) return;
+      setStrength(result);
+      onStrength?.(result);
+    };
+    if (mode !== 'set' || !value) report(undefined);
+    else measureStrength(value).then(report);
+    return () => {
+      current = false;
+    };
+  }, [mode, value, onStrength]);
+
+  return (
+    <div class="fields">
+      <label>
+        Device passphrase
+        <input
+          type="password"
+          autocomplete={mode === 'set' ? 'new-password' : 'current-password'}
+          value={value}
+          onInput={(e) => onInput(e.currentTarget.value)}
+        />
+      </label>
+      {strength && (
+        <p class={`strength strength-${strength.score}`} aria-live="polite">
+          <meter min={0} max={4} value={strength.score} aria-label="Device passphrase strength" />
+          {strength.acceptable ? 'Strong enough' : 'Too weak'} — an attacker with fast hardware would need about{' '}
+          {strength.crackTime} to guess it.
+        </p>
+      )}
+      <p class="hint">
+        {mode === 'set'
+          ? 'The remembered key is stored encrypted with this passphrase, which is never stored. '
+          : 'Type the device passphrase that protects the remembered key (asked once per visit). '}
+        This protects against someone copying your browser profile; not against malware running as you, nor against
+        someone using this browser while this tab is open.
+      </p>
+    </div>
+  );
+}
