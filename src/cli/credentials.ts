@@ -142,9 +142,9 @@ export async function promptNewPassphrase(): Promise<string> {
   throw usageError('no passphrase was set (the two entries differed or were empty).');
 }
 
-type KnownKind = 'passphrase' | 'recovery-key';
+export type KnownKind = 'passphrase' | 'recovery-key';
 
-function slotKinds(header: Header): Set<KnownKind> {
+export function slotKinds(header: Header): Set<KnownKind> {
   const kinds = new Set<KnownKind>();
   for (const slot of header.slots) if (slot.kind !== 'unknown') kinds.add(slot.kind);
   return kinds;
@@ -156,7 +156,7 @@ function describeKinds(kinds: Set<KnownKind>): string {
   return 'its passphrase';
 }
 
-async function promptCredentials(kinds: Set<KnownKind>): Promise<Credentials> {
+export async function promptCredentials(kinds: Set<KnownKind>): Promise<Credentials> {
   if (kinds.has('passphrase')) {
     const question = kinds.has('recovery-key')
       ? 'Passphrase (or press Enter to type the recovery key instead): '

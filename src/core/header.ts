@@ -140,7 +140,11 @@ export function parseHeader(bytes: Uint8Array, fileSize: number): Header {
   };
 }
 
-async function deriveFileKeys(fileKey: Uint8Array, payloadNonce: Uint8Array, aes?: AesGcmProvider): Promise<FileKeys> {
+export async function deriveFileKeys(
+  fileKey: Uint8Array,
+  payloadNonce: Uint8Array,
+  aes?: AesGcmProvider,
+): Promise<FileKeys> {
   const base = await importHkdfKey(fileKey);
   return {
     payloadKey: aes

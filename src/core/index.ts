@@ -22,6 +22,14 @@ export {
   readHeader,
 } from './reader.ts';
 export { checkRecoveryKey, formatRecoveryKey, generateRecoveryKey, parseRecoveryKey } from './recovery-key.ts';
+export {
+  checkPlan,
+  kindsAfter,
+  openFileKey,
+  type PortableKind,
+  type RekeyChanges,
+  rekeyHeader,
+} from './rekey.ts';
 export type { SegmentInflater } from './segments.ts';
 export type { Credentials, ParsedSlot, SlotSpec } from './slots.ts';
 export { backupBytes, type CreateOptions, type CreateProgress, createBackup, type EntrySource } from './writer.ts';
