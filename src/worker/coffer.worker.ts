@@ -19,6 +19,7 @@ import { fileSource, openSink, syncFileWriter } from './browser-io.ts';
 import { createDeflatePool } from './deflate-pool.ts';
 import { inflateNative } from './inflate-native.ts';
 import type { CommandEnvelope, CreateCommand, Progress, Result, WorkerMessage } from './protocol.ts';
+import { handleRekey } from './rekey.ts';
 import { handleWhatsApp } from './whatsapp.ts';
 import { checkZipLimits, zipWriter } from './zip-sink.ts';
 
@@ -140,6 +141,9 @@ async function handle(id: number, command: CommandEnvelope['command']): Promise<
     case 'whatsapp-decrypt':
     case 'whatsapp-seal':
       return handleWhatsApp(command, (phase) => progressReporter(id, phase));
+    case 'rekey':
+      post({ id, type: 'progress', progress: { bytesDone: 0, bytesTotal: 0, currentPath: '', phase: 'deriving-key' } });
+      return handleRekey(command);
     case 'inspect': {
       const header = await readHeader(fileSource(command.file));
       const slots = header.slots.map((slot) =>

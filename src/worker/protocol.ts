@@ -44,7 +44,25 @@ export type Command =
         | { kind: 'directory'; handle: FileSystemDirectoryHandle; folderName: string }
         | { kind: 'zip'; output: Output };
     }
-  | WhatsAppCommand;
+  | WhatsAppCommand
+  | RekeyCommand;
+
+/** Changing how a backup unlocks (spec 9); the worker returns the new header only. */
+export interface RekeyRequest {
+  /** A new passphrase, replacing any old one. */
+  setPassphrase?: { passphrase: string; kdf: KdfPreset };
+  /** A recovery key (64 digits), replacing any old one. */
+  setRecoveryKey?: string;
+  remove?: ('passphrase' | 'recovery-key')[];
+}
+
+export interface RekeyCommand {
+  type: 'rekey';
+  file: File;
+  /** What opened the backup; it opens the file key again. */
+  credentials: UnlockCredentials;
+  changes: RekeyRequest;
+}
 
 /** A WhatsApp backup key: the typed 64 hex digits, or a key file (encrypted_backup.key, key). */
 export type WhatsAppKeyInput = { hex: string } | { file: File };
@@ -88,7 +106,14 @@ export type Result =
   | { type: 'verified'; files: number; bytes: number }
   | { type: 'extracted'; size: number }
   | { type: 'restored'; files: number; bytes: number }
-  | WhatsAppResult;
+  | WhatsAppResult
+  | {
+      type: 'rekeyed';
+      /** The new header; the new file is this followed by the old file from oldHeaderLength on. */
+      header: Uint8Array;
+      oldHeaderLength: number;
+      slots: SlotInfo[];
+    };
 
 export type WhatsAppResult =
   | { type: 'whatsapp-inspected'; format: WhatsAppFormat; size: number; appVersion?: string; phoneSuffix?: string }
