@@ -146,7 +146,7 @@ export type KnownKind = 'passphrase' | 'recovery-key';
 
 export function slotKinds(header: Header): Set<KnownKind> {
   const kinds = new Set<KnownKind>();
-  for (const slot of header.slots) if (slot.kind !== 'unknown') kinds.add(slot.kind);
+  for (const slot of header.slots) if (slot.kind === 'passphrase' || slot.kind === 'recovery-key') kinds.add(slot.kind);
   return kinds;
 }
 
@@ -186,7 +186,9 @@ export async function openBackup(
   if (kinds.size === 0) {
     throw new CofferError(
       'unsupported_version',
-      'This backup has no key slot this version of Coffer can open. Update Coffer to open it.',
+      header.slots.some((slot) => slot.kind === 'passkey')
+        ? 'This backup opens only with its passkey, in the Coffer app in a browser.'
+        : 'This backup has no key slot this version of Coffer can open. Update Coffer to open it.',
     );
   }
   if (!canPrompt()) {

@@ -24,6 +24,8 @@ export type PortableKind = 'passphrase' | 'recovery-key';
 export interface RekeyChanges {
   /** Every slot of these kinds goes. */
   remove?: readonly PortableKind[];
+  /** The passkey slots for these credential ids go. */
+  removePasskeys?: readonly Uint8Array[];
   /** New slots; each replaces any slot of its own kind (one slot per kind, spec 3). */
   add?: readonly SlotSpec[];
 }
@@ -63,8 +65,24 @@ function planSlots(header: Header, changes: RekeyChanges): Planned[] {
       throw new CofferError('invalid_input', `This backup has no ${describeKind(kind)} to remove.`);
     }
   }
-  const kept: Planned[] = slotBytes(header).filter(({ slot }) => !removed.has(slot.kind) && !added.has(slot.kind));
+  const gone = changes.removePasskeys ?? [];
+  for (const id of gone) {
+    if (!header.slots.some((slot) => slot.kind === 'passkey' && sameBytes(slot.credentialId, id))) {
+      throw new CofferError('invalid_input', 'This backup has no slot for that passkey.');
+    }
+  }
+  // Passkeys are per credential, so a new one is added beside the others rather than replacing them.
+  const replaces = (slot: ParsedSlot) =>
+    slot.kind === 'passkey'
+      ? gone.some((id) => sameBytes(slot.credentialId, id)) ||
+        (changes.add ?? []).some((spec) => spec.kind === 'passkey' && sameBytes(spec.credentialId, slot.credentialId))
+      : removed.has(slot.kind) || added.has(slot.kind);
+  const kept: Planned[] = slotBytes(header).filter(({ slot }) => !replaces(slot));
   return [...kept, ...(changes.add ?? []).map((spec) => ({ spec }))];
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
 function describeKind(kind: string): string {

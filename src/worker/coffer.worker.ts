@@ -19,7 +19,7 @@ import { fileSource, openSink, syncFileWriter } from './browser-io.ts';
 import { createDeflatePool } from './deflate-pool.ts';
 import { inflateNative } from './inflate-native.ts';
 import type { CommandEnvelope, CreateCommand, Progress, Result, WorkerMessage } from './protocol.ts';
-import { handleRekey } from './rekey.ts';
+import { handleRekey, slotInfo } from './rekey.ts';
 import { handleWhatsApp } from './whatsapp.ts';
 import { checkZipLimits, zipWriter } from './zip-sink.ts';
 
@@ -146,12 +146,7 @@ async function handle(id: number, command: CommandEnvelope['command']): Promise<
       return handleRekey(command);
     case 'inspect': {
       const header = await readHeader(fileSource(command.file));
-      const slots = header.slots.map((slot) =>
-        slot.kind === 'passphrase'
-          ? { type: 'passphrase' as const, memoryKiB: slot.kdf.memoryKiB, iterations: slot.kdf.iterations }
-          : { type: slot.kind },
-      );
-      return { type: 'inspected', slots, size: command.file.size };
+      return { type: 'inspected', slots: slotInfo(header), size: command.file.size };
     }
     case 'unlock': {
       opened = undefined;

@@ -97,6 +97,7 @@ export interface EntryInfo {
 export type SlotInfo =
   | { type: 'passphrase'; memoryKiB: number; iterations: number }
   | { type: 'recovery-key' }
+  | { type: 'passkey'; credentialId: Uint8Array; prfSalt: Uint8Array; rpIdHash: Uint8Array }
   | { type: 'unknown' };
 
 export type Result =

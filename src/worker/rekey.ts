@@ -8,11 +8,15 @@ import { fileSource } from './browser-io.ts';
 import type { RekeyCommand, Result, SlotInfo } from './protocol.ts';
 
 export function slotInfo(header: Header): SlotInfo[] {
-  return header.slots.map((slot) =>
-    slot.kind === 'passphrase'
-      ? { type: 'passphrase' as const, memoryKiB: slot.kdf.memoryKiB, iterations: slot.kdf.iterations }
-      : { type: slot.kind },
-  );
+  return header.slots.map((slot): SlotInfo => {
+    if (slot.kind === 'passphrase') {
+      return { type: 'passphrase', memoryKiB: slot.kdf.memoryKiB, iterations: slot.kdf.iterations };
+    }
+    if (slot.kind === 'passkey') {
+      return { type: 'passkey', credentialId: slot.credentialId, prfSalt: slot.prfSalt, rpIdHash: slot.rpIdHash };
+    }
+    return { type: slot.kind };
+  });
 }
 
 function coreChanges(command: RekeyCommand): RekeyChanges {
