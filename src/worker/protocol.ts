@@ -30,6 +30,8 @@ export interface CreateCommand {
 export interface UnlockCredentials {
   passphrase?: string;
   recoveryKey?: string;
+  /** A passkey's credential id and its PRF output (spec 3.4). */
+  passkey?: { credentialId: Uint8Array; prfOutput: Uint8Array };
 }
 
 export type Command =
@@ -54,6 +56,8 @@ export interface RekeyRequest {
   /** A recovery key (64 digits), replacing any old one. */
   setRecoveryKey?: string;
   remove?: ('passphrase' | 'recovery-key')[];
+  addPasskey?: { credentialId: Uint8Array; prfOutput: Uint8Array; rpIdHash: Uint8Array; prfSalt: Uint8Array };
+  removePasskeys?: Uint8Array[];
 }
 
 export interface RekeyCommand {

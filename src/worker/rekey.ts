@@ -26,7 +26,8 @@ function coreChanges(command: RekeyCommand): RekeyChanges {
     add.push({ kind: 'passphrase', passphrase: setPassphrase.passphrase, kdf: KDF_PRESETS[setPassphrase.kdf] });
   }
   if (setRecoveryKey) add.push({ kind: 'recovery-key', recoveryKey: setRecoveryKey });
-  return { add, remove };
+  if (command.changes.addPasskey) add.push({ kind: 'passkey', ...command.changes.addPasskey });
+  return { add, remove, removePasskeys: command.changes.removePasskeys };
 }
 
 export async function handleRekey(command: RekeyCommand): Promise<Result> {

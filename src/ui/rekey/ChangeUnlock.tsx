@@ -12,6 +12,7 @@ import { coffer } from '../shared/client.ts';
 import { ErrorNotice } from '../shared/ErrorNotice.tsx';
 import { type FriendlyError, friendlyError } from '../shared/messages.ts';
 import { measureStrength } from '../shared/strength.ts';
+import { createPasskey, type NewPasskey } from './passkey.ts';
 import { type Choices, describeAfter, INITIAL, kindsAfter, problem, request } from './plan.ts';
 import { saveRekeyed } from './save.ts';
 
@@ -27,6 +28,7 @@ export function ChangeUnlock({ file, credentials, slots }: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<FriendlyError>();
   const [done, setDone] = useState('');
+  const [passkey, setPasskey] = useState<NewPasskey>();
   const update = (change: Partial<Choices>) => setChoices((old) => ({ ...old, ...change }));
   const hasPassphrase = slots.some((slot) => slot.type === 'passphrase');
   const hasKey = slots.some((slot) => slot.type === 'recovery-key');
@@ -49,7 +51,8 @@ export function ChangeUnlock({ file, credentials, slots }: Props) {
     event.preventDefault();
     setError(undefined);
     setDone('');
-    const reason = problem(slots, choices);
+    const reason =
+      passkey && choices.passphrase === 'keep' && choices.key === 'keep' ? undefined : problem(slots, choices);
     if (reason) {
       setError({ headline: reason, detail: '' });
       return;
@@ -58,7 +61,7 @@ export function ChangeUnlock({ file, credentials, slots }: Props) {
     try {
       const name = `${file.name.replace(/\.coffer$/i, '')}-rekeyed.coffer`;
       const saved = await saveRekeyed(file, name, () =>
-        coffer.run({ type: 'rekey', file, credentials, changes: request(choices) }),
+        coffer.run({ type: 'rekey', file, credentials, changes: { ...request(choices), addPasskey: passkey } }),
       );
       if (saved) {
         setDone(
@@ -66,11 +69,21 @@ export function ChangeUnlock({ file, credentials, slots }: Props) {
             'The old file still opens the old way: delete old copies you no longer want.',
         );
         setChoices(INITIAL);
+        setPasskey(undefined);
       }
     } catch (failure) {
       setError(friendlyError(failure as WorkerError));
     } finally {
       setBusy(false);
+    }
+  }
+
+  async function addPasskey() {
+    setError(undefined);
+    try {
+      setPasskey(await createPasskey(file.name));
+    } catch (failure) {
+      setError({ headline: 'No passkey was added.', detail: (failure as Error).message });
     }
   }
 
@@ -195,6 +208,13 @@ export function ChangeUnlock({ file, credentials, slots }: Props) {
               />
             </label>
           )}
+        </fieldset>
+        <fieldset disabled={busy}>
+          <legend>Passkey</legend>
+          <button type="button" class="secondary" onClick={addPasskey}>
+            Add a passkey
+          </button>
+          {passkey && <p role="status">A new passkey will be added. It opens the backup only on this website.</p>}
         </fieldset>
         <div class="row">
           <button type="submit" class="primary" disabled={busy}>

@@ -4,6 +4,7 @@ import type { WorkerError } from '../../worker/client.ts';
 import type { EntryInfo, Output, SlotInfo, UnlockCredentials } from '../../worker/protocol.ts';
 import { type ProgressState, ProgressView } from '../progress/ProgressView.tsx';
 import { ChangeUnlock } from '../rekey/ChangeUnlock.tsx';
+import { PasskeyUnlock } from '../rekey/PasskeyUnlock.tsx';
 import { coffer } from '../shared/client.ts';
 import { downloadBlob, newTempName, opfsFile, removeTemp } from '../shared/download.ts';
 import { ErrorNotice } from '../shared/ErrorNotice.tsx';
@@ -90,7 +91,11 @@ export function RestorePanel({ file }: { file?: File }) {
       setError({ headline: 'Type the passphrase or the recovery key first.', detail: '' });
       return;
     }
-    const credentials = { passphrase: passphrase || undefined, recoveryKey: recoveryKey.trim() || undefined };
+    await unlockWith({ passphrase: passphrase || undefined, recoveryKey: recoveryKey.trim() || undefined });
+  }
+
+  async function unlockWith(credentials: UnlockCredentials) {
+    if (!file) return;
     const result = await run(() => coffer.run({ type: 'unlock', file, credentials }, onProgress));
     if (result?.type === 'unlocked') setUnlocked({ entries: result.entries, totalSize: result.totalSize, credentials });
   }
@@ -210,9 +215,17 @@ export function RestorePanel({ file }: { file?: File }) {
             </p>
           )}
           {!busy && (
-            <button type="submit" class="primary">
-              Unlock
-            </button>
+            <div class="row">
+              <button type="submit" class="primary">
+                Unlock
+              </button>
+              <PasskeyUnlock
+                slots={slots}
+                disabled={busy}
+                onCredentials={unlockWith}
+                onError={(failure) => setError(friendlyError(failure as WorkerError))}
+              />
+            </div>
           )}
         </form>
       )}
