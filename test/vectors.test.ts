@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { Drbg } from '../spec/gen/drbg.ts';
 import { checkVectors } from '../spec/gen/generate.ts';
 import { assembleHeader, deriveKeys, headerParts } from '../spec/gen/parts.ts';
+import { toCredentials } from '../spec/gen/passkey-parts.ts';
 import type { VectorEntry, VectorJson } from '../spec/gen/vectors.ts';
 import { nodeAesGcm } from '../src/cli/aes-gcm.ts';
 import { nodeSegmentInflate } from '../src/cli/segment-inflate.ts';
@@ -199,7 +200,10 @@ describe('test vectors', () => {
       expect(allowed, json.name).toContain(json.expect);
       expect(names).toContain(`${json.name}.coffer`);
       expect(typeof json.description).toBe('string');
-      expect(json.credentials.passphrase ?? json.credentials.recoveryKey, json.name).toBeDefined();
+      expect(
+        json.credentials.passphrase ?? json.credentials.recoveryKey ?? json.credentials.passkey,
+        json.name,
+      ).toBeDefined();
       if (json.expect === 'success') {
         expect(json.entries, json.name).toBeDefined();
         for (const entry of json.entries ?? []) {
@@ -218,7 +222,7 @@ describe('test vectors', () => {
 
 describe.each(vectors.map((vector) => [vector.json.name, vector] as const))('%s', (_name, { json, bytes }) => {
   const want = expected(json);
-  const sets = credentialSets(json.credentials);
+  const sets = credentialSets(toCredentials(json.credentials));
 
   it(`whole file: ${json.expect}`, async () => {
     for (const credentials of sets) expect(await outcome(() => restoreWhole(bytes, credentials))).toEqual(want);

@@ -11,7 +11,7 @@ import { concatBytes, utf8 } from '../../src/core/bytes.ts';
 import type { FormatFailure } from '../../src/core/errors.ts';
 import { type Argon2Params, KDF_PRESETS } from '../../src/core/kdf.ts';
 import { formatRecoveryKey, generateRecoveryKey } from '../../src/core/recovery-key.ts';
-import type { Credentials, SlotSpec } from '../../src/core/slots.ts';
+import { buildSlot, type SlotSpec } from '../../src/core/slots.ts';
 import { backupBytes, type EntrySource } from '../../src/core/writer.ts';
 import { Drbg } from './drbg.ts';
 import {
@@ -35,6 +35,7 @@ import {
   tinyZip,
   unknownSlot,
 } from './parts.ts';
+import { passkeySlotWithCommitment, type VectorCredentials, vectorPasskey } from './passkey-parts.ts';
 
 export type Expect = 'success' | FormatFailure;
 
@@ -51,7 +52,7 @@ export interface VectorJson {
   name: string;
   description: string;
   expect: Expect;
-  credentials: Credentials;
+  credentials: VectorCredentials;
   entries?: VectorEntry[];
 }
 
@@ -64,7 +65,7 @@ interface VectorDef {
   name: string;
   description: string;
   expect: Expect;
-  credentials: Credentials;
+  credentials: VectorCredentials;
   build(ctx: Ctx): Promise<Built>;
 }
 
@@ -81,8 +82,8 @@ const T0 = Date.UTC(2024, 0, 15, 12, 0, 0);
 const CHUNK_LOG2 = 10;
 const C = 2 ** CHUNK_LOG2;
 
-const PASS: Credentials = { passphrase: PASSPHRASE };
-const KEY: Credentials = { recoveryKey: RECOVERY_KEY };
+const PASS: VectorCredentials = { passphrase: PASSPHRASE };
+const KEY: VectorCredentials = { recoveryKey: RECOVERY_KEY };
 
 function passSlot(passphrase = PASSPHRASE, kdf: Argon2Params = CHEAP_KDF): SlotSpec {
   return { kind: 'passphrase', passphrase, kdf };
@@ -178,6 +179,8 @@ interface HandOptions {
   header?: (parts: HeaderParts) => void;
   /** Seal the whole plaintext as one final chunk, whatever the chunk size field says. */
   singleChunk?: boolean;
+  /** Slots made from the file key, put before the others (no randomness drawn). */
+  keySlots?: (fileKey: Uint8Array) => Promise<Uint8Array[]>;
 }
 
 interface HandBuilt {
@@ -224,6 +227,7 @@ class Ctx {
   async hand(plaintext: Uint8Array, options: HandOptions = {}): Promise<HandBuilt> {
     const chunkSizeLog2 = options.chunkSizeLog2 ?? CHUNK_LOG2;
     const { fileKey, parts } = await headerParts(options.slots ?? [passSlot()], chunkSizeLog2, this.rng.random);
+    if (options.keySlots) parts.slots.unshift(...(await options.keySlots(fileKey)));
     options.header?.(parts);
     const header = await assembleHeader(fileKey, parts);
     const { payloadKey } = await deriveKeys(fileKey, parts.payloadNonce);
@@ -252,7 +256,7 @@ const success = (
   name: string,
   description: string,
   build: (ctx: Ctx) => Promise<Built>,
-  credentials: Credentials = PASS,
+  credentials: VectorCredentials = PASS,
 ): VectorDef => ({ name, description, expect: 'success', credentials, build });
 
 const failure = (
@@ -260,7 +264,7 @@ const failure = (
   name: string,
   description: string,
   build: (ctx: Ctx) => Promise<Built>,
-  credentials: Credentials = PASS,
+  credentials: VectorCredentials = PASS,
 ): VectorDef => ({ name, description, expect, credentials, build });
 
 /** A hand-built archive whose only fault is in its index or data. */
@@ -1284,6 +1288,8 @@ export const VECTORS: VectorDef[] = [
       },
     ],
   ),
+  // ----- passkey slots (spec 3.4) ---------------------------------------------------------------
+  ...passkeyVectors(),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -1306,4 +1312,79 @@ export async function buildVector(def: VectorDef): Promise<GeneratedVector> {
     json.entries = built.entries;
   }
   return { json, bytes: built.bytes };
+}
+
+/** Spec 3.4. Each passkey is drawn from a DRBG seeded with the vector's name (see passkey-parts.ts). */
+function passkeyVectors(): VectorDef[] {
+  const pk = (name: string) => vectorPasskey(name);
+  const withPassphrase = (name: string) => (ctx: Ctx) =>
+    ctx.write([{ path: 'a.txt', type: 'file', data: utf8('opened by passkey or passphrase\n') }], {
+      slots: [pk(name).spec, passSlot()],
+    });
+  return [
+    success(
+      'success-passkey-and-passphrase-by-passphrase',
+      'A passkey slot (type 5) then a passphrase slot, opened with the passphrase: readers that do not know passkeys skip the slot and still open the file.',
+      withPassphrase('success-passkey-and-passphrase-by-passphrase'),
+    ),
+    success(
+      'success-passkey-and-passphrase-by-passkey',
+      'A passkey slot then a passphrase slot, opened with the passkey: the credential id and the PRF output (for the PRF input stored in the slot) in the JSON.',
+      withPassphrase('success-passkey-and-passphrase-by-passkey'),
+      pk('success-passkey-and-passphrase-by-passkey').credentials,
+    ),
+    failure(
+      'wrong_key',
+      'wrong-key-passkey-commitment',
+      'A passkey slot whose key commitment does not match HKDF of the PRF output, although its wrapped key is sealed under the right kek (valid MAC): readers must check the commitment first.',
+      (ctx) =>
+        ctx.handBytes(archivePlaintext(HELLO), {
+          keySlots: async (fileKey) => [
+            await passkeySlotWithCommitment(pk('wrong-key-passkey-commitment').spec, fileKey, new Uint8Array(32)),
+          ],
+        }),
+      pk('wrong-key-passkey-commitment').credentials,
+    ),
+    failure(
+      'wrong_key',
+      'wrong-key-passkey-other-credential',
+      'A passkey and a passphrase slot, opened with another credential id that has the same PRF output: the slot is for one credential only.',
+      withPassphrase('wrong-key-passkey-other-credential'),
+      {
+        passkey: {
+          credentialId: `ff${pk('wrong-key-passkey-other-credential').credentials.passkey?.credentialId.slice(2)}`,
+          prfOutput: pk('wrong-key-passkey-other-credential').credentials.passkey?.prfOutput ?? '',
+        },
+      },
+    ),
+    failure(
+      'wrong_key',
+      'wrong-key-passkey-only-by-passphrase',
+      'Only a passkey slot (writers refuse to make this; a reader must still refuse it cleanly), opened with a passphrase: no slot of that type.',
+      (ctx) =>
+        ctx.handBytes(archivePlaintext(HELLO), {
+          slots: [pk('wrong-key-passkey-only-by-passphrase').spec],
+        }),
+    ),
+    failure(
+      'header_damaged',
+      'header-damaged-passkey-slot-length',
+      'A passkey slot whose bodyLength is one more than its credential id length implies (one extra byte before the MAC-covered end; valid MAC).',
+      (ctx) =>
+        ctx.handBytes(archivePlaintext(HELLO), {
+          keySlots: async (fileKey) => {
+            const slot = await buildSlot(
+              pk('header-damaged-passkey-slot-length').spec,
+              fileKey,
+              () => new Uint8Array(0),
+            );
+            const longer = new Uint8Array(slot.length + 1);
+            longer.set(slot);
+            setSlotBodyLength(longer, slot.length - 4 + 1);
+            return [longer];
+          },
+        }),
+      pk('header-damaged-passkey-slot-length').credentials,
+    ),
+  ];
 }

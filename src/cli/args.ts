@@ -34,6 +34,17 @@ export const COMMANDS = {
     overwrite: { type: 'boolean' },
   },
   inspect: { ...HELP, json: { type: 'boolean' } },
+  rekey: {
+    ...UNLOCK,
+    ...HELP,
+    ...QUIET,
+    ...OUTPUT,
+    'set-passphrase-file': { type: 'string' },
+    'new-recovery-key': { type: 'string' },
+    'add-recovery-key-file': { type: 'string' },
+    remove: { type: 'string', multiple: true },
+    kdf: { type: 'string' },
+  },
   keygen: { ...HELP, ...QUIET, ...OUTPUT },
   whatsapp: { ...HELP, ...QUIET, ...OUTPUT, key: { type: 'string' }, 'key-file': { type: 'string' } },
 } as const satisfies Record<string, Record<string, OptionSpec>>;

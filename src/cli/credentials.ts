@@ -157,11 +157,11 @@ export async function promptNewPassphrase(): Promise<string> {
   throw usageError('no passphrase was set (the two entries differed or were empty).');
 }
 
-type KnownKind = 'passphrase' | 'recovery-key';
+export type KnownKind = 'passphrase' | 'recovery-key';
 
-function slotKinds(header: Header): Set<KnownKind> {
+export function slotKinds(header: Header): Set<KnownKind> {
   const kinds = new Set<KnownKind>();
-  for (const slot of header.slots) if (slot.kind !== 'unknown') kinds.add(slot.kind);
+  for (const slot of header.slots) if (slot.kind === 'passphrase' || slot.kind === 'recovery-key') kinds.add(slot.kind);
   return kinds;
 }
 
@@ -171,7 +171,7 @@ function describeKinds(kinds: Set<KnownKind>): string {
   return 'its passphrase';
 }
 
-async function promptCredentials(kinds: Set<KnownKind>): Promise<Credentials> {
+export async function promptCredentials(kinds: Set<KnownKind>): Promise<Credentials> {
   if (kinds.has('passphrase')) {
     const question = kinds.has('recovery-key')
       ? 'Passphrase (or press Enter to type the recovery key instead): '
@@ -201,7 +201,9 @@ export async function openBackup(
   if (kinds.size === 0) {
     throw new CofferError(
       'unsupported_version',
-      'This backup has no key slot this version of Coffer can open. Update Coffer to open it.',
+      header.slots.some((slot) => slot.kind === 'passkey')
+        ? 'This backup opens only with its passkey, in the Coffer app in a browser.'
+        : 'This backup has no key slot this version of Coffer can open. Update Coffer to open it.',
     );
   }
   if (!canPrompt()) {

@@ -6,6 +6,9 @@ export const USAGE = `Usage:
   coffer verify  IN.coffer [unlock options]                check every byte; 0 only if wholly intact
   coffer restore IN.coffer -o DIR [unlock options] [--only PATH]... [--overwrite]
   coffer inspect IN.coffer [--json]                        header facts, no key needed
+  coffer rekey   IN.coffer -o OUT.coffer [unlock options] [changes]
+                                                           change how a backup unlocks, without
+                                                           re-encrypting it
   coffer keygen  -o FILE                                   write a new recovery key
   coffer whatsapp IN -o OUT (--key HEX | --key-file F)    decrypt a WhatsApp backup (crypt12/14/15)
 
@@ -21,7 +24,8 @@ const EXIT_CODES = `Exit codes:
   0 success   1 other error (for example a file that cannot be read or written)
   2 usage     3 wrong passphrase or recovery key (including a recovery-key typo)
   4 not a Coffer file, or damaged, tampered or truncated
-  5 refused (unsafe path in the backup, limit exceeded, target already exists)`;
+  5 refused (unsafe path in the backup, limit exceeded, target already exists, or a
+    rekey that would leave no passphrase and no recovery key)`;
 
 export const MAIN_HELP = `coffer: end-to-end encrypted backups.
 
@@ -140,6 +144,39 @@ Options:
 
 Exit codes: 0 decrypted; 2 usage (including a malformed key); 3 wrong key, or a key of the wrong
 kind for this backup; 4 damaged, cut short, or not a WhatsApp backup Coffer knows; 5 OUT exists.`,
+
+  rekey: `Usage: coffer rekey IN.coffer -o OUT.coffer [unlock options] [changes]
+
+Writes OUT, a copy of IN that unlocks differently: a new or changed passphrase, a new or
+another recovery key, or one of them removed. The data is not re-encrypted (the file key stays),
+so only the header differs: every byte after it is copied unchanged, about as fast as copying
+the file. IN is never modified and OUT is never overwritten (it is written beside OUT under a
+temporary name and renamed when complete).
+
+Changes:
+  --set-passphrase-file F   set the passphrase to the first line of F (replaces the old one);
+                            or set COFFER_NEW_PASSPHRASE. With no change given, in a terminal,
+                            coffer asks for the new passphrase twice.
+  --new-recovery-key F      make a new recovery key, save it to F (mode 0600, refused if F
+                            exists), and lock OUT with it instead of any old recovery key
+  --add-recovery-key-file F lock OUT with the existing recovery key in F (replaces any old one)
+  --remove passphrase|recovery-key
+                            OUT no longer opens that way (refused, exit 5, if nothing would be
+                            left that opens it)
+  --kdf default|strong      Argon2id cost of a new passphrase (default: the old slot's, or
+                            the default preset)
+
+Options:
+  -o, --output OUT          the new backup file (refused if it exists)
+  -q, --quiet               print nothing on success
+  -h, --help                show this help
+
+${UNLOCK}
+(The unlock options open IN; they are not carried over unless unchanged.)
+
+Rekeying protects future copies only: IN, and every copy of it made before, still opens with
+the old passphrase or key. Delete those copies, or, to be sure nothing old opens the data,
+make a new backup instead (create), which has a new file key.`,
 
   keygen: `Usage: coffer keygen -o FILE
 

@@ -20,6 +20,7 @@ const RUNNERS: Record<CommandName, () => Promise<Runner>> = {
   verify: async () => (await import('./commands/verify.ts')).runVerify,
   restore: async () => (await import('./commands/restore.ts')).runRestore,
   inspect: async () => (await import('./commands/inspect.ts')).runInspect,
+  rekey: async () => (await import('./commands/rekey.ts')).runRekey,
   keygen: async () => (await import('./commands/keygen.ts')).runKeygen,
   whatsapp: async () => (await import('./commands/whatsapp.ts')).runWhatsapp,
 };
@@ -68,7 +69,13 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     // Commands that write or read everything stop cleanly on Ctrl-C; the others just exit.
-    if (command === 'create' || command === 'restore' || command === 'verify' || command === 'whatsapp')
+    if (
+      command === 'create' ||
+      command === 'restore' ||
+      command === 'verify' ||
+      command === 'whatsapp' ||
+      command === 'rekey'
+    )
       installInterruptHandler();
     return await (await RUNNERS[command]())(rest);
   } catch (error) {

@@ -1,4 +1,5 @@
 /** Header facts anyone may see without a key (what `coffer inspect` prints). */
+import { toHex } from './bytes.ts';
 import type { Header } from './header.ts';
 import { payloadLayout } from './reader.ts';
 
@@ -7,6 +8,7 @@ export interface HeaderDescription {
   slots: (
     | { type: 'passphrase'; kdf: 'argon2id'; memoryKiB: number; iterations: number; parallelism: number }
     | { type: 'recovery-key'; kdf: 'hkdf-sha256' }
+    | { type: 'passkey'; kdf: 'webauthn-prf-hkdf-sha256'; credentialId: string; rpIdHash: string }
     | { type: 'unknown'; typeId: number }
   )[];
   chunkSize: number;
@@ -24,6 +26,15 @@ export function describeHeader(header: Header, fileSize: number): HeaderDescript
     slots: header.slots.map((slot) => {
       if (slot.kind === 'passphrase') return { type: 'passphrase', kdf: 'argon2id', ...slot.kdf };
       if (slot.kind === 'recovery-key') return { type: 'recovery-key', kdf: 'hkdf-sha256' };
+      if (slot.kind === 'passkey') {
+        const { credentialId, rpIdHash } = slot;
+        return {
+          type: 'passkey',
+          kdf: 'webauthn-prf-hkdf-sha256',
+          credentialId: toHex(credentialId),
+          rpIdHash: toHex(rpIdHash),
+        };
+      }
       return { type: 'unknown', typeId: slot.typeId };
     }),
     chunkSize: header.chunkSize,

@@ -142,7 +142,11 @@ export function parseHeader(bytes: Uint8Array, fileSize: number): Header {
   };
 }
 
-async function deriveFileKeys(fileKey: Uint8Array, payloadNonce: Uint8Array, aes?: AesGcmProvider): Promise<FileKeys> {
+export async function deriveFileKeys(
+  fileKey: Uint8Array,
+  payloadNonce: Uint8Array,
+  aes?: AesGcmProvider,
+): Promise<FileKeys> {
   const base = await importHkdfKey(fileKey);
   return {
     payloadKey: aes
@@ -202,6 +206,13 @@ export async function buildHeader(
   }
   if (chunkSizeLog2 < MIN_CHUNK_LOG2 || chunkSizeLog2 > MAX_CHUNK_LOG2) {
     throw new CofferError('invalid_input', `Chunk size 2^${chunkSizeLog2} is outside the format's range.`);
+  }
+  // Spec 3.4: a passkey belongs to one website and one device or account; it is never the only way in.
+  if (specs.every((spec) => spec.kind === 'passkey')) {
+    throw new CofferError(
+      'invalid_input',
+      'A passkey cannot be the only way to unlock a backup: add a passphrase or a recovery key.',
+    );
   }
   const fileKey = random(32);
   try {

@@ -9,6 +9,13 @@ export { type ByteSource, iterateBytes, rechunk, toReadableStream } from './iter
 export { type Argon2Params, KDF_BOUNDS, KDF_PRESETS, type KdfPreset } from './kdf.ts';
 export { checkCaseFolds, checkPath, checkPathSet, foldCase, pathProblem } from './paths.ts';
 export {
+  MAX_CREDENTIAL_ID,
+  type PasskeyCredential,
+  PRF_OUTPUT_LENGTH,
+  PRF_SALT_LENGTH,
+  SLOT_TYPE_PASSKEY,
+} from './passkey.ts';
+export {
   bytesSource,
   discardSink,
   type FileSink,
@@ -22,6 +29,14 @@ export {
   readHeader,
 } from './reader.ts';
 export { checkRecoveryKey, formatRecoveryKey, generateRecoveryKey, parseRecoveryKey } from './recovery-key.ts';
+export {
+  checkPlan,
+  kindsAfter,
+  openFileKey,
+  type PortableKind,
+  type RekeyChanges,
+  rekeyHeader,
+} from './rekey.ts';
 export type { SegmentInflater } from './segments.ts';
 export type { Credentials, ParsedSlot, SlotSpec } from './slots.ts';
 export { backupBytes, type CreateOptions, type CreateProgress, createBackup, type EntrySource } from './writer.ts';

@@ -6,6 +6,16 @@ import { concatBytes, view, wipe } from './bytes.ts';
 import { hkdfBytes, IV_LENGTH, importAesKey, KEY_LENGTH, open, type RandomSource, seal, TAG_LENGTH } from './crypto.ts';
 import { CofferError } from './errors.ts';
 import { type Argon2Params, checkArgon2Params, deriveArgon2id, passphraseBytes } from './kdf.ts';
+import {
+  PASSKEY_FIXED_BODY,
+  type PasskeyCredential,
+  type PasskeySlotFields,
+  parsePasskeyBody,
+  passkeyBodyBeforeWrap,
+  passkeyKek,
+  passkeyKeys,
+  SLOT_TYPE_PASSKEY,
+} from './passkey.ts';
 import { parseRecoveryKey } from './recovery-key.ts';
 
 export const SLOT_TYPE_PASSPHRASE = 1;
@@ -18,20 +28,24 @@ const RECOVERY_BODY = SALT_LENGTH + WRAPPED_LENGTH;
 const RECOVERY_INFO = 'coffer/v1 recovery key';
 const ZERO_IV = new Uint8Array(IV_LENGTH);
 
-export type SlotKind = 'passphrase' | 'recovery-key';
+export type SlotKind = 'passphrase' | 'recovery-key' | 'passkey';
 
 export type ParsedSlot =
   | { kind: 'passphrase'; kdf: Argon2Params; salt: Uint8Array; wrapped: Uint8Array; aad: Uint8Array }
   | { kind: 'recovery-key'; salt: Uint8Array; wrapped: Uint8Array; aad: Uint8Array }
+  | ({ kind: 'passkey'; wrapped: Uint8Array; aad: Uint8Array } & PasskeySlotFields)
   | { kind: 'unknown'; typeId: number; length: number };
 
 export type SlotSpec =
   | { kind: 'passphrase'; passphrase: string; kdf: Argon2Params }
-  | { kind: 'recovery-key'; recoveryKey: string };
+  | { kind: 'recovery-key'; recoveryKey: string }
+  /** The PRF was evaluated on `prfSalt` before the slot is built, so the salt comes from the caller. */
+  | ({ kind: 'passkey'; prfOutput: Uint8Array } & Omit<PasskeySlotFields, 'commitment'>);
 
 export interface Credentials {
   passphrase?: string;
   recoveryKey?: string;
+  passkey?: PasskeyCredential;
 }
 
 /** Parses one slot at `offset`; returns it with the offset just past it. */
@@ -77,6 +91,10 @@ export function parseSlot(bytes: Uint8Array, offset: number): { slot: ParsedSlot
       end,
     };
   }
+  if (typeId === SLOT_TYPE_PASSKEY) {
+    if (length < PASSKEY_FIXED_BODY) throw damaged('a passkey slot has the wrong length');
+    return { slot: { kind: 'passkey', ...parsePasskeyBody(body), aad: bytes.slice(offset, aadEnd) }, end };
+  }
   return { slot: { kind: 'unknown', typeId, length }, end };
 }
 
@@ -119,6 +137,11 @@ async function passphraseKek(passphrase: string, salt: Uint8Array, kdf: Argon2Pa
 
 /** Builds the bytes of one slot that wraps `fileKey`. */
 export async function buildSlot(spec: SlotSpec, fileKey: Uint8Array, random: RandomSource): Promise<Uint8Array> {
+  if (spec.kind === 'passkey') {
+    const { kek, commitment } = await passkeyKeys(spec.prfOutput, spec.prfSalt);
+    const body = passkeyBodyBeforeWrap({ ...spec, commitment });
+    return wrapWith(kek, slotPrefix(SLOT_TYPE_PASSKEY, body.length + WRAPPED_LENGTH, body), fileKey);
+  }
   const salt = random(SALT_LENGTH);
   if (spec.kind === 'passphrase') {
     checkArgon2Params(spec.kdf);
@@ -151,6 +174,10 @@ export async function unwrapFileKey(slots: readonly ParsedSlot[], credentials: C
     } else if (slot.kind === 'passphrase' && credentials.passphrase !== undefined && credentials.passphrase !== '') {
       // An empty passphrase cannot have made a slot (see buildSlot), so it opens none.
       kekBytes = await passphraseKek(credentials.passphrase, slot.salt, slot.kdf);
+    } else if (slot.kind === 'passkey' && credentials.passkey !== undefined) {
+      // Another credential, or a commitment that does not match: this slot is not tried at all.
+      kekBytes = await passkeyKek(slot, credentials.passkey);
+      if (!kekBytes) continue;
     } else {
       continue;
     }
@@ -165,8 +192,14 @@ export async function unwrapFileKey(slots: readonly ParsedSlot[], credentials: C
 function wrongKeyMessage(credentials: Credentials, hasKind: (kind: SlotKind) => boolean): string {
   const triedPassphrase = credentials.passphrase !== undefined;
   const triedKey = credentials.recoveryKey !== undefined;
+  if (credentials.passkey !== undefined && !triedPassphrase && !triedKey) {
+    return hasKind('passkey')
+      ? 'This passkey does not open this backup: it was locked with another passkey (or another website).'
+      : 'This backup cannot be opened with a passkey; it has no passkey slot.';
+  }
   if (!triedPassphrase && !triedKey) return 'A passphrase or recovery key is needed to open this backup.';
   if (!hasKind('passphrase') && !hasKind('recovery-key')) {
+    if (hasKind('passkey')) return 'This backup opens only with its passkey, in the Coffer app in a browser.';
     return 'This backup can only be opened with a kind of key this version of Coffer does not know. Update Coffer to open it.';
   }
   if (triedKey && !triedPassphrase && !hasKind('recovery-key')) {

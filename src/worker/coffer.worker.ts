@@ -22,6 +22,7 @@ import { createDeflatePool } from './deflate-pool.ts';
 import { inflateNative } from './inflate-native.ts';
 import type { CommandEnvelope, CreateCommand, Progress, Result, WorkerMessage } from './protocol.ts';
 import { representableItems } from './skip-unrepresentable.ts';
+import { handleRekey, slotInfo } from './rekey.ts';
 import { handleWhatsApp } from './whatsapp.ts';
 import { checkZipLimits, zipWriter } from './zip-sink.ts';
 
@@ -155,14 +156,12 @@ async function handle(id: number, command: CommandEnvelope['command']): Promise<
         password.fill(0);
       }
     }
+    case 'rekey':
+      post({ id, type: 'progress', progress: { bytesDone: 0, bytesTotal: 0, currentPath: '', phase: 'deriving-key' } });
+      return handleRekey(command);
     case 'inspect': {
       const header = await readHeader(fileSource(command.file));
-      const slots = header.slots.map((slot) =>
-        slot.kind === 'passphrase'
-          ? { type: 'passphrase' as const, memoryKiB: slot.kdf.memoryKiB, iterations: slot.kdf.iterations }
-          : { type: slot.kind },
-      );
-      return { type: 'inspected', slots, size: command.file.size };
+      return { type: 'inspected', slots: slotInfo(header), size: command.file.size };
     }
     case 'unlock': {
       opened = undefined;

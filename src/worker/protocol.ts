@@ -36,6 +36,8 @@ export interface CreateCommand {
 export interface UnlockCredentials {
   passphrase?: string;
   recoveryKey?: string;
+  /** A passkey's credential id and its PRF output (spec 3.4). */
+  passkey?: { credentialId: Uint8Array; prfOutput: Uint8Array };
 }
 
 export type Command =
@@ -51,7 +53,8 @@ export type Command =
         | { kind: 'zip'; output: Output };
     }
   | WhatsAppCommand
-  | DeviceKeyCommand;
+  | DeviceKeyCommand
+  | RekeyCommand;
 
 /**
  * Derives the key that wraps a recovery key remembered on this device (Argon2id, in the worker
@@ -62,6 +65,25 @@ export interface DeviceKeyCommand {
   passphrase: string;
   salt: Uint8Array;
   params: Argon2Params;
+}
+
+/** Changing how a backup unlocks (spec 9); the worker returns the new header only. */
+export interface RekeyRequest {
+  /** A new passphrase, replacing any old one. */
+  setPassphrase?: { passphrase: string; kdf: KdfPreset };
+  /** A recovery key (64 digits), replacing any old one. */
+  setRecoveryKey?: string;
+  remove?: ('passphrase' | 'recovery-key')[];
+  addPasskey?: { credentialId: Uint8Array; prfOutput: Uint8Array; rpIdHash: Uint8Array; prfSalt: Uint8Array };
+  removePasskeys?: Uint8Array[];
+}
+
+export interface RekeyCommand {
+  type: 'rekey';
+  file: File;
+  /** What opened the backup; it opens the file key again. */
+  credentials: UnlockCredentials;
+  changes: RekeyRequest;
 }
 
 /** A WhatsApp backup key: the typed 64 hex digits, or a key file (encrypted_backup.key, key). */
@@ -97,6 +119,7 @@ export interface EntryInfo {
 export type SlotInfo =
   | { type: 'passphrase'; memoryKiB: number; iterations: number }
   | { type: 'recovery-key' }
+  | { type: 'passkey'; credentialId: Uint8Array; prfSalt: Uint8Array; rpIdHash: Uint8Array }
   | { type: 'unknown' };
 
 export type Result =
@@ -107,7 +130,14 @@ export type Result =
   | { type: 'extracted'; size: number }
   | { type: 'restored'; files: number; bytes: number }
   | { type: 'device-key'; key: Uint8Array }
-  | WhatsAppResult;
+  | WhatsAppResult
+  | {
+      type: 'rekeyed';
+      /** The new header; the new file is this followed by the old file from oldHeaderLength on. */
+      header: Uint8Array;
+      oldHeaderLength: number;
+      slots: SlotInfo[];
+    };
 
 export type WhatsAppResult =
   | { type: 'whatsapp-inspected'; format: WhatsAppFormat; size: number; appVersion?: string; phoneSuffix?: string }

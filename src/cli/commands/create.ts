@@ -171,7 +171,7 @@ export async function runCreate(argv: string[]): Promise<number> {
 }
 
 /** Renames the finished file to OUT; without --overwrite, never replaces something that appeared meanwhile. */
-async function moveIntoPlace(temp: string, outPath: string, shown: string, overwrite: boolean): Promise<void> {
+export async function moveIntoPlace(temp: string, outPath: string, shown: string, overwrite: boolean): Promise<void> {
   if (overwrite) {
     await rename(temp, outPath).catch((error) => {
       throw fsError(error, 'write', outPath);

@@ -27,6 +27,7 @@ function slotLine(slot: HeaderDescription['slots'][number], index: number): stri
     return `  ${index + 1}. passphrase (Argon2id: ${humanSize(slot.memoryKiB * 1024)} memory, ${plural(slot.iterations, 'pass', 'passes')}, parallelism ${slot.parallelism})`;
   }
   if (slot.type === 'recovery-key') return `  ${index + 1}. recovery key (HKDF-SHA-256)`;
+  if (slot.type === 'passkey') return `  ${index + 1}. passkey (WebAuthn PRF; opens in the Coffer app in a browser)`;
   return `  ${index + 1}. unknown slot type ${slot.typeId} (from a newer Coffer; skipped)`;
 }
 

@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { checkRecoveryKey } from '../../core/recovery-key.ts';
 import type { WorkerError } from '../../worker/client.ts';
-import type { EntryInfo, Output, SlotInfo } from '../../worker/protocol.ts';
+import type { EntryInfo, Output, SlotInfo, UnlockCredentials } from '../../worker/protocol.ts';
 import { type ProgressState, ProgressView } from '../progress/ProgressView.tsx';
+import { ChangeUnlock } from '../rekey/ChangeUnlock.tsx';
+import { PasskeyUnlock } from '../rekey/PasskeyUnlock.tsx';
 import { coffer } from '../shared/client.ts';
 import { handOverTemp, newTempName, opfsFile, removeTemp } from '../shared/download.ts';
 import { ErrorNotice } from '../shared/ErrorNotice.tsx';
@@ -15,6 +17,8 @@ import { MAX_ROWS, previewKind, treeRows } from './tree.ts';
 interface Unlocked {
   entries: EntryInfo[];
   totalSize: number;
+  /** What opened it, for "Change how it unlocks". */
+  credentials: UnlockCredentials;
 }
 
 interface Preview {
@@ -91,17 +95,13 @@ export function RestorePanel({ file }: { file?: File }) {
       setError({ headline: 'Type the passphrase or the recovery key first.', detail: '' });
       return;
     }
-    const result = await run(() =>
-      coffer.run(
-        {
-          type: 'unlock',
-          file,
-          credentials: { passphrase: passphrase || undefined, recoveryKey: recoveryKey.trim() || undefined },
-        },
-        onProgress,
-      ),
-    );
-    if (result?.type === 'unlocked') setUnlocked({ entries: result.entries, totalSize: result.totalSize });
+    await unlockWith({ passphrase: passphrase || undefined, recoveryKey: recoveryKey.trim() || undefined });
+  }
+
+  async function unlockWith(credentials: UnlockCredentials) {
+    if (!file) return;
+    const result = await run(() => coffer.run({ type: 'unlock', file, credentials }, onProgress));
+    if (result?.type === 'unlocked') setUnlocked({ entries: result.entries, totalSize: result.totalSize, credentials });
   }
 
   async function verify() {
@@ -224,9 +224,17 @@ export function RestorePanel({ file }: { file?: File }) {
             </p>
           )}
           {!busy && (
-            <button type="submit" class="primary">
-              Unlock
-            </button>
+            <div class="row">
+              <button type="submit" class="primary">
+                Unlock
+              </button>
+              <PasskeyUnlock
+                slots={slots}
+                disabled={busy}
+                onCredentials={unlockWith}
+                onError={(failure) => setError(friendlyError(failure as WorkerError))}
+              />
+            </div>
           )}
         </form>
       )}
@@ -301,6 +309,7 @@ export function RestorePanel({ file }: { file?: File }) {
               {preview.kind === 'image' ? <img src={preview.url} alt={preview.path} /> : <pre>{preview.text}</pre>}
             </figure>
           )}
+          {file && slots && <ChangeUnlock file={file} credentials={unlocked.credentials} slots={slots} />}
         </div>
       )}
     </section>

@@ -1,0 +1,82 @@
+/** What the person chose in "Change how it unlocks", checked and turned into a worker request. */
+import { checkRecoveryKey, parseRecoveryKey } from '../../core/recovery-key.ts';
+import type { RekeyRequest, SlotInfo } from '../../worker/protocol.ts';
+import type { Strength } from '../shared/strength.ts';
+
+export type PassphraseChoice = 'keep' | 'set' | 'remove';
+export type KeyChoice = 'keep' | 'new' | 'existing' | 'remove';
+
+export interface Choices {
+  passphrase: PassphraseChoice;
+  newPassphrase: string;
+  confirmation: string;
+  strength?: Strength;
+  key: KeyChoice;
+  /** The generated key while "new" is chosen (64 digits). */
+  newKey?: string;
+  keyConfirmation: string;
+  existingKey: string;
+}
+
+export const INITIAL: Choices = {
+  passphrase: 'keep',
+  newPassphrase: '',
+  confirmation: '',
+  key: 'keep',
+  keyConfirmation: '',
+  existingKey: '',
+};
+
+export function lastDigits(key: string): string {
+  return key.slice(-8);
+}
+
+/** The kinds of slot the file will have afterwards (what the success message lists). */
+export function kindsAfter(slots: readonly SlotInfo[], choices: Choices): { passphrase: boolean; key: boolean } {
+  const had = (type: string) => slots.some((slot) => slot.type === type);
+  return {
+    passphrase: choices.passphrase === 'set' || (choices.passphrase === 'keep' && had('passphrase')),
+    key: choices.key === 'new' || choices.key === 'existing' || (choices.key === 'keep' && had('recovery-key')),
+  };
+}
+
+/** A reason the choices cannot be applied yet, or undefined. */
+export function problem(slots: readonly SlotInfo[], choices: Choices): string | undefined {
+  if (choices.passphrase === 'keep' && choices.key === 'keep') return 'Choose what to change first.';
+  const after = kindsAfter(slots, choices);
+  if (!after.passphrase && !after.key) {
+    return 'A backup needs a passphrase or a recovery key: keep one of them, so it can always be opened.';
+  }
+  if (choices.passphrase === 'set') {
+    if (!choices.newPassphrase) return 'Type the new passphrase.';
+    if (choices.newPassphrase !== choices.confirmation) return 'The two new passphrases are not the same.';
+    if (!choices.strength) return 'Checking the passphrase strength…';
+    if (!choices.strength.acceptable) {
+      return `This passphrase is too easy to guess${choices.strength.warning ? `: ${choices.strength.warning}` : ''}. Try a longer phrase of several unrelated words.`;
+    }
+  }
+  if (choices.key === 'new' && choices.newKey) {
+    const typed = choices.keyConfirmation.replace(/[\s-]/g, '');
+    if (typed !== choices.newKey && typed !== lastDigits(choices.newKey)) {
+      return 'Type the last 8 digits of the new recovery key to confirm you have saved it.';
+    }
+  }
+  if (choices.key === 'existing' && checkRecoveryKey(choices.existingKey).problem) {
+    return 'That recovery key has a typo: check each group of four digits.';
+  }
+  return undefined;
+}
+
+export function request(choices: Choices): RekeyRequest {
+  const changes: RekeyRequest = { remove: [] };
+  if (choices.passphrase === 'set') changes.setPassphrase = { passphrase: choices.newPassphrase, kdf: 'default' };
+  if (choices.passphrase === 'remove') changes.remove?.push('passphrase');
+  if (choices.key === 'new' && choices.newKey) changes.setRecoveryKey = choices.newKey;
+  if (choices.key === 'existing') changes.setRecoveryKey = parseRecoveryKey(choices.existingKey);
+  if (choices.key === 'remove') changes.remove?.push('recovery-key');
+  return changes;
+}
+
+export function describeAfter(after: { passphrase: boolean; key: boolean }): string {
+  return [after.passphrase && 'its passphrase', after.key && 'its recovery key'].filter(Boolean).join(' or ');
+}
