@@ -249,7 +249,7 @@ export function RestorePanel({ file }: { file?: File }) {
             {rows.slice(0, MAX_ROWS).map(({ entry, depth, name }) => (
               <li key={entry.path} style={{ paddingInlineStart: `${depth * 1.25}rem` }}>
                 <span class="item-path">
-                  {entry.type === 'dir' ? '📁 ' : ''}
+                  {entry.type === 'dir' && <span class="icon icon-folder" aria-hidden="true" />}
                   {name}
                 </span>
                 <span class="item-size">{entry.type === 'file' ? formatBytes(entry.size) : ''}</span>
