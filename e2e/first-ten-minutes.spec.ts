@@ -154,3 +154,20 @@ test('an old complaint goes once its cause is gone', async ({ page }) => {
   await page.getByLabel('Add files').setInputFiles({ name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('a') });
   await expect(page.getByRole('alert')).toHaveCount(0);
 });
+
+test('not a backup: the app says what the file looks like, and a WhatsApp file goes to its tab', async ({ page }) => {
+  const dir = tempDir('foreign');
+  const pdf = join(dir, 'report.coffer');
+  writeFileSync(pdf, '%PDF-1.7\n1 0 obj\n<<>>\nendobj\n');
+  await page.goto('./');
+  await openBackup(page, pdf);
+  const alert = page.getByRole('alert');
+  await expect(alert).toHaveCount(1);
+  await expect(alert).toContainText('This file is not a Coffer backup.');
+  await expect(alert).toContainText('it looks like a PDF document');
+  await expect(alert).not.toContainText('end in .coffer');
+  const whatsapp = join(dir, 'msgstore.db.crypt15');
+  writeFileSync(whatsapp, randomBytes(4096));
+  await openBackup(page, whatsapp);
+  await expect(page.getByRole('heading', { name: 'Open a WhatsApp backup' })).toBeVisible();
+});

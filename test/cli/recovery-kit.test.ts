@@ -56,3 +56,19 @@ describe('recovery kit', () => {
     expect((await readFile(kitPath, 'utf8')).startsWith('COFFER RECOVERY KIT')).toBe(true);
   });
 });
+
+describe('not a backup: says what the file looks like', () => {
+  it.each([
+    ['report.pdf.coffer', Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj'), /looks like a PDF document/],
+    ['photos.zip.coffer', Buffer.from('PK\u0003\u0004\u0014\u0000\u0000\u0000'), /looks like a ZIP archive/],
+    ['notes.coffer', Buffer.from('just some notes, not a backup\n'), /looks like a text file/],
+    ['empty.coffer', Buffer.alloc(0), /looks like an empty file/],
+  ])('%s', async (name, bytes, pattern) => {
+    const path = join(work, name);
+    await writeFile(path, bytes);
+    const result = await coffer(['inspect', path]);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toMatch(/not a Coffer backup/);
+    expect(result.stderr).toMatch(pattern);
+  });
+});

@@ -22,7 +22,7 @@ const ADVICE: Record<string, string> = {
   payload_damaged: 'Nothing from the damaged part was used. If you have another copy of this backup, try that one.',
   header_damaged: 'Nothing was decrypted. If you have another copy of this backup, try that one.',
   wrong_key: 'Check the passphrase (letter case matters) or use the recovery key, then try again.',
-  not_coffer: 'Coffer backups end in .coffer. Choose the backup file itself.',
+  not_coffer: 'Choose the backup file itself (Coffer made it, its name usually ends in .coffer).',
 };
 
 export interface FriendlyError {
