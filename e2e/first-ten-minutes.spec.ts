@@ -171,3 +171,26 @@ test('not a backup: the app says what the file looks like, and a WhatsApp file g
   await openBackup(page, whatsapp);
   await expect(page.getByRole('heading', { name: 'Open a WhatsApp backup' })).toBeVisible();
 });
+
+test('restore keeps the unlocked backup across tabs, and a single download is confirmed', async ({ page }) => {
+  await page.goto('./');
+  await page
+    .getByLabel('Add files')
+    .setInputFiles({ name: 'kept.txt', mimeType: 'text/plain', buffer: Buffer.from('kept\n') });
+  await setPassphrase(page);
+  const backup = await createBackup(page);
+  await openBackup(page, backup);
+  await unlockWithPassphrase(page);
+  const contents = page.getByRole('list', { name: 'Backup contents' });
+  await expect(contents).toContainText('kept.txt');
+  for (const tab of ['Back up', 'On this device', 'WhatsApp']) {
+    await page.getByRole('button', { name: tab, exact: true }).click();
+    await page.getByRole('button', { name: 'Restore', exact: true }).click();
+    await expect(contents).toContainText('kept.txt');
+    await expect(page.getByRole('button', { name: 'Unlock' })).toHaveCount(0);
+  }
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download kept.txt' }).click();
+  expect((await download).suggestedFilename()).toBe('kept.txt');
+  await expect(page.getByRole('status').filter({ hasText: 'Saved "kept.txt"' })).toContainText('downloads folder');
+});

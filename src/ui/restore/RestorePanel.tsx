@@ -8,6 +8,7 @@ import { downloadBlob, newTempName, opfsFile, removeTemp } from '../shared/downl
 import { ErrorNotice } from '../shared/ErrorNotice.tsx';
 import { formatBytes, formatDate } from '../shared/format.ts';
 import { type FriendlyError, friendlyError } from '../shared/messages.ts';
+import { remember, rememberedFor } from './remembered.ts';
 import { MAX_ROWS, previewKind, treeRows } from './tree.ts';
 
 interface Unlocked {
@@ -29,10 +30,10 @@ function directoryPicker(): DirectoryPicker | undefined {
 }
 
 export function RestorePanel({ file }: { file?: File }) {
-  const [slots, setSlots] = useState<SlotInfo[]>();
+  const [slots, setSlots] = useState<SlotInfo[] | undefined>(rememberedFor(file)?.slots);
   const [passphrase, setPassphrase] = useState('');
   const [recoveryKey, setRecoveryKey] = useState('');
-  const [unlocked, setUnlocked] = useState<Unlocked>();
+  const [unlocked, setUnlocked] = useState<Unlocked | undefined>(rememberedFor(file)?.unlocked);
   const [filter, setFilter] = useState('');
   const [progress, setProgress] = useState<ProgressState>();
   const [error, setError] = useState<FriendlyError>();
@@ -40,6 +41,7 @@ export function RestorePanel({ file }: { file?: File }) {
   const [preview, setPreview] = useState<Preview>();
 
   useEffect(() => {
+    if (rememberedFor(file)?.slots) return; // Back from another tab: still open as it was.
     setSlots(undefined);
     setUnlocked(undefined);
     setError(undefined);
@@ -48,7 +50,11 @@ export function RestorePanel({ file }: { file?: File }) {
     if (!file) return;
     coffer
       .run({ type: 'inspect', file })
-      .then((result) => result.type === 'inspected' && setSlots(result.slots))
+      .then((result) => {
+        if (result.type !== 'inspected') return;
+        setSlots(result.slots);
+        remember({ file, slots: result.slots });
+      })
       .catch((failure: WorkerError) => setError(friendlyError(failure)));
   }, [file]);
 
@@ -97,7 +103,11 @@ export function RestorePanel({ file }: { file?: File }) {
         onProgress,
       ),
     );
-    if (result?.type === 'unlocked') setUnlocked({ entries: result.entries, totalSize: result.totalSize });
+    if (result?.type === 'unlocked') {
+      const opened = { entries: result.entries, totalSize: result.totalSize };
+      setUnlocked(opened);
+      remember({ file, slots, unlocked: opened });
+    }
   }
 
   async function verify() {
@@ -120,7 +130,10 @@ export function RestorePanel({ file }: { file?: File }) {
 
   async function download(entry: EntryInfo) {
     const extracted = await extractToTemp(entry.path);
-    if (extracted) downloadBlob(extracted.blob, entry.path.split('/').pop() ?? 'file');
+    if (!extracted) return;
+    const name = entry.path.split('/').pop() ?? 'file';
+    downloadBlob(extracted.blob, name);
+    setStatus(`Saved "${name}" (${formatBytes(entry.size)}) to your downloads folder.`);
   }
 
   async function showPreview(entry: EntryInfo) {
