@@ -194,3 +194,20 @@ test('restore keeps the unlocked backup across tabs, and a single download is co
   expect((await download).suggestedFilename()).toBe('kept.txt');
   await expect(page.getByRole('status').filter({ hasText: 'Saved "kept.txt"' })).toContainText('downloads folder');
 });
+
+test('WhatsApp, empty: where the backup is and which key opens it; an unknown file gets no key form', async ({
+  page,
+}) => {
+  await page.goto('./');
+  await page.getByRole('button', { name: 'WhatsApp', exact: true }).click();
+  const panel = page.getByRole('region', { name: 'Open a WhatsApp backup' });
+  await expect(panel).toContainText('Android/media/com.whatsapp/WhatsApp/Databases/');
+  await expect(panel).toContainText('.crypt15');
+  await expect(panel).toContainText('encrypted_backup.key');
+  const odd = join(tempDir('odd'), 'msgstore.db.crypt15');
+  writeFileSync(odd, 'this is not a WhatsApp backup at all');
+  await page.getByLabel('Open WhatsApp backup').setInputFiles(odd);
+  await expect(page.getByRole('alert')).toHaveCount(1);
+  await expect(page.getByLabel('WhatsApp key')).toHaveCount(0);
+  await expect(page.getByText('Seal it as a Coffer backup (optional)')).toHaveCount(0);
+});
