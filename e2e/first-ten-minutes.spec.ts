@@ -211,3 +211,11 @@ test('WhatsApp, empty: where the backup is and which key opens it; an unknown fi
   await expect(page.getByLabel('WhatsApp key')).toHaveCount(0);
   await expect(page.getByText('Seal it as a Coffer backup (optional)')).toHaveCount(0);
 });
+
+test('on this device, empty: says how a backup gets here, and counts backups apart from the app', async ({ page }) => {
+  await page.goto('./');
+  await page.getByRole('button', { name: 'On this device', exact: true }).click();
+  const panel = page.getByRole('region', { name: 'On this device' });
+  await expect(panel).toContainText('tick "Keep a copy on this device"');
+  await expect(page.getByTestId('storage-split')).toContainText(/^0 bytes for backups, .+ for the app itself$/);
+});

@@ -14,7 +14,7 @@ export function DoneNotice({ done }: { done: Done }) {
       <p class="notice-headline">Backup ready: {done.name}</p>
       <p data-testid="backup-destination">
         {whereItWent(done)}
-        {done.kept && ' A copy is also kept on this device (see "On this device").'}
+        {done.kept && ' A copy is kept on this device. Find it under "On this device".'}
       </p>
       <p>
         {countWords(done.files, done.folders)}, {formatBytes(done.size)}.{' '}
