@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeCrypt15, zlib } from '../test/whatsapp/fixtures.ts';
 import {
   createBackup,
   expect,
@@ -218,4 +219,32 @@ test('on this device, empty: says how a backup gets here, and counts backups apa
   const panel = page.getByRole('region', { name: 'On this device' });
   await expect(panel).toContainText('tick "Keep a copy on this device"');
   await expect(page.getByTestId('storage-split')).toContainText(/^0 bytes for backups, .+ for the app itself$/);
+});
+
+test('a wrong passphrase gets one message, not three sentences saying one thing', async ({ page }) => {
+  await page.goto('./');
+  await page.getByLabel('Add files').setInputFiles({ name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('a') });
+  await setPassphrase(page);
+  const backup = await createBackup(page);
+  await openBackup(page, backup);
+  await unlockWithPassphrase(page, 'not the passphrase at all');
+  const alert = page.getByRole('alert');
+  await expect(alert).toHaveCount(1);
+  await expect(alert.locator('p')).toHaveCount(2); // the headline and what to try
+});
+
+test('WhatsApp: Decrypt with no key shows one alert, even after an earlier failure', async ({ page }) => {
+  const root = randomBytes(32);
+  const backup = join(tempDir('wa'), 'msgstore.db.crypt15');
+  writeFileSync(backup, makeCrypt15({ rootKey: root, payload: zlib(Buffer.from('not really sqlite')), newer: true }));
+  await page.goto('./');
+  await page.getByRole('button', { name: 'WhatsApp', exact: true }).click();
+  await page.getByLabel('Open WhatsApp backup').setInputFiles(backup);
+  await page.getByLabel('WhatsApp key').fill(randomBytes(32).toString('hex'));
+  await page.getByRole('button', { name: 'Decrypt', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText('That key does not open this WhatsApp backup.');
+  await page.getByLabel('WhatsApp key').fill('');
+  await page.getByRole('button', { name: 'Decrypt', exact: true }).click();
+  await expect(page.getByRole('alert')).toHaveCount(1);
+  await expect(page.getByRole('alert')).toContainText('Type the 64-digit WhatsApp key');
 });

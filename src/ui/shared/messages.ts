@@ -25,6 +25,8 @@ const ADVICE: Record<string, string> = {
   not_coffer: 'Choose the backup file itself (Coffer made it, its name usually ends in .coffer).',
 };
 
+const QUIET = new Set(['wrong_key', 'cancelled']);
+
 export interface FriendlyError {
   headline: string;
   detail: string;
@@ -35,7 +37,8 @@ export function friendlyError(error: WorkerError | Error): FriendlyError {
   const code = 'code' in error ? String(error.code) : 'internal';
   return {
     headline: HEADLINES[code] ?? HEADLINES.internal,
-    detail: error.message,
+    // For these the headline and advice already say all there is; the detail would repeat it.
+    detail: QUIET.has(code) ? '' : error.message,
     advice: ADVICE[code],
   };
 }

@@ -149,6 +149,7 @@ export function WhatsAppPanel({ file: given }: { file?: File }) {
 
   async function decrypt() {
     const key = keyInput();
+    setError(undefined); // One message per event: the new complaint replaces the old failure.
     setProblem(typeof key === 'string' ? key : '');
     if (!file || typeof key === 'string') return;
     const target = await chooseOutput(outputName(file.name, 'sqlite'));
@@ -167,6 +168,7 @@ export function WhatsAppPanel({ file: given }: { file?: File }) {
   async function seal() {
     const key = keyInput();
     const reason = typeof key === 'string' ? key : sealProblem();
+    setError(undefined);
     setProblem(reason ?? '');
     if (!file || typeof key === 'string' || reason) return;
     const name = `${outputName(file.name, 'sqlite')}.coffer`;
