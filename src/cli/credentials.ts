@@ -14,6 +14,7 @@ import {
   parseRecoveryKey,
   type RandomAccessSource,
 } from '../core/index.ts';
+import { keyFromKit } from '../core/recovery-kit.ts';
 import { nodeAesGcm } from './aes-gcm.ts';
 import { CliError, EXIT, usageError } from './exit-codes.ts';
 import { fsError } from './fs-errors.ts';
@@ -74,7 +75,8 @@ export async function readRecoveryKeyFile(path: string): Promise<string> {
     throw fsError(error, 'read the recovery key file', path);
   }
   try {
-    return parseRecoveryKey(text);
+    // A recovery kit saved by the app works as it is: its key line is read, the rest ignored.
+    return parseRecoveryKey(keyFromKit(text) ?? text);
   } catch (error) {
     if (isCofferError(error)) {
       throw new CofferError(error.code, `${error.message} (recovery key file ${JSON.stringify(path)})`);

@@ -9,6 +9,7 @@ import { type CommandName, isCommand } from './args.ts';
 import { CliError, EXIT, exitCodeFor } from './exit-codes.ts';
 import { fsError, isNodeFsError } from './fs-errors.ts';
 import { MAIN_HELP, USAGE } from './help.ts';
+import { describeFailure } from './messages.ts';
 import { installInterruptHandler } from './signals.ts';
 
 type Runner = (argv: string[]) => Promise<number>;
@@ -79,11 +80,11 @@ export async function main(argv: string[]): Promise<number> {
       installInterruptHandler();
     return await (await RUNNERS[command]())(rest);
   } catch (error) {
-    return report(error);
+    return report(error, command);
   }
 }
 
-function report(error: unknown): number {
+function report(error: unknown, command?: string): number {
   if (error instanceof CliError) {
     printError(error.message, error.hint);
     return error.exitCode;
@@ -93,7 +94,9 @@ function report(error: unknown): number {
       printError('cancelled; nothing was left half-written.');
       return EXIT.interrupted;
     }
-    printError(error.message);
+    // WhatsApp files have their own wording (core/whatsapp); the headlines are for Coffer backups.
+    const { message, hint } = command === 'whatsapp' ? { message: error.message } : describeFailure(error);
+    printError(message, hint);
     return exitCodeFor(error.code);
   }
   if (isAbortError(error)) {

@@ -22,10 +22,17 @@ export type ErrorCode = FormatFailure | OperationalFailure | WhatsAppFailure;
 
 export class CofferError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string) {
+  /**
+   * Set on a `payload_damaged` failure whose file looks cut short rather than altered (its last
+   * chunk fails and the end of the payload is missing). The class stays the spec's; this only
+   * lets the app and the CLI say "incomplete" instead of "altered".
+   */
+  readonly endsEarly: boolean;
+  constructor(code: ErrorCode, message: string, options: { endsEarly?: boolean } = {}) {
     super(message);
     this.name = 'CofferError';
     this.code = code;
+    this.endsEarly = options.endsEarly === true;
   }
 }
 

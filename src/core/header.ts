@@ -1,4 +1,5 @@
 /** The header (spec section 2): magic, version, parameters, slots and the header MAC. */
+
 import { concatBytes, constantTimeEqual, view, wipe } from './bytes.ts';
 import {
   type AesGcmKey,
@@ -13,6 +14,7 @@ import {
 import { CofferError } from './errors.ts';
 import { checkArgon2Budget } from './kdf.ts';
 import { buildSlot, type Credentials, type ParsedSlot, parseSlot, type SlotSpec, unwrapFileKey } from './slots.ts';
+import { describeForeignFile } from './sniff.ts';
 
 export const MAGIC = new Uint8Array([0x89, 0x43, 0x4f, 0x46, 0x46, 0x45, 0x52, 0x0a]);
 export const FORMAT_VERSION = 1;
@@ -58,7 +60,13 @@ function startsWithMagic(bytes: Uint8Array): boolean {
 export function parseHeaderPrefix(prefix: Uint8Array, fileSize: number): number {
   // A short prefix that matches the magic so far is a cut-off backup, not some other file.
   if (prefix.length === 0 || !startsWithMagic(prefix)) {
-    throw new CofferError('not_coffer', 'This is not a Coffer backup (it does not start with the Coffer signature).');
+    const looks = describeForeignFile(prefix);
+    throw new CofferError(
+      'not_coffer',
+      looks
+        ? `This is not a Coffer backup: it looks like ${looks}.`
+        : 'This is not a Coffer backup (it does not start with the Coffer signature).',
+    );
   }
   if (prefix.length < HEADER_PREFIX_LENGTH) {
     throw new CofferError('truncated', 'This Coffer backup is cut short: it ends inside its header.');

@@ -5,6 +5,7 @@
  */
 import { view } from './bytes.ts';
 import { type AesGcmKey, IV_LENGTH, openWith, type SealedPieces, sealWith, TAG_LENGTH } from './crypto.ts';
+import { endIsIntact } from './cut-short.ts';
 import { CofferError } from './errors.ts';
 import type { ByteSource } from './iter.ts';
 import { iterateBytes } from './iter.ts';
@@ -121,10 +122,14 @@ export async function openChunk(
       'This backup is cut short: it ends cleanly after a chunk, but not after its final chunk. Part of the file is missing.',
     );
   }
-  throw new CofferError(
-    'payload_damaged',
-    `This backup is damaged or incomplete: chunk ${index} failed its integrity check, so it was not used.`,
-  );
+  if (final && !(await endIsIntact(key, chunkIv(index, true), ciphertext))) {
+    throw new CofferError(
+      'payload_damaged',
+      `The last chunk (${index}) failed its integrity check and the end of the backup is missing, so the file ends early.`,
+      { endsEarly: true },
+    );
+  }
+  throw new CofferError('payload_damaged', `Chunk ${index} failed its integrity check, so it was not used.`);
 }
 
 /**

@@ -222,7 +222,8 @@ async function handle(id: number, command: CommandEnvelope['command']): Promise<
 }
 
 function describeFailure(error: unknown): { code: ErrorCode | 'internal'; message: string } {
-  if (isCofferError(error)) return { code: error.code, message: error.message };
+  // A file that ends early is worded as incomplete in the app, not as damaged or altered.
+  if (isCofferError(error)) return { code: error.endsEarly ? 'truncated' : error.code, message: error.message };
   if (error instanceof DOMException && error.name === 'QuotaExceededError') {
     return { code: 'io', message: 'There is not enough storage space on this device to finish. Nothing was kept.' };
   }

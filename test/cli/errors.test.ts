@@ -180,9 +180,42 @@ describe('exit 4: not a Coffer file, damaged, tampered or truncated', () => {
     expectCleanError(await coffer(['verify', atBoundary, ...byKey]), 4, /cut short/);
     expectCleanError(await coffer(['list', atBoundary, ...byKey]), 4);
     const inside = await copyWith('cut-inside.coffer', (bytes) => bytes.subarray(0, bytes.length - 1000));
-    expectCleanError(await coffer(['verify', inside, ...byKey]), 4, /damaged or incomplete/);
+    expectCleanError(await coffer(['verify', inside, ...byKey]), 4, /^coffer: this backup is incomplete/);
     const header = await copyWith('cut-header.coffer', (bytes) => bytes.subarray(0, 40));
     expectCleanError(await coffer(['inspect', header]), 4, /cut short/);
+  });
+});
+
+describe('exit 4: cut short and altered get different headlines', () => {
+  const headline = (stderr: string) => stderr.split('\n')[0];
+
+  it('a file cut at several points says incomplete, never altered', async () => {
+    const size = (await readFile(backup)).length;
+    const { payloadOffset, chunkSize } = await layout(backup);
+    for (const keep of [size - 1, size - 17, size - 1000, payloadOffset + chunkSize + 16 + 777, payloadOffset + 50]) {
+      const cut = await copyWith(`cut-${keep}.coffer`, (bytes) => bytes.subarray(0, keep));
+      for (const command of [['verify'], ['list']]) {
+        const result = await coffer([...command, cut, ...byKey]);
+        expectCleanError(result, 4);
+        expect(headline(result.stderr), `cut to ${keep}`).toMatch(/incomplete/);
+        expect(headline(result.stderr)).not.toMatch(/altered|tampered|chunk|integrity/);
+      }
+    }
+  });
+
+  it('a file altered in place says damaged or altered, with the internals on a details line', async () => {
+    const { payloadOffset, chunkSize } = await layout(backup);
+    const size = (await readFile(backup)).length;
+    for (const at of [payloadOffset + 5, payloadOffset + chunkSize + 16 + 100, size - 40, size - 3]) {
+      const altered = await copyWith(`altered-${at}.coffer`, (bytes) => {
+        bytes[at] ^= 0x04;
+        return bytes;
+      });
+      const result = await coffer(['verify', altered, ...byKey]);
+      expectCleanError(result, 4);
+      expect(headline(result.stderr), `flipped at ${at}`).toBe('coffer: this backup is damaged or has been altered.');
+      expect(result.stderr).toMatch(/\ndetails: .*integrity check/);
+    }
   });
 });
 

@@ -143,7 +143,11 @@ export function App() {
   const openBackup = (event: Event) => {
     const input = event.currentTarget as HTMLInputElement;
     const file = input.files?.[0];
-    if (file) {
+    if (file && /\.crypt\d+$/i.test(file.name)) {
+      // A WhatsApp backup picked here belongs to the WhatsApp tab, which knows how to open it.
+      setWhatsAppFile(file);
+      setTab('whatsapp');
+    } else if (file) {
       setBackupFile(file);
       setTab('restore');
     }

@@ -1,19 +1,16 @@
 import { useEffect, useState } from 'preact/hooks';
-import { checkRecoveryKey, generateRecoveryKey } from '../../core/recovery-key.ts';
+import { checkRecoveryKey } from '../../core/recovery-key.ts';
 import type { WorkerError } from '../../worker/client.ts';
-import type { BackupItem, Output, SkippedItem } from '../../worker/protocol.ts';
+import type { BackupItem } from '../../worker/protocol.ts';
 import { type ProgressState, ProgressView } from '../progress/ProgressView.tsx';
 import { coffer } from '../shared/client.ts';
 import { removeItem } from '../shared/collect.ts';
-import { downloadBlob, newTempName, opfsFile, removeTemp } from '../shared/download.ts';
 import { ErrorNotice } from '../shared/ErrorNotice.tsx';
 import { formatBytes } from '../shared/format.ts';
 import { type FriendlyError, friendlyError } from '../shared/messages.ts';
 import { measureStrength, type Strength } from '../shared/strength.ts';
-import { DevicePassphrase } from '../vault/DevicePassphrase.tsx';
-import type { StoredBackup } from '../vault/db.ts';
 import { loadSettings, type Settings, saveSettings } from '../vault/db.ts';
-import { markBackedUp } from '../vault/folders.ts';
+import { DevicePassphrase } from '../vault/DevicePassphrase.tsx';
 import {
   hasRememberedKey,
   isDeviceUnlocked,
@@ -21,56 +18,81 @@ import {
   rememberRecoveryKey,
   WrongDevicePassphrase,
 } from '../vault/remembered-key.ts';
-import { beginStore, finishStore, NotEnoughSpace, removeStored, storedFile } from '../vault/vault.ts';
-import { RecoveryKeyCard } from './RecoveryKeyCard.tsx';
+import { NotEnoughSpace } from '../vault/vault.ts';
+import { DoneNotice } from './DoneNotice.tsx';
+import { type Done, makeBackup, pickSaveTarget } from './flow.ts';
+import { KeyFields } from './KeyFields.tsx';
+import { countWords, topLevelNames } from './naming.ts';
+import { PassphraseFields } from './PassphraseFields.tsx';
 import { SkippedNotice } from './SkippedNotice.tsx';
-
-type KeyChoice = 'none' | 'new' | 'existing' | 'remembered';
-
-interface Done {
-  name: string;
-  size: number;
-  entries: number;
-  verified: boolean;
-  kept: boolean;
-  skipped: SkippedItem[];
-}
+import { clearSecrets, type PendingForm, usePendingForm } from './pending.ts';
 
 export interface BackupPanelProps {
   items: BackupItem[];
   onItemsChange: (items: BackupItem[]) => void;
 }
 
-function suggestedName(): string {
-  return `backup-${new Date().toISOString().slice(0, 10)}.coffer`;
-}
-
-function topLevelNames(items: BackupItem[]): string[] {
-  return [...new Set(items.map((item) => item.path.split('/')[0]))];
-}
-
 function lastDigits(key: string): string {
   return key.slice(-8);
 }
 
+function validate(items: BackupItem[], form: PendingForm, strength: Strength | undefined): string | undefined {
+  if (items.length === 0) return 'Add at least one file or folder first.';
+  if (!form.usePassphrase && form.keyChoice === 'none') return 'Choose a passphrase, a recovery key, or both.';
+  if (form.usePassphrase) {
+    if (!form.passphrase) return 'Type a passphrase, or untick "Lock with a passphrase".';
+    if (form.passphrase !== form.confirmation) return 'The two passphrases are not the same.';
+    if (!strength) return 'Checking the passphrase strength…';
+    if (!strength.acceptable) {
+      return `This passphrase is too easy to guess${strength.warning ? `: ${strength.warning}` : ''}. Try a longer phrase of several unrelated words.`;
+    }
+  }
+  if (form.keyChoice === 'new') {
+    const typed = form.keyConfirmation.replace(/[\s-]/g, '');
+    if (typed !== form.newKey && typed !== lastDigits(form.newKey)) {
+      return 'Type the last 8 digits of the new recovery key to confirm you have saved it.';
+    }
+  }
+  if (form.keyChoice === 'existing' && checkRecoveryKey(form.existingKey).problem) {
+    return 'That recovery key has a typo: check each group of four digits.';
+  }
+  return undefined;
+}
+
+function validateDevicePassphrase(
+  form: PendingForm,
+  devicePassphrase: string,
+  deviceStrength: Strength | undefined,
+): string | undefined {
+  if (isDeviceUnlocked()) return undefined;
+  if (form.keyChoice === 'remembered' && !devicePassphrase) return 'Type the device passphrase.';
+  if (form.remember && (form.keyChoice === 'new' || form.keyChoice === 'existing')) {
+    if (!devicePassphrase) return 'Choose a device passphrase to protect the remembered key.';
+    if (!deviceStrength) return 'Checking the device passphrase strength…';
+    if (!deviceStrength.acceptable) return 'This device passphrase is too easy to guess: try several unrelated words.';
+  }
+  return undefined;
+}
+
+function spaceError(failure: NotEnoughSpace): FriendlyError {
+  return {
+    headline: 'Not enough space on this device to keep a copy.',
+    detail: `This backup may need up to ${formatBytes(failure.needed)}, and ${formatBytes(failure.available)} is free for Coffer. Nothing was written.`,
+    advice: 'Untick "Keep a copy on this device", or delete backups kept here, and try again.',
+  };
+}
+
 export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
-  const [usePassphrase, setUsePassphrase] = useState(true);
-  const [passphrase, setPassphrase] = useState('');
-  const [confirmation, setConfirmation] = useState('');
+  const [form, update] = usePendingForm();
   const [strength, setStrength] = useState<Strength>();
-  const [keyChoice, setKeyChoice] = useState<KeyChoice>('none');
-  const [newKey, setNewKey] = useState('');
-  const [keyConfirmation, setKeyConfirmation] = useState('');
-  const [existingKey, setExistingKey] = useState('');
   const [strong, setStrong] = useState(false);
   const [compress, setCompress] = useState(true);
   const [verify, setVerify] = useState(true);
   const [progress, setProgress] = useState<ProgressState>();
   const [error, setError] = useState<FriendlyError>();
+  const [cancelled, setCancelled] = useState(false);
   const [problem, setProblem] = useState('');
   const [done, setDone] = useState<Done>();
-  const [keep, setKeep] = useState(false);
-  const [remember, setRemember] = useState(false);
   const [canRecall, setCanRecall] = useState(false);
   const [devicePassphrase, setDevicePassphrase] = useState('');
   const [deviceStrength, setDeviceStrength] = useState<Strength>();
@@ -91,87 +113,42 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
 
   useEffect(() => {
     let current = true;
-    if (!passphrase) setStrength(undefined);
-    else measureStrength(passphrase).then((result) => current && setStrength(result));
+    if (!form.passphrase) setStrength(undefined);
+    else measureStrength(form.passphrase).then((result) => current && setStrength(result));
     return () => {
       current = false;
     };
-  }, [passphrase]);
+  }, [form.passphrase]);
 
-  useEffect(() => {
-    if (keyChoice === 'new' && !newKey) setNewKey(generateRecoveryKey());
-  }, [keyChoice, newKey]);
+  // A complaint about the form goes as soon as what it complained about has changed.
+  useEffect(() => setProblem(''), [items, form]);
 
   const total = items.reduce((sum, item) => sum + (item.file?.size ?? 0), 0);
   const fileCount = items.filter((item) => item.type === 'file').length;
-
-  function validate(): string | undefined {
-    if (items.length === 0) return 'Add at least one file or folder first.';
-    if (!usePassphrase && keyChoice === 'none') return 'Choose a passphrase, a recovery key, or both.';
-    if (usePassphrase) {
-      if (!passphrase) return 'Type a passphrase, or untick "Lock with a passphrase".';
-      if (passphrase !== confirmation) return 'The two passphrases are not the same.';
-      if (!strength) return 'Checking the passphrase strength…';
-      if (!strength.acceptable) {
-        return `This passphrase is too easy to guess${strength.warning ? `: ${strength.warning}` : ''}. Try a longer phrase of several unrelated words.`;
-      }
-    }
-    if (keyChoice === 'new') {
-      const typed = keyConfirmation.replace(/[\s-]/g, '');
-      if (typed !== newKey && typed !== lastDigits(newKey)) {
-        return 'Type the last 8 digits of the new recovery key to confirm you have saved it.';
-      }
-    }
-    if (keyChoice === 'existing') {
-      const { problem } = checkRecoveryKey(existingKey);
-      if (problem) return 'That recovery key has a typo: check each group of four digits.';
-    }
-    return validateDevicePassphrase();
-  }
-
-  function validateDevicePassphrase(): string | undefined {
-    if (isDeviceUnlocked()) return undefined;
-    if (keyChoice === 'remembered' && !devicePassphrase) return 'Type the device passphrase.';
-    if (remember && (keyChoice === 'new' || keyChoice === 'existing')) {
-      if (!devicePassphrase) return 'Choose a device passphrase to protect the remembered key.';
-      if (!deviceStrength) return 'Checking the device passphrase strength…';
-      if (!deviceStrength.acceptable)
-        return 'This device passphrase is too easy to guess: try several unrelated words.';
-    }
-    return undefined;
-  }
-
-  /** Where a picker exists, the person chooses the file first (it needs the click's gesture). */
-  async function pickSaveTarget(): Promise<FileSystemFileHandle | undefined> {
-    const picker = (window as { showSaveFilePicker?: (options: object) => Promise<FileSystemFileHandle> })
-      .showSaveFilePicker;
-    return picker?.({
-      suggestedName: suggestedName(),
-      types: [{ description: 'Coffer backup', accept: { 'application/octet-stream': ['.coffer'] } }],
-    });
-  }
+  const folderCount = items.length - fileCount;
+  const sources = topLevelNames(items.map((item) => item.path));
 
   async function chosenRecoveryKey(): Promise<string | undefined> {
-    if (keyChoice === 'new') return newKey;
-    if (keyChoice === 'existing') return existingKey;
-    if (keyChoice === 'remembered') return recallRecoveryKey(devicePassphrase || undefined);
+    if (form.keyChoice === 'new') return form.newKey;
+    if (form.keyChoice === 'existing') return form.existingKey;
+    if (form.keyChoice === 'remembered') return recallRecoveryKey(devicePassphrase || undefined);
     return undefined;
   }
 
   async function start(event: Event) {
     event.preventDefault();
     setError(undefined);
+    setCancelled(false);
     setDone(undefined);
-    const reason = validate();
+    const reason = validate(items, form, strength) ?? validateDevicePassphrase(form, devicePassphrase, deviceStrength);
     setProblem(reason ?? '');
     if (reason) return;
     let handle: FileSystemFileHandle | undefined;
     try {
-      handle = await pickSaveTarget();
+      handle = await pickSaveTarget(items);
     } catch {
       return; // The person closed the save dialog.
     }
-    const name = handle?.name ?? suggestedName();
     let recoveryKey: string | undefined;
     try {
       recoveryKey = await chosenRecoveryKey();
@@ -180,85 +157,36 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
       setProblem(failure.message);
       return;
     }
-    let stored: StoredBackup | undefined;
-    let temp: string | undefined;
+    setProgress({
+      progress: { bytesDone: 0, bytesTotal: total, currentPath: '', phase: 'deriving-key' },
+      startedAt: performance.now(),
+    });
     try {
-      if (keep) {
-        stored = await beginStore({
-          name,
-          sources: topLevelNames(items),
-          unlock: [
-            ...(usePassphrase ? (['passphrase'] as const) : []),
-            ...(recoveryKey ? (['recovery-key'] as const) : []),
-          ],
-          // Stored data never grows: the bound is the inputs plus headers, index and tags.
-          maxSize: Math.ceil(total * 1.001) + items.length * 4200 + 65536,
-        });
-      }
-      if (!stored && !handle) temp = await newTempName('backup');
-      const output: Output = stored
-        ? { kind: 'opfs', name: stored.fileName }
-        : handle
-          ? { kind: 'handle', handle }
-          : { kind: 'opfs', name: temp as string };
-      setProgress({
-        progress: { bytesDone: 0, bytesTotal: total, currentPath: '', phase: 'deriving-key' },
-        startedAt: performance.now(),
-      });
-      const result = await coffer.run(
-        {
-          type: 'create',
-          items,
-          passphrase: usePassphrase ? passphrase : undefined,
-          recoveryKey,
-          kdf: strong ? 'strong' : 'default',
-          compress,
-          verify,
-          output,
-        },
-        (update) => setProgress((state) => state && { ...state, progress: update }),
+      const request = {
+        items,
+        passphrase: form.usePassphrase ? form.passphrase : undefined,
+        recoveryKey,
+        strong,
+        compress,
+        verify,
+        keep: form.keep,
+      };
+      const result = await makeBackup(request, handle, (update) =>
+        setProgress((state) => state && { ...state, progress: update }),
       );
-      if (result.type !== 'created') throw new Error('unexpected result');
-      if (stored) {
-        stored = await finishStore(stored, result.size, result.entries);
-        const file = await storedFile(stored);
-        if (handle) await file.stream().pipeTo(await handle.createWritable());
-        else downloadBlob(file, name);
-      } else if (temp) {
-        downloadBlob(await opfsFile(temp), name);
-      }
-      await markBackedUp(topLevelNames(items));
-      if (remember && recoveryKey && keyChoice !== 'remembered') {
+      if (form.remember && recoveryKey && form.keyChoice !== 'remembered') {
         await rememberRecoveryKey(recoveryKey, isDeviceUnlocked() ? undefined : devicePassphrase);
         setCanRecall(true);
       }
-      setDone({
-        name,
-        size: result.size,
-        entries: result.entries,
-        verified: result.verified,
-        kept: Boolean(stored),
-        skipped: result.skipped,
-      });
+      // The backup is made: its key and passphrase are done with, the next backup starts fresh.
+      update(clearSecrets());
+      setDone(result);
     } catch (failure) {
-      if (stored) await removeStored(stored);
-      if (temp) await removeTemp(temp);
-      setError(
-        failure instanceof NotEnoughSpace
-          ? {
-              headline: 'Not enough space on this device to keep a copy.',
-              detail: `This backup may need up to ${formatBytes(failure.needed)}, and ${formatBytes(failure.available)} is free for Coffer. Nothing was written.`,
-              advice: 'Untick "Keep a copy on this device", or delete backups kept here, and try again.',
-            }
-          : friendlyError(failure as WorkerError),
-      );
+      if ((failure as WorkerError).code === 'cancelled') setCancelled(true);
+      else setError(failure instanceof NotEnoughSpace ? spaceError(failure) : friendlyError(failure as WorkerError));
     } finally {
       setProgress(undefined);
     }
-  }
-
-  function cancel() {
-    coffer.cancel();
   }
 
   const busy = progress !== undefined;
@@ -272,7 +200,7 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
             {items.map((item) => (
               <li key={item.path}>
                 <span class="item-path">
-                  {item.type === 'dir' ? '📁 ' : ''}
+                  {item.type === 'dir' && <span class="icon icon-folder" aria-hidden="true" />}
                   {item.path}
                 </span>
                 <span class="item-size">{item.file ? formatBytes(item.file.size) : ''}</span>
@@ -289,7 +217,7 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
             ))}
           </ul>
           <p class="total">
-            {fileCount} {fileCount === 1 ? 'file' : 'files'}, {formatBytes(total)} in all
+            {countWords(fileCount, folderCount)}, {formatBytes(total)} in all
           </p>
         </div>
       )}
@@ -297,118 +225,30 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
       <fieldset disabled={busy}>
         <legend>How to unlock it</legend>
         <label class="check">
-          <input type="checkbox" checked={usePassphrase} onChange={(e) => setUsePassphrase(e.currentTarget.checked)} />
+          <input
+            type="checkbox"
+            checked={form.usePassphrase}
+            onChange={(e) => update({ usePassphrase: e.currentTarget.checked })}
+          />
           Lock with a passphrase
         </label>
-        {usePassphrase && (
-          <div class="fields">
-            <label>
-              Passphrase
-              <input
-                type="password"
-                autocomplete="new-password"
-                value={passphrase}
-                onInput={(e) => setPassphrase(e.currentTarget.value)}
-              />
-            </label>
-            {strength && (
-              <p class={`strength strength-${strength.score}`} aria-live="polite">
-                <meter min={0} max={4} value={strength.score} aria-label="Passphrase strength" />
-                {strength.acceptable ? 'Strong enough' : 'Too weak'} — an attacker with fast hardware would need about{' '}
-                {strength.crackTime} to guess it.
-                {strength.warning && ` ${strength.warning}.`}
-              </p>
-            )}
-            <label>
-              Confirm passphrase
-              <input
-                type="password"
-                autocomplete="new-password"
-                value={confirmation}
-                onInput={(e) => setConfirmation(e.currentTarget.value)}
-              />
-            </label>
-            <label class="check">
-              <input
-                type="checkbox"
-                checked={strong}
-                onChange={(e) => {
-                  setStrong(e.currentTarget.checked);
-                  void persist({ kdf: e.currentTarget.checked ? 'strong' : 'default' });
-                }}
-              />
-              Extra-strong key derivation (slower to unlock, harder to guess)
-            </label>
-          </div>
+        {form.usePassphrase && (
+          <PassphraseFields
+            form={form}
+            update={update}
+            strength={strength}
+            strong={strong}
+            onStrong={(value) => {
+              setStrong(value);
+              void persist({ kdf: value ? 'strong' : 'default' });
+            }}
+          />
         )}
-        <div class="radios" role="radiogroup" aria-label="Second way to unlock">
-          <label class="check">
-            <input type="radio" name="key" checked={keyChoice === 'none'} onChange={() => setKeyChoice('none')} />
-            No recovery key
-          </label>
-          <label class="check">
-            <input type="radio" name="key" checked={keyChoice === 'new'} onChange={() => setKeyChoice('new')} />
-            Make a new recovery key
-          </label>
-          <label class="check">
-            <input
-              type="radio"
-              name="key"
-              checked={keyChoice === 'existing'}
-              onChange={() => setKeyChoice('existing')}
-            />
-            Use a recovery key I already have
-          </label>
-          {canRecall && (
-            <label class="check">
-              <input
-                type="radio"
-                name="key"
-                checked={keyChoice === 'remembered'}
-                onChange={() => setKeyChoice('remembered')}
-              />
-              Use the recovery key remembered on this device
-            </label>
-          )}
-        </div>
-        {keyChoice === 'remembered' && !isDeviceUnlocked() && (
+        <KeyFields form={form} update={update} sources={sources} canRecall={canRecall} />
+        {form.keyChoice === 'remembered' && !isDeviceUnlocked() && (
           <DevicePassphrase mode="unlock" value={devicePassphrase} onInput={setDevicePassphrase} />
         )}
-        {keyChoice === 'new' && newKey && (
-          <div class="fields">
-            <RecoveryKeyCard recoveryKey={newKey} sources={topLevelNames(items)} />
-            <label>
-              Type its last 8 digits to confirm you saved it
-              <input
-                inputMode="numeric"
-                autocomplete="off"
-                value={keyConfirmation}
-                onInput={(e) => setKeyConfirmation(e.currentTarget.value)}
-              />
-            </label>
-          </div>
-        )}
-        {keyChoice === 'existing' && (
-          <div class="fields">
-            <label>
-              Recovery key
-              <input
-                inputMode="numeric"
-                autocomplete="off"
-                spellcheck={false}
-                value={existingKey}
-                onInput={(e) => setExistingKey(e.currentTarget.value)}
-              />
-            </label>
-          </div>
-        )}
-        {(keyChoice === 'new' || keyChoice === 'existing') && (
-          <label class="check">
-            <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.currentTarget.checked)} />
-            Remember my recovery key on this device (encrypted with a device passphrase you choose)
-          </label>
-        )}
-        {remember && (keyChoice === 'new' || keyChoice === 'existing') && !isDeviceUnlocked() && (
+        {form.remember && (form.keyChoice === 'new' || form.keyChoice === 'existing') && !isDeviceUnlocked() && (
           <DevicePassphrase
             mode="set"
             value={devicePassphrase}
@@ -446,7 +286,7 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
           Check the backup after writing it
         </label>
         <label class="check">
-          <input type="checkbox" checked={keep} onChange={(e) => setKeep(e.currentTarget.checked)} />
+          <input type="checkbox" checked={form.keep} onChange={(e) => update({ keep: e.currentTarget.checked })} />
           Keep a copy on this device
         </label>
       </fieldset>
@@ -457,23 +297,19 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
         </p>
       )}
       {error && <ErrorNotice error={error} />}
+      {cancelled && (
+        <p class="notice" role="status">
+          Cancelled. Nothing was kept.
+        </p>
+      )}
       {progress ? (
-        <ProgressView state={progress} onCancel={cancel} />
+        <ProgressView state={progress} onCancel={() => coffer.cancel()} />
       ) : (
         <button type="submit" class="primary">
           Create backup
         </button>
       )}
-      {done && (
-        <div class="notice success" role="status">
-          <p class="notice-headline">Backup ready: {done.name}</p>
-          <p>
-            {done.entries} {done.entries === 1 ? 'entry' : 'entries'}, {formatBytes(done.size)}.{' '}
-            {done.verified ? 'Read back and checked: every byte is intact.' : 'Not checked after writing.'}
-            {done.kept && ' A copy is kept on this device.'}
-          </p>
-        </div>
-      )}
+      {done && <DoneNotice done={done} />}
       {done && <SkippedNotice skipped={done.skipped} />}
     </form>
   );

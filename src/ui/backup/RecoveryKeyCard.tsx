@@ -1,56 +1,76 @@
 import { useState } from 'preact/hooks';
 import { formatRecoveryKey } from '../../core/recovery-key.ts';
+import { buildRecoveryKit } from '../../core/recovery-kit.ts';
 import { downloadBlob } from '../shared/download.ts';
+import { safeName } from './naming.ts';
 
-/** The kit a person keeps on paper or in a password manager: the key and how to use it. */
-function recoveryKit(key: string, sources: string[]): string {
-  const date = new Date().toISOString().slice(0, 10);
-  return [
-    'COFFER RECOVERY KIT',
-    '',
-    `Recovery key:  ${formatRecoveryKey(key)}`,
-    '',
-    `Made on ${date}, for a backup of: ${sources.join(', ') || '(files)'}`,
-    '',
-    'This key opens every Coffer backup it was used for. Keep it somewhere safe and private.',
-    'If you lose both this key and your passphrase, nobody can open those backups, not even Coffer.',
-    '',
-    'To restore, even offline:',
-    '  1. Open the Coffer app (or run: npx coffer restore BACKUP.coffer -o FOLDER --recovery-key-file KEY.txt).',
-    '  2. Drop the .coffer file onto the page and choose "Recovery key".',
-    '  3. Type the 64 digits above (spaces do not matter) and press Unlock.',
-    '',
-  ].join('\n');
+export interface RecoveryKeyCardProps {
+  recoveryKey: string;
+  sources: string[];
+  /** While the person confirms, the key is hidden, so the check asks for what they saved. */
+  concealed: boolean;
+  onShow: () => void;
+  onNewKey: () => void;
 }
 
-export function RecoveryKeyCard({ recoveryKey, sources }: { recoveryKey: string; sources: string[] }) {
-  const [copied, setCopied] = useState(false);
+/** The app's own address, without any query or fragment: that is what the kit points to. */
+function appAddress(): string {
+  return `${location.origin}${location.pathname}`;
+}
+
+export function kitFileName(sources: string[], date = new Date().toISOString().slice(0, 10)): string {
+  const what = safeName(sources[0] ?? 'backup', 40);
+  return `coffer-recovery-kit ${what} ${date}.txt`;
+}
+
+export function RecoveryKeyCard({ recoveryKey, sources, concealed, onShow, onNewKey }: RecoveryKeyCardProps) {
+  const [said, setSaid] = useState('');
   const copy = async () => {
     await navigator.clipboard.writeText(formatRecoveryKey(recoveryKey));
-    setCopied(true);
+    setSaid('Copied the recovery key to the clipboard.');
   };
   const save = () => {
-    const kit = new Blob([recoveryKit(recoveryKey, sources)], { type: 'text/plain' });
-    downloadBlob(kit, `coffer-recovery-kit-${new Date().toISOString().slice(0, 10)}.txt`);
+    const date = new Date().toISOString().slice(0, 10);
+    const kit = buildRecoveryKit(recoveryKey, { date, sources, appAddress: appAddress() });
+    const name = kitFileName(sources, date);
+    downloadBlob(new Blob([kit], { type: 'text/plain' }), name);
+    setSaid(`Saved the recovery kit (this key and how to restore with it) to your downloads as "${name}".`);
   };
   return (
     <div class="recovery-card">
       <h3>Your new recovery key</h3>
       <p>
-        Write it down or save the kit now. It is shown only once, and it is the only other way into this backup. Lose
-        both the passphrase and this key, and the backup is gone for good.
+        Write it down or save the kit now. It is the only other way into this backup. Lose both the passphrase and this
+        key, and the backup is gone for good.
       </p>
-      <code class="recovery-key" data-testid="new-recovery-key">
-        {formatRecoveryKey(recoveryKey)}
-      </code>
+      {concealed ? (
+        <p class="recovery-key concealed">
+          Hidden while you confirm.{' '}
+          <button type="button" class="link" onClick={onShow}>
+            Show the key again
+          </button>
+        </p>
+      ) : (
+        <code class="recovery-key" data-testid="new-recovery-key">
+          {formatRecoveryKey(recoveryKey)}
+        </code>
+      )}
       <div class="row">
         <button type="button" class="secondary" onClick={copy}>
-          {copied ? 'Copied' : 'Copy'}
+          {said.startsWith('Copied') ? 'Copied' : 'Copy'}
         </button>
         <button type="button" class="secondary" onClick={save}>
           Save recovery kit
         </button>
+        <button type="button" class="link" onClick={onNewKey}>
+          Make a different key
+        </button>
       </div>
+      {said && (
+        <p class="hint" role="status">
+          {said}
+        </p>
+      )}
     </div>
   );
 }

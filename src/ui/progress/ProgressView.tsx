@@ -1,10 +1,11 @@
 import type { Progress } from '../../worker/protocol.ts';
 import { formatBytes, formatDuration } from '../shared/format.ts';
+import { usePhaseRate } from './phase-rate.ts';
 
 const PHASES: Record<Progress['phase'], string> = {
   'deriving-key': 'Deriving the key from your passphrase…',
   writing: 'Encrypting',
-  verifying: 'Checking every byte',
+  verifying: 'Checking every byte of the written backup',
   reading: 'Reading',
   restoring: 'Restoring',
   decrypting: 'Decrypting',
@@ -17,11 +18,9 @@ export interface ProgressState {
 
 /** Bytes, percent, speed, time left and the current file, with the Cancel button beside them. */
 export function ProgressView({ state, onCancel }: { state: ProgressState; onCancel: () => void }) {
-  const { progress, startedAt } = state;
-  const seconds = (performance.now() - startedAt) / 1000;
-  const speed = seconds > 0.5 ? progress.bytesDone / seconds : 0;
+  const { progress } = state;
+  const { speed, secondsLeft: left } = usePhaseRate(progress);
   const fraction = progress.bytesTotal > 0 ? Math.min(1, progress.bytesDone / progress.bytesTotal) : 0;
-  const left = speed > 0 ? (progress.bytesTotal - progress.bytesDone) / speed : Number.POSITIVE_INFINITY;
   return (
     <section class="progress" aria-live="polite" aria-busy="true">
       <p class="progress-phase">{PHASES[progress.phase]}</p>

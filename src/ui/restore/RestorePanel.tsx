@@ -12,6 +12,7 @@ import { formatBytes, formatDate } from '../shared/format.ts';
 import { type FriendlyError, friendlyError } from '../shared/messages.ts';
 import { imageUrl, releaseImageUrl } from './preview.ts';
 import { createRestoreFolder, removeRestored } from './target-folder.ts';
+import { remember, rememberedFor } from './remembered.ts';
 import { MAX_ROWS, previewKind, treeRows } from './tree.ts';
 
 interface Unlocked {
@@ -35,10 +36,10 @@ function directoryPicker(): DirectoryPicker | undefined {
 }
 
 export function RestorePanel({ file }: { file?: File }) {
-  const [slots, setSlots] = useState<SlotInfo[]>();
+  const [slots, setSlots] = useState<SlotInfo[] | undefined>(rememberedFor(file)?.slots);
   const [passphrase, setPassphrase] = useState('');
   const [recoveryKey, setRecoveryKey] = useState('');
-  const [unlocked, setUnlocked] = useState<Unlocked>();
+  const [unlocked, setUnlocked] = useState<Unlocked | undefined>(rememberedFor(file)?.unlocked);
   const [filter, setFilter] = useState('');
   const [progress, setProgress] = useState<ProgressState>();
   const [error, setError] = useState<FriendlyError>();
@@ -46,6 +47,7 @@ export function RestorePanel({ file }: { file?: File }) {
   const [preview, setPreview] = useState<Preview>();
 
   useEffect(() => {
+    if (rememberedFor(file)?.slots) return; // Back from another tab: still open as it was.
     setSlots(undefined);
     setUnlocked(undefined);
     setError(undefined);
@@ -54,7 +56,11 @@ export function RestorePanel({ file }: { file?: File }) {
     if (!file) return;
     coffer
       .run({ type: 'inspect', file })
-      .then((result) => result.type === 'inspected' && setSlots(result.slots))
+      .then((result) => {
+        if (result.type !== 'inspected') return;
+        setSlots(result.slots);
+        remember({ file, slots: result.slots });
+      })
       .catch((failure: WorkerError) => setError(friendlyError(failure)));
   }, [file]);
 
@@ -101,7 +107,11 @@ export function RestorePanel({ file }: { file?: File }) {
   async function unlockWith(credentials: UnlockCredentials) {
     if (!file) return;
     const result = await run(() => coffer.run({ type: 'unlock', file, credentials }, onProgress));
-    if (result?.type === 'unlocked') setUnlocked({ entries: result.entries, totalSize: result.totalSize, credentials });
+    if (result?.type === 'unlocked') {
+      const opened = { entries: result.entries, totalSize: result.totalSize, credentials };
+      setUnlocked(opened);
+      remember({ file, slots, unlocked: opened });
+    }
   }
 
   async function verify() {
@@ -124,7 +134,10 @@ export function RestorePanel({ file }: { file?: File }) {
 
   async function download(entry: EntryInfo) {
     const extracted = await extractToTemp(entry.path);
-    if (extracted) await handOverTemp(extracted.temp, entry.path.split('/').pop() ?? 'file');
+    if (!extracted) return;
+    const name = entry.path.split('/').pop() ?? 'file';
+    await handOverTemp(extracted.temp, name);
+    setStatus(`Saved "${name}" (${formatBytes(entry.size)}) to your downloads folder.`);
   }
 
   async function showPreview(entry: EntryInfo) {
@@ -266,7 +279,7 @@ export function RestorePanel({ file }: { file?: File }) {
             {rows.slice(0, MAX_ROWS).map(({ entry, depth, name }) => (
               <li key={entry.path} style={{ paddingInlineStart: `${depth * 1.25}rem` }}>
                 <span class="item-path">
-                  {entry.type === 'dir' ? '📁 ' : ''}
+                  {entry.type === 'dir' && <span class="icon icon-folder" aria-hidden="true" />}
                   {name}
                 </span>
                 <span class="item-size">{entry.type === 'file' ? formatBytes(entry.size) : ''}</span>

@@ -4,9 +4,9 @@ import type { WorkerError } from '../../worker/client.ts';
 const HEADLINES: Record<string, string> = {
   not_coffer: 'This file is not a Coffer backup.',
   unsupported_version: 'This backup was made by a newer version of Coffer.',
-  header_damaged: 'This backup is damaged or has been tampered with.',
-  payload_damaged: 'This backup is damaged or has been tampered with.',
-  truncated: 'This backup is incomplete: the file was cut short.',
+  header_damaged: 'This backup is damaged or has been altered.',
+  payload_damaged: 'This backup is damaged or has been altered.',
+  truncated: 'This backup is incomplete: the file ends early.',
   wrong_key: 'That does not unlock this backup.',
   key_typo: 'That recovery key has a typo.',
   unsafe_entry: 'Refused: this backup contains an unsafe file name.',
@@ -18,12 +18,14 @@ const HEADLINES: Record<string, string> = {
 };
 
 const ADVICE: Record<string, string> = {
-  truncated: 'An interrupted download or copy is the usual cause. Copy the complete file again and retry.',
+  truncated: 'The download or copy was probably interrupted. Copy the complete file again and retry.',
   payload_damaged: 'Nothing from the damaged part was used. If you have another copy of this backup, try that one.',
   header_damaged: 'Nothing was decrypted. If you have another copy of this backup, try that one.',
   wrong_key: 'Check the passphrase (letter case matters) or use the recovery key, then try again.',
-  not_coffer: 'Coffer backups end in .coffer. Choose the backup file itself.',
+  not_coffer: 'Choose the backup file itself (Coffer made it, its name usually ends in .coffer).',
 };
+
+const QUIET = new Set(['wrong_key', 'cancelled']);
 
 export interface FriendlyError {
   headline: string;
@@ -35,7 +37,8 @@ export function friendlyError(error: WorkerError | Error): FriendlyError {
   const code = 'code' in error ? String(error.code) : 'internal';
   return {
     headline: HEADLINES[code] ?? HEADLINES.internal,
-    detail: error.message,
+    // For these the headline and advice already say all there is; the detail would repeat it.
+    detail: QUIET.has(code) ? '' : error.message,
     advice: ADVICE[code],
   };
 }

@@ -28,7 +28,8 @@ async function loadChecker(): Promise<Checker> {
   });
   return (passphrase) => {
     const result = zxcvbn.check(passphrase);
-    const warning = result.feedback.warning || undefined;
+    // zxcvbn's warnings end with a full stop; ours are built into sentences, so it goes.
+    const warning = (result.feedback.warning ?? '').replace(/\.+$/, '') || undefined;
     return {
       score: result.score,
       // The "slow hash" scenario (10^4 guesses/s) understates Argon2id's cost: a fair ceiling.

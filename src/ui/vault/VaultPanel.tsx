@@ -16,6 +16,12 @@ export interface VaultPanelProps {
   notice?: string;
 }
 
+/** Backups and the app's own offline files (code, dictionaries, settings) counted apart. */
+function storageSplit(usage: number, backups: StoredBackup[] | undefined): string {
+  const kept = (backups ?? []).reduce((sum, backup) => sum + backup.size, 0);
+  return `${formatBytes(kept)} for backups, ${formatBytes(Math.max(0, usage - kept))} for the app itself`;
+}
+
 export function VaultPanel({ onOpen, onSettings, onBackUpAgain, notice }: VaultPanelProps) {
   const [folders, setFolders] = useState<RememberedFolder[]>([]);
   const [backups, setBackups] = useState<StoredBackup[]>();
@@ -23,6 +29,7 @@ export function VaultPanel({ onOpen, onSettings, onBackUpAgain, notice }: VaultP
   const [remembered, setRemembered] = useState(false);
   const [settings, setSettings] = useState<Settings>();
   const [message, setMessage] = useState(notice ?? '');
+  const [refusal, setRefusal] = useState('');
 
   const refresh = async () => {
     setBackups(await listStored());
@@ -70,10 +77,12 @@ export function VaultPanel({ onOpen, onSettings, onBackUpAgain, notice }: VaultP
 
   const persist = async () => {
     const granted = await requestPersistence();
-    setMessage(
+    // A refusal is not a success: it gets its own colour and a next step.
+    setMessage(granted ? 'The browser will keep these backups even when space runs low.' : '');
+    setRefusal(
       granted
-        ? 'The browser will keep these backups even when space runs low.'
-        : 'The browser did not agree to keep them for good; it may still clear them when space runs low.',
+        ? ''
+        : "The browser did not agree to keep them for good; it may still clear them when space runs low. Download a copy of each backup you need to keep, or install Coffer as an app (browsers keep installed apps' storage more readily), then ask again.",
     );
     await refresh();
   };
@@ -102,10 +111,16 @@ export function VaultPanel({ onOpen, onSettings, onBackUpAgain, notice }: VaultP
           {message}
         </p>
       )}
+      {refusal && (
+        <p class="notice caution" role="status">
+          {refusal}
+        </p>
+      )}
       {storage && (
         <div class="storage">
           <p>
-            Using {formatBytes(storage.usage)} of {formatBytes(storage.quota)} available to Coffer in this browser.
+            Using {formatBytes(storage.usage)} of {formatBytes(storage.quota)} available to Coffer in this browser:{' '}
+            <span data-testid="storage-split">{storageSplit(storage.usage, backups)}</span>.
           </p>
           {storage.persisted ? (
             <p>This browser keeps Coffer's storage even when space runs low.</p>
@@ -119,7 +134,12 @@ export function VaultPanel({ onOpen, onSettings, onBackUpAgain, notice }: VaultP
           )}
         </div>
       )}
-      {backups && backups.length === 0 && <p>No backups are kept on this device yet.</p>}
+      {backups && backups.length === 0 && (
+        <p>
+          No backups are kept on this device yet. To keep one here, tick "Keep a copy on this device" when you make a
+          backup in the Back up tab; to open a backup from elsewhere, use "Open backup" above.
+        </p>
+      )}
       {backups && backups.length > 0 && (
         <ul class="stored" aria-label="Backups on this device">
           {backups.map((backup) => (

@@ -16,8 +16,10 @@ import { coffer } from '../shared/client.ts';
 import { handOverTemp, newTempName, removeTemp } from '../shared/download.ts';
 import { ErrorNotice } from '../shared/ErrorNotice.tsx';
 import { formatBytes } from '../shared/format.ts';
-import { type FriendlyError, friendlyError } from '../shared/messages.ts';
+import type { FriendlyError } from '../shared/messages.ts';
 import { measureStrength, type Strength } from '../shared/strength.ts';
+import { WhatsAppHelp } from './WhatsAppHelp.tsx';
+import { describeSummary, KEY_HELP, origin, savePicker, whatsappError } from './words.ts';
 
 interface Inspected {
   format: WhatsAppFormat;
@@ -28,57 +30,6 @@ interface Inspected {
 type Done =
   | { kind: 'decrypted'; summary: WhatsAppSummary; name: string }
   | { kind: 'sealed'; summary: WhatsAppSummary; entries: number; entry?: string; name: string; size: number };
-
-/** Where each format's key comes from, in the words the person saw on their phone. */
-const KEY_HELP: Record<WhatsAppFormat, string> = {
-  crypt15:
-    'It opens with the 64-digit key WhatsApp showed you when you turned on end-to-end encrypted backup, or with the encrypted_backup.key file.',
-  crypt14: 'It opens with the 158-byte "key" file from the phone (/data/data/com.whatsapp/files/key).',
-  crypt12: 'It opens with the 158-byte "key" file from the phone (/data/data/com.whatsapp/files/key).',
-};
-
-const HEADLINES: Record<string, string> = {
-  wrong_key: 'That key does not open this WhatsApp backup.',
-  key_mismatch: 'That key is for another kind of WhatsApp backup.',
-  payload_damaged: 'This WhatsApp backup is damaged or incomplete.',
-  truncated: 'This WhatsApp backup is incomplete: the file was cut short.',
-  not_whatsapp: 'This is not a WhatsApp backup Coffer can open.',
-  unsupported_version: 'This kind of WhatsApp backup is not supported.',
-  invalid_input: 'That key cannot be used.',
-};
-
-const ADVICE: Record<string, string> = {
-  wrong_key: 'Check the 64 digits (or choose the right key file) and try again. Nothing was kept.',
-  payload_damaged: 'Nothing was kept. Copy the whole backup from the phone again and retry.',
-  truncated: 'Nothing was kept. Copy the whole backup from the phone again and retry.',
-};
-
-function whatsappError(failure: WorkerError): FriendlyError {
-  const base = friendlyError(failure);
-  const headline = HEADLINES[failure.code];
-  return headline ? { headline, detail: failure.message, advice: ADVICE[failure.code] } : base;
-}
-
-function describeSummary(summary: WhatsAppSummary): string {
-  if (summary.content === 'sqlite') {
-    const tables =
-      summary.tables === undefined ? '' : ` with ${summary.tables} ${summary.tables === 1 ? 'table' : 'tables'}`;
-    return `an SQLite database${tables}, ${formatBytes(summary.size)}`;
-  }
-  if (summary.content === 'zip') return `a ZIP of the backup's files, ${formatBytes(summary.size)}`;
-  return `${formatBytes(summary.size)} of data`;
-}
-
-function origin(summary: WhatsAppSummary): string {
-  const version = summary.appVersion ? ` made by WhatsApp ${summary.appVersion}` : '';
-  return `${FORMAT_DESCRIPTIONS[summary.format]} backup${version}`;
-}
-
-type SavePicker = (options: object) => Promise<FileSystemFileHandle>;
-
-function savePicker(): SavePicker | undefined {
-  return (window as { showSaveFilePicker?: SavePicker }).showSaveFilePicker;
-}
 
 export function WhatsAppPanel({ file: given }: { file?: File }) {
   const [file, setFile] = useState<File | undefined>(given);
@@ -198,6 +149,7 @@ export function WhatsAppPanel({ file: given }: { file?: File }) {
 
   async function decrypt() {
     const key = keyInput();
+    setError(undefined); // One message per event: the new complaint replaces the old failure.
     setProblem(typeof key === 'string' ? key : '');
     if (!file || typeof key === 'string') return;
     const target = await chooseOutput(outputName(file.name, 'sqlite'));
@@ -216,6 +168,7 @@ export function WhatsAppPanel({ file: given }: { file?: File }) {
   async function seal() {
     const key = keyInput();
     const reason = typeof key === 'string' ? key : sealProblem();
+    setError(undefined);
     setProblem(reason ?? '');
     if (!file || typeof key === 'string' || reason) return;
     const name = `${outputName(file.name, 'sqlite')}.coffer`;
@@ -276,7 +229,9 @@ export function WhatsAppPanel({ file: given }: { file?: File }) {
           {inspected.appVersion ? `, made by WhatsApp ${inspected.appVersion}` : ''}. {KEY_HELP[inspected.format]}
         </p>
       )}
-      {file && (
+      {!file && <WhatsAppHelp />}
+      {/* The key and seal forms wait until the file is known to be a WhatsApp backup. */}
+      {file && inspected && (
         <fieldset disabled={busy}>
           <legend>Your WhatsApp key</legend>
           {format !== 'crypt14' && format !== 'crypt12' && (
@@ -286,7 +241,7 @@ export function WhatsAppPanel({ file: given }: { file?: File }) {
                 autocomplete="off"
                 spellcheck={false}
                 aria-invalid={typedProblem !== undefined}
-                placeholder="64 digits and letters a–f"
+                placeholder="64 digits (0–9 and a–f)"
                 value={hex}
                 onInput={(e) => setHex(e.currentTarget.value)}
               />
@@ -318,7 +273,7 @@ export function WhatsAppPanel({ file: given }: { file?: File }) {
           {keyFileNote && <p class="hint">{keyFileNote}</p>}
         </fieldset>
       )}
-      {file && (
+      {file && inspected && (
         <fieldset disabled={busy}>
           <legend>Seal it as a Coffer backup (optional)</legend>
           <p class="hint">

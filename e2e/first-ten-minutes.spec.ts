@@ -1,0 +1,250 @@
+/**
+ * Issue 21: the first ten minutes of a new person. Each test is one thing they tripped over.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeCrypt15, zlib } from '../test/whatsapp/fixtures.ts';
+import {
+  createBackup,
+  expect,
+  openBackup,
+  PASSPHRASE,
+  savedDownload,
+  setPassphrase,
+  tempDir,
+  test,
+  unlockWithPassphrase,
+} from './helpers.ts';
+
+const big = () => randomBytes(700_000); // incompressible: three chunks of 256 KiB
+
+async function makeBackup(page: import('@playwright/test').Page): Promise<string> {
+  await page.goto('./');
+  await page
+    .getByLabel('Add files')
+    .setInputFiles({ name: 'big.bin', mimeType: 'application/octet-stream', buffer: big() });
+  await setPassphrase(page);
+  return createBackup(page);
+}
+
+function variant(source: string, name: string, change: (bytes: Buffer) => Buffer): string {
+  const path = join(tempDir('variant'), name);
+  writeFileSync(path, change(readFileSync(source)));
+  return path;
+}
+
+test('a cut-short backup says incomplete; an altered one says damaged or altered', async ({ page }) => {
+  test.setTimeout(240_000);
+  const backup = await makeBackup(page);
+  const size = statSync(backup).size;
+  const cuts = [size - 1, size - 1000, size - 300_000];
+  for (const keep of cuts) {
+    const cut = variant(backup, `cut-${keep}.coffer`, (bytes) => bytes.subarray(0, keep));
+    await page.goto('./');
+    await openBackup(page, cut);
+    await unlockWithPassphrase(page);
+    const alert = page.getByRole('alert');
+    await expect(alert).toHaveCount(1);
+    await expect(alert.locator('.notice-headline')).toHaveText('This backup is incomplete: the file ends early.');
+    await expect(alert).toContainText('probably interrupted');
+  }
+  for (const at of [size - 40, size - 3]) {
+    const altered = variant(backup, `altered-${at}.coffer`, (bytes) => {
+      bytes[at] ^= 0x10;
+      return bytes;
+    });
+    await page.goto('./');
+    await openBackup(page, altered);
+    await unlockWithPassphrase(page);
+    const alert = page.getByRole('alert');
+    await expect(alert).toHaveCount(1);
+    await expect(alert.locator('.notice-headline')).toHaveText('This backup is damaged or has been altered.');
+    // The internals are on the details line, not in the headline.
+    await expect(alert.locator('.notice-detail')).toContainText('integrity check');
+  }
+});
+
+test('the recovery key and passphrase survive switching tabs; the key hides while confirming', async ({ page }) => {
+  await page.goto('./');
+  await page.getByLabel('Add files').setInputFiles({ name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('a') });
+  await setPassphrase(page);
+  await page.getByLabel('Make a new recovery key').check();
+  const key = await page.getByTestId('new-recovery-key').textContent();
+  expect(key).toMatch(/^(\d{4} ){15}\d{4}$/);
+  for (const tab of ['Restore', 'On this device', 'WhatsApp']) {
+    await page.getByRole('button', { name: tab, exact: true }).click();
+    await page.getByRole('button', { name: 'Back up', exact: true }).click();
+    await expect(page.getByTestId('new-recovery-key')).toHaveText(key ?? '');
+    await expect(page.getByLabel('Passphrase', { exact: true })).toHaveValue(PASSPHRASE);
+  }
+  await page.getByLabel('Type its last 8 digits').fill((key ?? '').replace(/ /g, '').slice(-8));
+  await expect(page.getByTestId('new-recovery-key')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Show the key again' }).click();
+  await expect(page.getByTestId('new-recovery-key')).toHaveText(key ?? '');
+  // Only on request does the key change.
+  await page.getByRole('button', { name: 'Make a different key' }).click();
+  await expect(page.getByTestId('new-recovery-key')).not.toHaveText(key ?? '');
+});
+
+test('the recovery kit names no registry package, says where it went, and opens the backup in the CLI', async ({
+  page,
+}) => {
+  await page.goto('./');
+  await page.getByLabel('Add files').setInputFiles({ name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('a') });
+  await setPassphrase(page);
+  await page.getByLabel('Make a new recovery key').check();
+  const kitDownload = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Save recovery kit' }).click();
+  const download = await kitDownload;
+  const kitPath = await savedDownload(download, 'kit.txt');
+  const kit = readFileSync(kitPath, 'utf8');
+  expect(kit).not.toMatch(/npx/);
+  expect(kit).toContain(new URL('./', page.url()).href);
+  await expect(page.getByRole('status').filter({ hasText: 'Saved the recovery kit' })).toContainText(
+    download.suggestedFilename(),
+  );
+  const key = (await page.getByTestId('new-recovery-key').textContent()) ?? '';
+  await page.getByLabel('Type its last 8 digits').fill(key.replace(/ /g, '').slice(-8));
+  const backup = await createBackup(page);
+  const out = execFileSync(process.execPath, ['bin/coffer.mjs', 'list', backup, '--recovery-key-file', kitPath], {
+    encoding: 'utf8',
+  });
+  expect(out).toContain('a.txt');
+});
+
+test('the result says where the backup went, names are unique and counts match the list', async ({ page }) => {
+  await page.goto('./');
+  await page.getByLabel('Add files').setInputFiles([
+    { name: 'one.txt', mimeType: 'text/plain', buffer: Buffer.from('1') },
+    { name: 'two.txt', mimeType: 'text/plain', buffer: Buffer.from('2') },
+  ]);
+  await expect(page.getByText('2 files, ')).toBeVisible();
+  await setPassphrase(page);
+  const names: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Create backup' }).click();
+    const name = (await download).suggestedFilename();
+    names.push(name);
+    await expect(page.getByTestId('backup-destination')).toContainText(`Saved to your downloads folder as "${name}"`);
+    await expect(page.getByRole('status').filter({ hasText: 'Backup ready' })).toContainText('2 files,');
+    await setPassphrase(page); // the form starts fresh after a backup is made
+    await page.waitForTimeout(1100); // names carry the time to the second
+  }
+  expect(names[0]).toMatch(/^one\.txt \+ 1 more, \d{4}-\d\d-\d\d \d\d-\d\d-\d\d\.coffer$/);
+  expect(names[0]).not.toBe(names[1]);
+});
+
+test('strength sentences read as English', async ({ page }) => {
+  await page.goto('./');
+  for (const passphrase of ['password', 'correct horse battery staple orbit lantern']) {
+    await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
+    const meter = page.locator('.strength');
+    await expect(meter).toBeVisible();
+    const text = (await meter.textContent()) ?? '';
+    expect(text).not.toMatch(/about less|about centuries|\.\./);
+  }
+});
+
+test('an old complaint goes once its cause is gone', async ({ page }) => {
+  await page.goto('./');
+  await page.getByRole('button', { name: 'Create backup' }).click();
+  await expect(page.getByRole('alert')).toContainText('Add at least one file or folder first.');
+  await page.getByLabel('Add files').setInputFiles({ name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('a') });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});
+
+test('not a backup: the app says what the file looks like, and a WhatsApp file goes to its tab', async ({ page }) => {
+  const dir = tempDir('foreign');
+  const pdf = join(dir, 'report.coffer');
+  writeFileSync(pdf, '%PDF-1.7\n1 0 obj\n<<>>\nendobj\n');
+  await page.goto('./');
+  await openBackup(page, pdf);
+  const alert = page.getByRole('alert');
+  await expect(alert).toHaveCount(1);
+  await expect(alert).toContainText('This file is not a Coffer backup.');
+  await expect(alert).toContainText('it looks like a PDF document');
+  await expect(alert).not.toContainText('end in .coffer');
+  const whatsapp = join(dir, 'msgstore.db.crypt15');
+  writeFileSync(whatsapp, randomBytes(4096));
+  await openBackup(page, whatsapp);
+  await expect(page.getByRole('heading', { name: 'Open a WhatsApp backup' })).toBeVisible();
+});
+
+test('restore keeps the unlocked backup across tabs, and a single download is confirmed', async ({ page }) => {
+  await page.goto('./');
+  await page
+    .getByLabel('Add files')
+    .setInputFiles({ name: 'kept.txt', mimeType: 'text/plain', buffer: Buffer.from('kept\n') });
+  await setPassphrase(page);
+  const backup = await createBackup(page);
+  await openBackup(page, backup);
+  await unlockWithPassphrase(page);
+  const contents = page.getByRole('list', { name: 'Backup contents' });
+  await expect(contents).toContainText('kept.txt');
+  for (const tab of ['Back up', 'On this device', 'WhatsApp']) {
+    await page.getByRole('button', { name: tab, exact: true }).click();
+    await page.getByRole('button', { name: 'Restore', exact: true }).click();
+    await expect(contents).toContainText('kept.txt');
+    await expect(page.getByRole('button', { name: 'Unlock' })).toHaveCount(0);
+  }
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download kept.txt' }).click();
+  expect((await download).suggestedFilename()).toBe('kept.txt');
+  await expect(page.getByRole('status').filter({ hasText: 'Saved "kept.txt"' })).toContainText('downloads folder');
+});
+
+test('WhatsApp, empty: where the backup is and which key opens it; an unknown file gets no key form', async ({
+  page,
+}) => {
+  await page.goto('./');
+  await page.getByRole('button', { name: 'WhatsApp', exact: true }).click();
+  const panel = page.getByRole('region', { name: 'Open a WhatsApp backup' });
+  await expect(panel).toContainText('Android/media/com.whatsapp/WhatsApp/Databases/');
+  await expect(panel).toContainText('.crypt15');
+  await expect(panel).toContainText('encrypted_backup.key');
+  const odd = join(tempDir('odd'), 'msgstore.db.crypt15');
+  writeFileSync(odd, 'this is not a WhatsApp backup at all');
+  await page.getByLabel('Open WhatsApp backup').setInputFiles(odd);
+  await expect(page.getByRole('alert')).toHaveCount(1);
+  await expect(page.getByLabel('WhatsApp key')).toHaveCount(0);
+  await expect(page.getByText('Seal it as a Coffer backup (optional)')).toHaveCount(0);
+});
+
+test('on this device, empty: says how a backup gets here, and counts backups apart from the app', async ({ page }) => {
+  await page.goto('./');
+  await page.getByRole('button', { name: 'On this device', exact: true }).click();
+  const panel = page.getByRole('region', { name: 'On this device' });
+  await expect(panel).toContainText('tick "Keep a copy on this device"');
+  await expect(page.getByTestId('storage-split')).toContainText(/^0 bytes for backups, .+ for the app itself$/);
+});
+
+test('a wrong passphrase gets one message, not three sentences saying one thing', async ({ page }) => {
+  await page.goto('./');
+  await page.getByLabel('Add files').setInputFiles({ name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('a') });
+  await setPassphrase(page);
+  const backup = await createBackup(page);
+  await openBackup(page, backup);
+  await unlockWithPassphrase(page, 'not the passphrase at all');
+  const alert = page.getByRole('alert');
+  await expect(alert).toHaveCount(1);
+  await expect(alert.locator('p')).toHaveCount(2); // the headline and what to try
+});
+
+test('WhatsApp: Decrypt with no key shows one alert, even after an earlier failure', async ({ page }) => {
+  const root = randomBytes(32);
+  const backup = join(tempDir('wa'), 'msgstore.db.crypt15');
+  writeFileSync(backup, makeCrypt15({ rootKey: root, payload: zlib(Buffer.from('not really sqlite')), newer: true }));
+  await page.goto('./');
+  await page.getByRole('button', { name: 'WhatsApp', exact: true }).click();
+  await page.getByLabel('Open WhatsApp backup').setInputFiles(backup);
+  await page.getByLabel('WhatsApp key').fill(randomBytes(32).toString('hex'));
+  await page.getByRole('button', { name: 'Decrypt', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText('That key does not open this WhatsApp backup.');
+  await page.getByLabel('WhatsApp key').fill('');
+  await page.getByRole('button', { name: 'Decrypt', exact: true }).click();
+  await expect(page.getByRole('alert')).toHaveCount(1);
+  await expect(page.getByRole('alert')).toContainText('Type the 64-digit WhatsApp key');
+});

@@ -1,0 +1,66 @@
+/**
+ * Issue 21, item 7: at a phone's 390 px width no element is wider than the viewport, on every
+ * panel (the list, a preview and long names included), and the tab bar stays on one row.
+ */
+import type { Page } from '@playwright/test';
+import { createBackup, expect, openBackup, setPassphrase, test, unlockWithPassphrase } from './helpers.ts';
+
+const LONG = `${'a-very-long-file-name-without-any-break-'.repeat(4)}end.txt`;
+
+/** Elements whose right edge passes the viewport (or that make the page scroll sideways). */
+async function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const wide: string[] = [];
+    if (document.documentElement.scrollWidth > width) wide.push(`page ${document.documentElement.scrollWidth}px`);
+    for (const element of Array.from(document.body.querySelectorAll('*'))) {
+      const box = element.getBoundingClientRect();
+      if (box.width > 0 && (box.right > width + 0.5 || box.left < -0.5)) {
+        wide.push(`${element.tagName.toLowerCase()}.${element.className} ${Math.round(box.right)}px`);
+      }
+    }
+    return wide;
+  });
+}
+
+async function tabRows(page: Page): Promise<number> {
+  const tops = await page
+    .getByRole('navigation', { name: 'Mode' })
+    .getByRole('button')
+    .evaluateAll((buttons) => new Set(buttons.map((b) => Math.round(b.getBoundingClientRect().top))).size);
+  return tops;
+}
+
+test.use({ viewport: { width: 390, height: 844 } });
+
+test('every panel fits a 390 px phone', async ({ page }) => {
+  await page.goto('./');
+  expect(await overflowing(page)).toEqual([]);
+  expect(await tabRows(page)).toBe(1);
+
+  await page.getByLabel('Add files').setInputFiles([
+    { name: LONG, mimeType: 'text/plain', buffer: Buffer.from('long name\n') },
+    { name: 'short.txt', mimeType: 'text/plain', buffer: Buffer.from('short\n') },
+  ]);
+  await setPassphrase(page);
+  await page.getByLabel('Make a new recovery key').check();
+  expect(await overflowing(page), 'backup panel with a list').toEqual([]);
+  await page.getByLabel('No recovery key').check();
+  const backup = await createBackup(page);
+  expect(await overflowing(page), 'backup result').toEqual([]);
+
+  await openBackup(page, backup);
+  expect(await overflowing(page), 'restore, locked').toEqual([]);
+  await unlockWithPassphrase(page);
+  await expect(page.getByRole('list', { name: 'Backup contents' })).toContainText('short.txt');
+  expect(await overflowing(page), 'restore, list').toEqual([]);
+  await page.getByRole('button', { name: `Preview ${LONG}` }).click();
+  await expect(page.getByText('long name')).toBeVisible();
+  expect(await overflowing(page), 'restore, preview of a long name').toEqual([]);
+
+  for (const tab of ['On this device', 'WhatsApp', 'Back up']) {
+    await page.getByRole('button', { name: tab, exact: true }).click();
+    expect(await overflowing(page), tab).toEqual([]);
+    expect(await tabRows(page)).toBe(1);
+  }
+});

@@ -1,0 +1,47 @@
+/**
+ * The recovery kit: a text file with the recovery key and how to use it. The app writes it; the
+ * CLI accepts the kit itself as --recovery-key-file, so a person never has to copy digits out.
+ * It points only at what Coffer itself ships: the app's own address and the CLI as the README
+ * installs it. Never a registry package name, which anyone could publish.
+ */
+import { formatRecoveryKey } from './recovery-key.ts';
+
+export const KIT_TITLE = 'COFFER RECOVERY KIT';
+const KEY_LINE = 'Recovery key:';
+
+export interface KitDetails {
+  date: string;
+  sources: string[];
+  /** The address the app was opened from, e.g. https://example.org/coffer/ */
+  appAddress: string;
+}
+
+export function buildRecoveryKit(key: string, { date, sources, appAddress }: KitDetails): string {
+  return [
+    KIT_TITLE,
+    '',
+    `${KEY_LINE}  ${formatRecoveryKey(key)}`,
+    '',
+    `Made on ${date}, for a backup of: ${sources.join(', ') || '(files)'}`,
+    '',
+    'This key opens every Coffer backup it was used for. Keep it somewhere safe and private.',
+    'If you lose both this key and your passphrase, nobody can open those backups, not even Coffer.',
+    '',
+    'To restore in the app (it works offline once opened):',
+    `  1. Open ${appAddress}`,
+    '  2. Press "Open backup" and choose the .coffer file (or drop it onto the page).',
+    '  3. Type the 64 digits above into "Recovery key" (spaces do not matter) and press Unlock.',
+    '',
+    'To restore with the Coffer command-line tool (from the Coffer source folder, see its README):',
+    '  npm run --silent coffer -- restore BACKUP.coffer -o FOLDER --recovery-key-file THIS-KIT.txt',
+    '  (this kit file itself is accepted as the recovery key file)',
+    '',
+  ].join('\n');
+}
+
+/** The key line of a kit, or undefined when the text is not a kit. */
+export function keyFromKit(text: string): string | undefined {
+  if (!text.trimStart().startsWith(KIT_TITLE)) return undefined;
+  const line = text.split(/\r?\n/).find((candidate) => candidate.startsWith(KEY_LINE));
+  return line?.slice(KEY_LINE.length).trim();
+}

@@ -1,0 +1,25 @@
+import { formatBytes } from '../shared/format.ts';
+import type { Done } from './flow.ts';
+import { countWords } from './naming.ts';
+
+/** Where the backup went comes first: a person's first question is "where is it?". */
+function whereItWent(done: Done): string {
+  if (done.destination === 'picked') return `Saved as "${done.name}" where you chose.`;
+  return `Saved to your downloads folder as "${done.name}".`;
+}
+
+export function DoneNotice({ done }: { done: Done }) {
+  return (
+    <div class="notice success" role="status">
+      <p class="notice-headline">Backup ready: {done.name}</p>
+      <p data-testid="backup-destination">
+        {whereItWent(done)}
+        {done.kept && ' A copy is kept on this device. Find it under "On this device".'}
+      </p>
+      <p>
+        {countWords(done.files, done.folders)}, {formatBytes(done.size)}.{' '}
+        {done.verified ? 'Read back and checked: every byte is intact.' : 'Not checked after writing.'}
+      </p>
+    </div>
+  );
+}

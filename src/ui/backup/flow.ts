@@ -1,0 +1,113 @@
+/** Making one backup: choose where it goes, write it through the worker, hand it over. */
+import type { BackupItem, Output, Progress, SkippedItem } from '../../worker/protocol.ts';
+import { coffer } from '../shared/client.ts';
+import { downloadBlob, newTempName, opfsFile, removeTemp } from '../shared/download.ts';
+import type { StoredBackup } from '../vault/db.ts';
+import { markBackedUp } from '../vault/folders.ts';
+import { beginStore, finishStore, removeStored, storedFile } from '../vault/vault.ts';
+import { backupFileName, topLevelNames } from './naming.ts';
+
+/** Where the finished backup went, said in the result. */
+export type Destination = 'picked' | 'downloads' | 'kept';
+
+export interface Done {
+  name: string;
+  size: number;
+  files: number;
+  folders: number;
+  verified: boolean;
+  kept: boolean;
+  destination: Destination;
+  skipped: SkippedItem[];
+}
+
+export interface BackupRequest {
+  items: BackupItem[];
+  passphrase?: string;
+  recoveryKey?: string;
+  strong: boolean;
+  compress: boolean;
+  verify: boolean;
+  keep: boolean;
+}
+
+type SaveFilePicker = (options: object) => Promise<FileSystemFileHandle>;
+
+/** Where a picker exists, the person chooses the file first (it needs the click's gesture). */
+export async function pickSaveTarget(items: BackupItem[]): Promise<FileSystemFileHandle | undefined> {
+  const picker = (window as { showSaveFilePicker?: SaveFilePicker }).showSaveFilePicker;
+  return picker?.({
+    suggestedName: backupFileName(items.map((item) => item.path)),
+    types: [{ description: 'Coffer backup', accept: { 'application/octet-stream': ['.coffer'] } }],
+  });
+}
+
+export async function makeBackup(
+  request: BackupRequest,
+  handle: FileSystemFileHandle | undefined,
+  onProgress: (progress: Progress) => void,
+): Promise<Done> {
+  const { items } = request;
+  const sources = topLevelNames(items.map((item) => item.path));
+  const name = handle?.name ?? backupFileName(items.map((item) => item.path));
+  const total = items.reduce((sum, item) => sum + (item.file?.size ?? 0), 0);
+  let stored: StoredBackup | undefined;
+  let temp: string | undefined;
+  try {
+    if (request.keep) {
+      stored = await beginStore({
+        name,
+        sources,
+        unlock: [
+          ...(request.passphrase ? (['passphrase'] as const) : []),
+          ...(request.recoveryKey ? (['recovery-key'] as const) : []),
+        ],
+        // Stored data never grows: the bound is the inputs plus headers, index and tags.
+        maxSize: Math.ceil(total * 1.001) + items.length * 4200 + 65536,
+      });
+    }
+    if (!stored && !handle) temp = await newTempName('backup');
+    const output: Output = stored
+      ? { kind: 'opfs', name: stored.fileName }
+      : handle
+        ? { kind: 'handle', handle }
+        : { kind: 'opfs', name: temp as string };
+    const result = await coffer.run(
+      {
+        type: 'create',
+        items,
+        passphrase: request.passphrase,
+        recoveryKey: request.recoveryKey,
+        kdf: request.strong ? 'strong' : 'default',
+        compress: request.compress,
+        verify: request.verify,
+        output,
+      },
+      onProgress,
+    );
+    if (result.type !== 'created') throw new Error('unexpected result');
+    if (stored) {
+      stored = await finishStore(stored, result.size, result.entries);
+      const file = await storedFile(stored);
+      if (handle) await file.stream().pipeTo(await handle.createWritable());
+      else downloadBlob(file, name);
+    } else if (temp) {
+      downloadBlob(await opfsFile(temp), name);
+    }
+    await markBackedUp(sources);
+    return {
+      name,
+      size: result.size,
+      files: items.filter((item) => item.type === 'file').length,
+      folders: items.filter((item) => item.type === 'dir').length,
+      verified: result.verified,
+      kept: Boolean(stored),
+      destination: handle ? 'picked' : 'downloads',
+      skipped: result.skipped,
+    };
+  } catch (failure) {
+    if (stored) await removeStored(stored);
+    if (temp) await removeTemp(temp);
+    throw failure;
+  }
+}
