@@ -10,14 +10,23 @@ export default defineConfig({
   workers: 1,
   retries: process.env.CI ? 1 : 0,
   reporter: [['list'], ['json', { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ?? 'test-results/e2e.json' }]],
-  use: {
-    baseURL: `http://127.0.0.1:${port}/`,
-    browserName: 'chromium',
-    launchOptions: {
-      executablePath: chromiumPath(),
-      args: CHROMIUM_ARGS,
+  use: { baseURL: `http://127.0.0.1:${port}/` },
+  projects: [
+    {
+      name: 'chromium',
+      use: { browserName: 'chromium', launchOptions: { executablePath: chromiumPath(), args: CHROMIUM_ARGS } },
     },
-  },
+    {
+      // Debian's Firefox ESR over WebDriver BiDi; see e2e/engines.ts for what runs there and
+      // README (Browser engines) for why @playwright/test is pinned to 1.64.1.
+      name: 'firefox',
+      use: {
+        browserName: 'firefox',
+        channel: 'moz-firefox',
+        launchOptions: { executablePath: process.env.COFFER_FIREFOX ?? '/usr/bin/firefox-esr' },
+      },
+    },
+  ],
   webServer: {
     command: `node scripts/serve.mjs --port ${port} --dir ${process.env.COFFER_E2E_DIST ?? 'dist'}`,
     url: `http://127.0.0.1:${port}/`,

@@ -5,6 +5,7 @@ import {
   createBackup,
   expect,
   makeTree,
+  nextDownload,
   openBackup,
   PASSPHRASE,
   savedDownload,
@@ -29,7 +30,7 @@ test('a nested folder round-trips through the buttons with a passphrase', async 
   await expect(contents).toContainText('привет.txt');
   await expect(contents).toContainText('ça va.md');
 
-  const download = page.waitForEvent('download');
+  const download = nextDownload(page);
   await page.getByRole('button', { name: 'Restore all' }).click();
   const zip = unzipSync(readFileSync(await savedDownload(await download)));
   for (const [path, content] of Object.entries(files)) {
@@ -117,7 +118,7 @@ test('verify reports an intact backup, and one file can be downloaded on its own
   await unlockWithPassphrase(page);
   await page.getByRole('button', { name: 'Verify backup' }).click();
   await expect(page.getByRole('status')).toContainText('Verified: all 2 files');
-  const download = page.waitForEvent('download');
+  const download = nextDownload(page);
   await page.getByRole('button', { name: 'Download two.txt' }).click();
   expect(readFileSync(await savedDownload(await download), 'utf8')).toBe('second file');
 });

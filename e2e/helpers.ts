@@ -1,7 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test as base, type Download, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
+import { type DownloadedFile, installDownloadObserver, nextDownload } from './downloads.ts';
+import { engineSkipReason } from './engines.ts';
+
+export { type DownloadedFile, downloadCounter, nextDownload } from './downloads.ts';
 
 export const PASSPHRASE = 'orbit lantern cactus symphony 42';
 
@@ -9,18 +13,30 @@ export const PASSPHRASE = 'orbit lantern cactus symphony 42';
  * Every test gets a real, on-disk browser profile: Playwright's default contexts are incognito,
  * where the origin's private file system lives in memory with a small quota, unlike a person's.
  */
-export const profileTest = base.extend<{ profileDir: string }>({
+export const profileTest = base.extend<{ profileDir: string; engineGate: undefined }>({
+  // Runs before any browser starts: a flow this engine cannot run (or that the engine's CI
+  // selection leaves out) is skipped with its reason in the report, never silently.
+  engineGate: [
+    async ({ browserName }, use, testInfo) => {
+      const reason = engineSkipReason(browserName, testInfo.file, testInfo.title);
+      testInfo.skip(reason !== undefined, reason);
+      await use(undefined);
+    },
+    { auto: true },
+  ],
   // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies as a pattern
   profileDir: async ({}, use) => {
     await use(tempDir('profile'));
   },
-  context: async ({ playwright, launchOptions, baseURL, profileDir }, use) => {
+  context: async ({ playwright, browserName, channel, launchOptions, baseURL, profileDir }, use) => {
     const profile = profileDir;
-    const context = await playwright.chromium.launchPersistentContext(profile, {
+    const context = await playwright[browserName].launchPersistentContext(profile, {
       ...launchOptions,
+      channel,
       baseURL,
       acceptDownloads: true,
     });
+    if (browserName === 'firefox') await installDownloadObserver(context);
     await use(context);
     await context.close();
     rmSync(profile, { recursive: true, force: true });
@@ -70,7 +86,7 @@ export function makeTree(): { root: string; files: Record<string, string> } {
   return { root, files };
 }
 
-export async function savedDownload(download: Download, name = download.suggestedFilename()): Promise<string> {
+export async function savedDownload(download: DownloadedFile, name = download.suggestedFilename()): Promise<string> {
   const path = join(tempDir('download'), name);
   await download.saveAs(path);
   return path;
@@ -84,7 +100,7 @@ export async function setPassphrase(page: Page, passphrase = PASSPHRASE): Promis
 
 /** Clicks Create backup and returns the path of the downloaded .coffer file. */
 export async function createBackup(page: Page): Promise<string> {
-  const download = page.waitForEvent('download');
+  const download = nextDownload(page);
   await page.getByRole('button', { name: 'Create backup' }).click();
   const path = await savedDownload(await download);
   await expect(page.getByText(/Backup ready/)).toBeVisible();

@@ -4,6 +4,7 @@ import type { Page } from '@playwright/test';
 import {
   createBackup,
   expect,
+  nextDownload,
   PASSPHRASE,
   profileTest,
   setPassphrase,
@@ -64,7 +65,7 @@ test('a backup kept on this device is listed after a reload, restores, and can b
   await expect(page.getByRole('status')).toContainText('Verified: all 1 files');
 
   await page.getByRole('button', { name: 'On this device' }).click();
-  const download = page.waitForEvent('download');
+  const download = nextDownload(page);
   await stored.getByRole('button', { name: 'Download' }).click();
   expect((await download).suggestedFilename()).toMatch(/\.coffer$/);
 

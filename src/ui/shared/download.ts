@@ -3,7 +3,15 @@ import { liveTabIds, opfsFile, opfsNames, removeOpfsEntry, tabId } from './opfs.
 
 export { opfsFile };
 
+/**
+ * Test-only observer: Playwright's Firefox driver sees no download event for blob URLs, so the
+ * e2e tests define this to receive exactly what the real code below hands to the browser. The
+ * page's own code never defines it.
+ */
+type DownloadObserver = (blob: Blob, name: string) => void;
+
 export function downloadBlob(blob: Blob, name: string): void {
+  (globalThis as { __cofferDownloadObserver?: DownloadObserver }).__cofferDownloadObserver?.(blob, name);
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
