@@ -7,7 +7,6 @@ export { DEFAULT_CHUNK_LOG2, type Header } from './header.ts';
 export type { EntryType, IndexEntry } from './index-codec.ts';
 export { type ByteSource, iterateBytes, rechunk, toReadableStream } from './iter.ts';
 export { type Argon2Params, KDF_BOUNDS, KDF_PRESETS, type KdfPreset } from './kdf.ts';
-export { checkCaseFolds, checkPath, checkPathSet, foldCase, pathProblem } from './paths.ts';
 export {
   MAX_CREDENTIAL_ID,
   type PasskeyCredential,
@@ -15,6 +14,7 @@ export {
   PRF_SALT_LENGTH,
   SLOT_TYPE_PASSKEY,
 } from './passkey.ts';
+export { checkCaseFolds, checkPath, checkPathSet, foldCase, pathProblem } from './paths.ts';
 export {
   bytesSource,
   discardSink,

@@ -21,8 +21,8 @@ import { checkFolderCase } from './case-probe.ts';
 import { createDeflatePool } from './deflate-pool.ts';
 import { inflateNative } from './inflate-native.ts';
 import type { CommandEnvelope, CreateCommand, Progress, Result, WorkerMessage } from './protocol.ts';
-import { representableItems } from './skip-unrepresentable.ts';
 import { handleRekey, slotInfo } from './rekey.ts';
+import { representableItems } from './skip-unrepresentable.ts';
 import { handleWhatsApp } from './whatsapp.ts';
 import { checkZipLimits, zipWriter } from './zip-sink.ts';
 

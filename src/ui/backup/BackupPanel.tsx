@@ -9,8 +9,8 @@ import { ErrorNotice } from '../shared/ErrorNotice.tsx';
 import { formatBytes } from '../shared/format.ts';
 import { type FriendlyError, friendlyError } from '../shared/messages.ts';
 import { measureStrength, type Strength } from '../shared/strength.ts';
-import { loadSettings, type Settings, saveSettings } from '../vault/db.ts';
 import { DevicePassphrase } from '../vault/DevicePassphrase.tsx';
+import { loadSettings, type Settings, saveSettings } from '../vault/db.ts';
 import {
   hasRememberedKey,
   isDeviceUnlocked,
@@ -24,8 +24,8 @@ import { type Done, makeBackup, pickSaveTarget } from './flow.ts';
 import { KeyFields } from './KeyFields.tsx';
 import { countWords, topLevelNames } from './naming.ts';
 import { PassphraseFields } from './PassphraseFields.tsx';
-import { SkippedNotice } from './SkippedNotice.tsx';
 import { clearSecrets, type PendingForm, usePendingForm } from './pending.ts';
+import { SkippedNotice } from './SkippedNotice.tsx';
 
 export interface BackupPanelProps {
   items: BackupItem[];

@@ -8,9 +8,10 @@ export interface RecoveryKeyCardProps {
   recoveryKey: string;
   sources: string[];
   /** While the person confirms, the key is hidden, so the check asks for what they saved. */
-  concealed: boolean;
-  onShow: () => void;
-  onNewKey: () => void;
+  concealed?: boolean;
+  onShow?: () => void;
+  /** Absent where a different key is not offered (changing how an existing backup unlocks). */
+  onNewKey?: () => void;
 }
 
 /** The app's own address, without any query or fragment: that is what the kit points to. */
@@ -62,9 +63,11 @@ export function RecoveryKeyCard({ recoveryKey, sources, concealed, onShow, onNew
         <button type="button" class="secondary" onClick={save}>
           Save recovery kit
         </button>
-        <button type="button" class="link" onClick={onNewKey}>
-          Make a different key
-        </button>
+        {onNewKey && (
+          <button type="button" class="link" onClick={onNewKey}>
+            Make a different key
+          </button>
+        )}
       </div>
       {said && (
         <p class="hint" role="status">

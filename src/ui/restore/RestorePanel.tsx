@@ -11,8 +11,8 @@ import { ErrorNotice } from '../shared/ErrorNotice.tsx';
 import { formatBytes, formatDate } from '../shared/format.ts';
 import { type FriendlyError, friendlyError } from '../shared/messages.ts';
 import { imageUrl, releaseImageUrl } from './preview.ts';
-import { createRestoreFolder, removeRestored } from './target-folder.ts';
 import { remember, rememberedFor } from './remembered.ts';
+import { createRestoreFolder, removeRestored } from './target-folder.ts';
 import { MAX_ROWS, previewKind, treeRows } from './tree.ts';
 
 interface Unlocked {
