@@ -188,7 +188,7 @@ test('restore keeps the unlocked backup across tabs, and a single download is co
     await page.getByRole('button', { name: tab, exact: true }).click();
     await page.getByRole('button', { name: 'Restore', exact: true }).click();
     await expect(contents).toContainText('kept.txt');
-    await expect(page.getByRole('button', { name: 'Unlock' })).toHaveCount(0);
+    await expect(page.getByRole('button', { name: 'Unlock', exact: true })).toHaveCount(0);
   }
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Download kept.txt' }).click();

@@ -89,6 +89,8 @@ const bench = {
       if (result.type !== 'extracted') throw new Error('extract did not extract');
       bytes = result.size;
     } else {
+      // As the app does: the page makes the new, empty folder and the worker writes into it.
+      await root.getDirectoryHandle(options.folder, { create: true });
       const result = await run({
         type: 'restore-all',
         target: { kind: 'directory', handle: root, folderName: options.folder },

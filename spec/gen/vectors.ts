@@ -982,6 +982,20 @@ export const VECTORS: VectorDef[] = [
   ),
   archiveFailure(
     'payload_damaged',
+    'payload-damaged-deflate-trailing-bytes',
+    'A method-1 file of size 1000 whose DEFLATE segment is followed, inside the segment, by 3 stray bytes.',
+    [
+      {
+        path: 'trailing.bin',
+        type: 'file',
+        method: 1,
+        size: 1000,
+        stored: segment(concatBytes([rawDeflate(new Uint8Array(1000).fill(0x61)), utf8('xyz')]), false),
+      },
+    ],
+  ),
+  archiveFailure(
+    'payload_damaged',
     'payload-damaged-deflate-invalid',
     'A method-1 segment whose bytes are not valid DEFLATE (block type 3).',
     [{ path: 'bad.bin', type: 'file', method: 1, size: 1000, stored: segment(new Uint8Array(50).fill(0xff), false) }],

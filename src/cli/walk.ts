@@ -6,7 +6,7 @@
 import type { Stats } from 'node:fs';
 import { type FileHandle, lstat, open, readdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { type EntrySource, pathProblem } from '../core/index.ts';
+import { type EntrySource, foldCase, pathProblem } from '../core/index.ts';
 import { usageError } from './exit-codes.ts';
 import { errnoCode, fsError } from './fs-errors.ts';
 import { readReusing } from './read-reusing.ts';
@@ -104,7 +104,7 @@ export async function walkInputs(inputs: readonly string[], ui: Ui, exclude: Rea
       return;
     }
     seen.add(path);
-    const folded = path.toLowerCase();
+    const folded = foldCase(path);
     const clash = seenFolded.get(folded);
     if (clash !== undefined) {
       ui.warn(

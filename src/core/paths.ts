@@ -44,7 +44,10 @@ export function pathProblem(path: string): string | undefined {
 /** Quotes a path for a message, with every control character escaped (JSON leaves DEL and C1 as is). */
 export function describePath(path: string): string {
   const quoted = JSON.stringify(path.length > 200 ? `${path.slice(0, 200)}…` : path);
-  return quoted.replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return quoted.replace(
+    /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 export function checkPath(path: string): void {

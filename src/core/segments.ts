@@ -73,7 +73,24 @@ export function inflateBounded(body: Uint8Array, expected: number): Uint8Array |
     offset = end;
     step = Math.min(INFLATE_MAX_STEP, step * 2);
   }
-  return overflow || produced !== expected ? undefined : out;
+  if (overflow || produced !== expected) return undefined;
+  // Spec 5.4: the stream must end at the segment's last byte. fflate ignores bytes after the final
+  // block, so check that the body without its last byte is incomplete: the final block's
+  // end-of-block code always uses bits of the last byte of a stream that ends there.
+  return body.length > 0 && decodesCompletely(body.subarray(0, body.length - 1), expected) ? undefined : out;
+}
+
+function decodesCompletely(body: Uint8Array, expected: number): boolean {
+  let produced = 0;
+  const inflater = new Inflate((data) => {
+    produced += data.length;
+  });
+  try {
+    inflater.push(body, true);
+  } catch {
+    return false;
+  }
+  return produced === expected;
 }
 
 function damaged(path: string, what: string): CofferError {

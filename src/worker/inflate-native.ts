@@ -5,10 +5,35 @@
  * about 32 MiB of output (DEFLATE expands at most about 1032:1), never inflated to the end.
  */
 import type { SegmentInflater } from '../core/index.ts';
+import { inflateBounded } from '../core/segments.ts';
 
 const PIECE = 32 * 1024;
 
+/**
+ * Spec 5.4: a segment's DEFLATE stream ends at its last byte. The Compression Streams standard
+ * makes DecompressionStream refuse bytes after the end (Chromium, Firefox and Safari do); some
+ * runtimes (Node 20) ignore them. Probe once with an empty final block plus one stray byte, and
+ * where the stray byte is accepted use the portable inflater, which checks it.
+ */
+let strict: Promise<boolean> | undefined;
+
+async function refusesTrailingBytes(): Promise<boolean> {
+  try {
+    const junk = new Blob([new Uint8Array([0x03, 0x00, 0x00])]).stream();
+    await new Response(junk.pipeThrough(new DecompressionStream('deflate-raw'))).arrayBuffer();
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 export const inflateNative: SegmentInflater = async (body, expected) => {
+  strict ??= refusesTrailingBytes();
+  if (!(await strict)) return inflateBounded(body, expected);
+  return inflateStreaming(body, expected);
+};
+
+async function inflateStreaming(body: Uint8Array, expected: number): Promise<Uint8Array | undefined> {
   const stream = new DecompressionStream('deflate-raw');
   const writer = stream.writable.getWriter();
   const reader = stream.readable.getReader();
@@ -39,4 +64,4 @@ export const inflateNative: SegmentInflater = async (body, expected) => {
     stopped = true;
   }
   return produced === expected ? out : undefined;
-};
+}

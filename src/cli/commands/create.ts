@@ -4,6 +4,7 @@ import { link, rename, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { displayName } from '../../core/display-name.ts';
 import {
   backupBytes,
   type CreateProgress,
@@ -122,7 +123,7 @@ export async function runCreate(argv: string[]): Promise<number> {
     const onProgress = (progress: CreateProgress) => {
       const share = percent(progress.bytesDone, progress.bytesTotal);
       ui.progress(
-        `Backing up ${share} ${humanSize(progress.bytesDone)} of ${humanSize(progress.bytesTotal)}  ${progress.currentPath}`,
+        `Backing up ${share} ${humanSize(progress.bytesDone)} of ${humanSize(progress.bytesTotal)}  ${displayName(progress.currentPath)}`,
       );
     };
     const bytes = backupBytes(toEntrySources(walk.entries), {

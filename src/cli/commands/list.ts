@@ -1,4 +1,5 @@
 /** `coffer list IN.coffer [unlock options] [--json]`: reads just the index. */
+import { displayName } from '../../core/display-name.ts';
 import { flag, parseCommand, singleInput } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
 import { COMMAND_HELP } from '../help.ts';
@@ -30,7 +31,7 @@ export async function runList(argv: string[]): Promise<number> {
   for (const size of sizes) if (size.length > width) width = size.length;
   const lines = entries.map(
     (entry, i) =>
-      `${entry.type === 'dir' ? 'dir ' : 'file'}  ${sizes[i].padStart(width)}  ${localDate(entry.mtime)}  ${entry.path}${entry.type === 'dir' ? '/' : ''}`,
+      `${entry.type === 'dir' ? 'dir ' : 'file'}  ${sizes[i].padStart(width)}  ${localDate(entry.mtime)}  ${displayName(entry.path)}${entry.type === 'dir' ? '/' : ''}`,
   );
   let files = 0;
   let bytes = 0;

@@ -1,6 +1,7 @@
 /** `coffer restore IN.coffer -o DIR [unlock options] [--only PATH]... [--overwrite]` */
 import { realpath, stat, utimes } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { displayName } from '../../core/display-name.ts';
 import { checkPathSet } from '../../core/index.ts';
 import { flag, parseCommand, requireOutput, singleInput, stringList } from '../args.ts';
 import { CliError, EXIT, refused } from '../exit-codes.ts';
@@ -83,7 +84,7 @@ export async function runRestore(argv: string[]): Promise<number> {
         signal: interruptSignal,
         onProgress: (progress) =>
           ui.progress(
-            `Restoring ${percent(progress.bytesDone, progress.bytesTotal)} ${humanSize(progress.bytesDone)} of ${humanSize(progress.bytesTotal)}  ${progress.currentPath}`,
+            `Restoring ${percent(progress.bytesDone, progress.bytesTotal)} ${humanSize(progress.bytesDone)} of ${humanSize(progress.bytesTotal)}  ${displayName(progress.currentPath)}`,
           ),
       });
       await sink.flush();

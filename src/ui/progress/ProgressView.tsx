@@ -1,3 +1,4 @@
+import { displayName } from '../../core/display-name.ts';
 import type { Progress } from '../../worker/protocol.ts';
 import { formatBytes, formatDuration } from '../shared/format.ts';
 import { usePhaseRate } from './phase-rate.ts';
@@ -32,7 +33,7 @@ export function ProgressView({ state, onCancel }: { state: ProgressState; onCanc
         {speed > 0 && <span>{formatBytes(speed)}/s</span>}
         {speed > 0 && <span>{formatDuration(left)} left</span>}
       </p>
-      {progress.currentPath && <p class="progress-file">{progress.currentPath}</p>}
+      {progress.currentPath && <p class="progress-file">{displayName(progress.currentPath)}</p>}
       <button type="button" class="secondary" onClick={onCancel}>
         Cancel
       </button>

@@ -1,4 +1,5 @@
 /** Entries from the index, arranged for display: folders first, then files, each sorted. */
+import { displayName } from '../../core/display-name.ts';
 import type { EntryInfo } from '../../worker/protocol.ts';
 
 export interface TreeRow {
@@ -16,7 +17,11 @@ export function treeRows(entries: readonly EntryInfo[], filter: string): TreeRow
   for (const entry of sorted) {
     if (needle && !entry.path.toLowerCase().includes(needle)) continue;
     const parts = entry.path.split('/');
-    rows.push({ entry, depth: needle ? 0 : parts.length - 1, name: needle ? entry.path : parts[parts.length - 1] });
+    rows.push({
+      entry,
+      depth: needle ? 0 : parts.length - 1,
+      name: displayName(needle ? entry.path : parts[parts.length - 1]),
+    });
   }
   return rows;
 }
