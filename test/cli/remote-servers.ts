@@ -91,6 +91,8 @@ export interface Fault {
   /** Answer with this status instead of forwarding. */
   status?: number;
   body?: string;
+  /** Cut an open-ended range response (`bytes=N-`) after this many bytes. */
+  dropResponseAfter?: number;
   /** How many requests it hits before it is spent. */
   times: number;
 }
@@ -181,7 +183,11 @@ export async function startProxy(port: number, upstream: number): Promise<TestPr
       );
       return;
     }
-    const fault = proxy.faults.find((candidate) => candidate.method === method && candidate.times > 0);
+    const openRange = /^bytes=\d+-$/.test(req.headers.range ?? '');
+    const fault = proxy.faults.find(
+      (candidate) =>
+        candidate.method === method && candidate.times > 0 && (candidate.dropResponseAfter === undefined || openRange),
+    );
     if (fault) fault.times--;
     if (fault?.status) {
       req.resume();
@@ -192,8 +198,14 @@ export async function startProxy(port: number, upstream: number): Promise<TestPr
       { host: '127.0.0.1', port: upstream, method, path: req.url, headers: req.headers },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.statusMessage, { ...answer.headers, ...cors });
+        let sent = 0;
         answer.on('data', (piece: Buffer) => {
           proxy.bytesOut += piece.length;
+          sent += piece.length;
+          if (fault?.dropResponseAfter !== undefined && sent > fault.dropResponseAfter) {
+            answer.destroy();
+            res.socket?.destroy();
+          }
         });
         answer.pipe(res);
       },

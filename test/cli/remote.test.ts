@@ -252,6 +252,20 @@ describe('S3', () => {
     expect(await sameBytes(out, large)).toBe(true);
   });
 
+  it('pull continues from where a dropped download stopped', async () => {
+    s3.reset();
+    s3.faults.push({ method: 'GET', dropResponseAfter: 3 * 1024 * 1024, times: 1 });
+    const out = join(work, 'pulled-after-drop.coffer');
+    const pulled = await coffer(['pull', `${base}large.coffer`, '-o', out], { env: s3Env });
+    expect(pulled.code).toBe(0);
+    expect(await sameBytes(out, large)).toBe(true);
+    const open = s3.requests.filter((r) => r.method === 'GET' && /^bytes=\d+-$/.test(r.range ?? ''));
+    expect(open.length).toBe(2);
+    expect(open[0].range).toBe('bytes=0-');
+    // The second request starts where the first stopped (the proxy cut it at about 3 MiB), not at 0.
+    expect(Number(/\d+/.exec(open[1].range ?? '')?.[0])).toBeGreaterThan(2 * 1024 * 1024);
+  });
+
   it('says when the credentials are wrong or missing, and refuses a tampered object', async () => {
     const wrong = await coffer(['list', `${base}small.coffer`, ...unlock()], {
       env: { ...s3Env, AWS_SECRET_ACCESS_KEY: 'wrong-secret' },
