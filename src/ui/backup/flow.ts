@@ -99,7 +99,10 @@ export async function makeBackup(
       file = await opfsFile(temp);
       downloadBlob(file, name);
     } else if (handle) {
-      file = await handle.getFile().catch(() => undefined);
+      // Share is extra: a handle that cannot be read back (or a stand-in without getFile) just hides it.
+      file = await Promise.resolve()
+        .then(() => handle.getFile())
+        .catch(() => undefined);
     }
     await markBackedUp(sources);
     return {
