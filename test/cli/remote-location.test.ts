@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CliError } from '../../src/cli/exit-codes.ts';
 import { parseLocation } from '../../src/cli/remote/location.ts';
 import { objectUrl, partSize } from '../../src/cli/remote/s3.ts';
+import { plainHttpWarning } from '../../src/cli/remote/webdav.ts';
 
 describe('parseLocation', () => {
   it('keeps local paths, and reads WebDAV and S3 locations', () => {
@@ -54,5 +55,15 @@ describe('S3 addressing', () => {
     expect(partSize(1)).toBe(8 * 1024 * 1024);
     const huge = 5 * 1024 ** 4;
     expect(Math.ceil(huge / partSize(huge))).toBeLessThanOrEqual(10_000);
+  });
+});
+
+describe('WebDAV over plain HTTP', () => {
+  it('warns when a password would cross the network unencrypted, not for loopback or HTTPS', () => {
+    expect(plainHttpWarning(new URL('http://nas.example.org/x'), true)).toContain('plain HTTP');
+    expect(plainHttpWarning(new URL('http://127.0.0.1:4460/x'), true)).toBeUndefined();
+    expect(plainHttpWarning(new URL('http://[::1]:4460/x'), true)).toBeUndefined();
+    expect(plainHttpWarning(new URL('https://nas.example.org/x'), true)).toBeUndefined();
+    expect(plainHttpWarning(new URL('http://nas.example.org/x'), false)).toBeUndefined();
   });
 });

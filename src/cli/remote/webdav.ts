@@ -19,8 +19,18 @@ export const WEBDAV_USER = 'COFFER_WEBDAV_USER';
 export const WEBDAV_PASSWORD = 'COFFER_WEBDAV_PASSWORD';
 const PUT_ATTEMPTS = 4;
 
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/** Basic credentials over plain HTTP to another machine can be read on the way: say so. */
+export function plainHttpWarning(url: URL, withCredentials: boolean): string | undefined {
+  if (!withCredentials || url.protocol !== 'http:' || LOOPBACK.test(url.hostname)) return undefined;
+  return `the WebDAV password goes to ${url.host} over plain HTTP, readable by anyone on the way; use webdav+https:// if the server has it.`;
+}
+
 export function webDavStore(url: URL, display: string, env: NodeJS.ProcessEnv = process.env): RemoteStore {
   const user = env[WEBDAV_USER];
+  const warning = plainHttpWarning(url, user !== undefined);
+  if (warning) process.stderr.write(`coffer: warning: ${warning}\n`);
   const password = env[WEBDAV_PASSWORD] ?? '';
   const authorization =
     user === undefined ? undefined : `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
