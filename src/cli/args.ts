@@ -46,6 +46,8 @@ export const COMMANDS = {
     kdf: { type: 'string' },
   },
   keygen: { ...HELP, ...QUIET, ...OUTPUT },
+  push: { ...HELP, ...QUIET },
+  pull: { ...HELP, ...QUIET, ...OUTPUT },
   whatsapp: { ...HELP, ...QUIET, ...OUTPUT, key: { type: 'string' }, 'key-file': { type: 'string' } },
 } as const satisfies Record<string, Record<string, OptionSpec>>;
 

@@ -11,8 +11,22 @@ export const USAGE = `Usage:
                                                            re-encrypting it
   coffer keygen  -o FILE                                   write a new recovery key
   coffer whatsapp IN -o OUT (--key HEX | --key-file F)    decrypt a WhatsApp backup (crypt12/14/15)
+  coffer push    FILE LOCATION                             send a backup to a server you own
+  coffer pull    LOCATION -o FILE                          fetch a backup from a server
+
+list, verify, restore and inspect also take a LOCATION in place of IN.coffer, and then fetch
+only the byte ranges they need. Run "coffer help push" for locations and their settings.
 
 Run "coffer COMMAND --help" for the options of one command.`;
+
+const LOCATIONS = `Locations:
+  webdav+http://HOST[:PORT]/PATH    a WebDAV server (webdav+https:// for HTTPS); credentials from
+                                    COFFER_WEBDAV_USER and COFFER_WEBDAV_PASSWORD
+  s3://BUCKET/KEY                   an S3 or S3-compatible server; settings from AWS_ACCESS_KEY_ID,
+                                    AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN (optional), AWS_REGION
+                                    (default us-east-1) and AWS_ENDPOINT_URL (a custom endpoint,
+                                    addressed path-style: http://host:port/BUCKET/KEY)
+  Credentials are never taken from arguments or the location itself.`;
 
 const UNLOCK = `Unlock options:
   COFFER_PASSPHRASE         (environment variable) the passphrase
@@ -66,9 +80,10 @@ The passphrase comes from COFFER_PASSPHRASE, --passphrase-file, or (in a termina
 unlock option is given) a prompt that asks twice. A backup locked with a passphrase and a
 recovery key opens with either.`,
 
-  list: `Usage: coffer list IN.coffer [unlock options] [--json]
+  list: `Usage: coffer list IN.coffer|LOCATION [unlock options] [--json]
 
-Lists every entry (type, size, modification time, path) by reading just the index.
+Lists every entry (type, size, modification time, path) by reading just the index (from a
+server: only the header and the index are fetched; "coffer help push" lists locations).
 
 Options:
   --json                    a JSON array of {"path", "size", "mtime", "type"} (mtime in ISO 8601)
@@ -76,7 +91,7 @@ Options:
 
 ${UNLOCK}`,
 
-  verify: `Usage: coffer verify IN.coffer [unlock options]
+  verify: `Usage: coffer verify IN.coffer|LOCATION [unlock options]
 
 Decrypts and checks every byte of the backup without writing anything. Exits 0 only if the
 whole backup is intact.
@@ -87,9 +102,10 @@ Options:
 
 ${UNLOCK}`,
 
-  restore: `Usage: coffer restore IN.coffer -o DIR [unlock options] [--only PATH]... [--overwrite]
+  restore: `Usage: coffer restore IN.coffer|LOCATION -o DIR [unlock options] [--only PATH]... [--overwrite]
 
-Restores the backup into DIR (created if missing; its parent folder must exist).
+Restores the backup into DIR (created if missing; its parent folder must exist). From a server
+with --only, just the chunks that hold those entries are fetched.
 
 Options:
   -o, --output DIR          where to restore
@@ -105,7 +121,7 @@ Every path is checked before anything is written. Files are written to a staging
 DIR and moved into place only after everything has been decrypted and verified, so a failure
 leaves DIR and its parent exactly as they were.`,
 
-  inspect: `Usage: coffer inspect IN.coffer [--json]
+  inspect: `Usage: coffer inspect IN.coffer|LOCATION [--json]
 
 Prints what the header says (format version, key slots and their settings, chunk layout).
 No passphrase or key is needed, and nothing is decrypted.
@@ -177,6 +193,40 @@ ${UNLOCK}
 Rekeying protects future copies only: IN, and every copy of it made before, still opens with
 the old passphrase or key. Delete those copies, or, to be sure nothing old opens the data,
 make a new backup instead (create), which has a new file key.`,
+
+  push: `Usage: coffer push FILE LOCATION
+
+Sends the backup FILE to LOCATION. A LOCATION ending in "/" means FILE's name in that folder.
+Refused (exit 5) when that name already exists there: nothing is ever replaced.
+
+Nothing partial is left behind: WebDAV uploads go to a hidden temporary name in the same
+folder and are renamed when complete (a dropped connection sends the file again); S3 uploads
+of more than 8 MiB are multipart uploads, invisible until completed, and a part whose
+connection drops is sent again on its own. Afterwards the copy's size and header (with its
+MAC) are read back and compared; a copy that does not match is removed.
+
+Options:
+  -q, --quiet               no progress or summary
+  -h, --help                show this help
+
+${LOCATIONS}
+
+Exit codes: 0 sent; 1 the server could not be reached or refused (its answer is shown: wrong
+credentials, read-only or full target, ...); 2 usage or missing settings; 4 FILE is not a
+Coffer backup; 5 the name already exists at LOCATION.`,
+
+  pull: `Usage: coffer pull LOCATION -o FILE
+
+Fetches the backup at LOCATION into FILE (refused if FILE exists). FILE appears only once
+every byte has arrived; a dropped connection continues from where it stopped. Run
+"coffer verify FILE" to check it with its key.
+
+Options:
+  -o, --output FILE         where to save it
+  -q, --quiet               no progress or summary
+  -h, --help                show this help
+
+${LOCATIONS}`,
 
   keygen: `Usage: coffer keygen -o FILE
 

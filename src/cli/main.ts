@@ -24,6 +24,8 @@ const RUNNERS: Record<CommandName, () => Promise<Runner>> = {
   rekey: async () => (await import('./commands/rekey.ts')).runRekey,
   keygen: async () => (await import('./commands/keygen.ts')).runKeygen,
   whatsapp: async () => (await import('./commands/whatsapp.ts')).runWhatsapp,
+  push: async () => (await import('./commands/push.ts')).runPush,
+  pull: async () => (await import('./commands/pull.ts')).runPull,
 };
 
 function version(): string {
@@ -75,7 +77,9 @@ export async function main(argv: string[]): Promise<number> {
       command === 'restore' ||
       command === 'verify' ||
       command === 'whatsapp' ||
-      command === 'rekey'
+      command === 'rekey' ||
+      command === 'push' ||
+      command === 'pull'
     )
       installInterruptHandler();
     return await (await RUNNERS[command]())(rest);

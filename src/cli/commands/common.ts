@@ -1,10 +1,15 @@
 /** Opening a backup file for the reading commands. */
-import { type Header, type OpenedBackup, readHeader } from '../../core/index.ts';
+import { type Header, type OpenedBackup, type RandomAccessSource, readHeader } from '../../core/index.ts';
 import type { Parsed } from '../args.ts';
 import { stringOption } from '../args.ts';
 import { openBackup, type UnlockOptions } from '../credentials.ts';
 import { type FileSource, openFileSource } from '../fs-source.ts';
+import { parseLocation } from '../remote/location.ts';
+import { openRemoteSource, openStore } from '../remote/source.ts';
+import { interruptSignal } from '../signals.ts';
 import type { Ui } from '../ui.ts';
+
+type Source = RandomAccessSource & { close(): Promise<void> };
 
 export function unlockOptions(parsed: Parsed, command: string): UnlockOptions {
   return {
@@ -28,16 +33,36 @@ export async function withHeader<T>(
   }
 }
 
+/**
+ * Like withHeader, for a local path or a location on a server (`webdav+http(s)://`, `s3://`),
+ * which is then read by range requests: only the bytes an operation needs are fetched.
+ */
+export async function withLocationHeader<T>(
+  input: string,
+  command: string,
+  use: (source: Source, header: Header) => Promise<T>,
+): Promise<T> {
+  const location = parseLocation(input, command);
+  if (location.kind === 'file') return withHeader(location.path, use);
+  const source = await openRemoteSource(openStore(location), interruptSignal);
+  try {
+    const header = await readHeader(source);
+    return await use(source, header);
+  } finally {
+    await source.close();
+  }
+}
+
 /** Opens and unlocks the backup (index read and every path checked), then runs `use`. */
 export async function withOpenedBackup<T>(
   input: string,
   parsed: Parsed,
   command: string,
   ui: Ui,
-  use: (backup: OpenedBackup, source: FileSource) => Promise<T>,
+  use: (backup: OpenedBackup, source: Source) => Promise<T>,
 ): Promise<T> {
   const options = unlockOptions(parsed, command);
-  return withHeader(input, async (source, header) => {
+  return withLocationHeader(input, command, async (source, header) => {
     const backup = await openBackup(source, header, options, ui, command);
     return use(backup, source);
   });

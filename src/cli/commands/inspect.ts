@@ -4,7 +4,7 @@ import { flag, parseCommand, singleInput } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
 import { COMMAND_HELP } from '../help.ts';
 import { humanSize, plural } from '../ui.ts';
-import { withHeader } from './common.ts';
+import { withLocationHeader } from './common.ts';
 
 export async function runInspect(argv: string[]): Promise<number> {
   const parsed = parseCommand('inspect', argv);
@@ -13,7 +13,9 @@ export async function runInspect(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const input = singleInput(parsed, 'inspect');
-  const description = await withHeader(input, async (source, header) => describeHeader(header, source.size));
+  const description = await withLocationHeader(input, 'inspect', async (source, header) =>
+    describeHeader(header, source.size),
+  );
   if (flag(parsed, 'json')) {
     process.stdout.write(`${JSON.stringify(description, null, 2)}\n`);
     return EXIT.ok;

@@ -1,6 +1,7 @@
 import { formatBytes } from '../shared/format.ts';
 import type { Done } from './flow.ts';
 import { countWords } from './naming.ts';
+import { ShareButton } from './ShareButton.tsx';
 
 /** Where the backup went comes first: a person's first question is "where is it?". */
 function whereItWent(done: Done): string {
@@ -20,6 +21,7 @@ export function DoneNotice({ done }: { done: Done }) {
         {countWords(done.files, done.folders)}, {formatBytes(done.size)}.{' '}
         {done.verified ? 'Read back and checked: every byte is intact.' : 'Not checked after writing.'}
       </p>
+      {done.file && <ShareButton file={done.file} />}
     </div>
   );
 }

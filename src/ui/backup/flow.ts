@@ -19,6 +19,8 @@ export interface Done {
   kept: boolean;
   destination: Destination;
   skipped: SkippedItem[];
+  /** The finished file, for Share; absent when the browser will not read it back. */
+  file?: File;
 }
 
 export interface BackupRequest {
@@ -86,13 +88,21 @@ export async function makeBackup(
       onProgress,
     );
     if (result.type !== 'created') throw new Error('unexpected result');
+    let file: File | undefined;
     if (stored) {
       stored = await finishStore(stored, result.size, result.entries);
-      const file = await storedFile(stored);
+      file = await storedFile(stored);
       if (handle) await file.stream().pipeTo(await handle.createWritable());
       else downloadBlob(file, name);
     } else if (temp) {
-      downloadBlob(await opfsFile(temp), name);
+      // The temporary file stays until this tab's next operation, so Share can still read it.
+      file = await opfsFile(temp);
+      downloadBlob(file, name);
+    } else if (handle) {
+      // Share is extra: a handle that cannot be read back (or a stand-in without getFile) just hides it.
+      file = await Promise.resolve()
+        .then(() => handle.getFile())
+        .catch(() => undefined);
     }
     await markBackedUp(sources);
     return {
@@ -104,6 +114,7 @@ export async function makeBackup(
       kept: Boolean(stored),
       destination: handle ? 'picked' : 'downloads',
       skipped: result.skipped,
+      file: file && new File([file], name, { type: 'application/octet-stream' }),
     };
   } catch (failure) {
     if (stored) await removeStored(stored);

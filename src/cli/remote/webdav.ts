@@ -1,0 +1,111 @@
+/**
+ * WebDAV (RFC 4918): HEAD for the size, GET with Range for reading, and for uploads a PUT under a
+ * hidden temporary name in the same folder, read back and checked, then MOVE with
+ * "Overwrite: F" so that an existing backup of that name is never replaced (412: exit 5).
+ * Generic WebDAV has no standard for partial PUTs, so a dropped connection restarts the PUT.
+ */
+import { randomBytes } from 'node:crypto';
+import { CliError, EXIT, refused } from '../exit-codes.ts';
+import {
+  checkUploaded,
+  type LocalUpload,
+  type RemoteStore,
+  Requester,
+  type UploadEvents,
+  withRetries,
+} from './client.ts';
+
+export const WEBDAV_USER = 'COFFER_WEBDAV_USER';
+export const WEBDAV_PASSWORD = 'COFFER_WEBDAV_PASSWORD';
+const PUT_ATTEMPTS = 4;
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/** Basic credentials over plain HTTP to another machine can be read on the way: say so. */
+export function plainHttpWarning(url: URL, withCredentials: boolean): string | undefined {
+  if (!withCredentials || url.protocol !== 'http:' || LOOPBACK.test(url.hostname)) return undefined;
+  return `the WebDAV password goes to ${url.host} over plain HTTP, readable by anyone on the way; use webdav+https:// if the server has it.`;
+}
+
+export function webDavStore(url: URL, display: string, env: NodeJS.ProcessEnv = process.env): RemoteStore {
+  const user = env[WEBDAV_USER];
+  const warning = plainHttpWarning(url, user !== undefined);
+  if (warning) process.stderr.write(`coffer: warning: ${warning}\n`);
+  const password = env[WEBDAV_PASSWORD] ?? '';
+  const authorization =
+    user === undefined ? undefined : `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
+  const fetcher = (target: string, init: RequestInit) => {
+    const headers = new Headers(init.headers);
+    if (authorization) headers.set('authorization', authorization);
+    return fetch(target, { ...init, headers, redirect: 'error' });
+  };
+  const requester = new Requester(fetcher, display, `${WEBDAV_USER} and ${WEBDAV_PASSWORD}`);
+  const href = url.href;
+  return {
+    display,
+    size: (signal) => requester.headSize(href, signal),
+    range: (start, end, signal) => requester.getRange(href, start, end, signal),
+    upload: (file, events) => upload(requester, url, file, events),
+  };
+}
+
+async function upload(requester: Requester, url: URL, file: LocalUpload, events: UploadEvents): Promise<void> {
+  const { signal } = events;
+  if ((await requester.headSize(url.href, signal)) !== undefined) {
+    throw refused(`${requester.where} already exists; nothing was uploaded.`, 'Choose another name.');
+  }
+  const name = url.pathname.slice(url.pathname.lastIndexOf('/') + 1);
+  const temporary = new URL(url.href);
+  temporary.pathname = `${url.pathname.slice(0, -name.length)}.${name}.coffer-upload-${randomBytes(6).toString('hex')}`;
+  let committed = false;
+  try {
+    await withRetries('the upload', PUT_ATTEMPTS, events, () => put(requester, temporary.href, file, events));
+    await checkUploaded(requester, temporary.href, file, signal);
+    const moved = await requester.send(temporary.href, {
+      method: 'MOVE',
+      headers: { destination: url.href, overwrite: 'F' },
+      signal,
+    });
+    if (moved.status === 412) {
+      throw refused(`${requester.where} appeared while uploading; nothing was replaced.`, 'Choose another name.');
+    }
+    if (!moved.ok) throw await requester.fail(moved, 'rename the upload at', true);
+    await moved.body?.cancel().catch(() => {});
+    committed = true;
+    const size = await requester.headSize(url.href, signal);
+    if (size !== file.size) {
+      throw new CliError(EXIT.other, `${requester.where}: after renaming, the server reports ${size ?? 'no'} bytes.`);
+    }
+  } finally {
+    // Nothing partial is left: the temporary object goes whatever happened.
+    if (!committed) {
+      await requester
+        .send(temporary.href, { method: 'DELETE' })
+        .then((response) => response.body?.cancel())
+        .catch(() => {});
+    }
+  }
+}
+
+async function put(requester: Requester, target: string, file: LocalUpload, events: UploadEvents): Promise<void> {
+  let sent = 0;
+  async function* counted(): AsyncGenerator<Uint8Array> {
+    for await (const piece of file.stream(0)) {
+      sent += piece.length;
+      events.onProgress?.(sent, file.size);
+      yield piece;
+    }
+  }
+  const response = await requester.send(target, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/octet-stream', 'content-length': String(file.size) },
+    body: counted() as unknown as BodyInit,
+    duplex: 'half',
+    signal: events.signal,
+  } as RequestInit);
+  if (response.status === 409) {
+    throw new CliError(EXIT.other, `cannot upload to ${requester.where}: the folder does not exist on the server.`);
+  }
+  if (!response.ok) throw await requester.fail(response, 'upload to', true);
+  await response.body?.cancel().catch(() => {});
+}
