@@ -14,6 +14,7 @@ import { build } from 'vite';
 import { CHROMIUM_ARGS, chromiumPath } from '../e2e/chromium.ts';
 import type { BenchData } from './data.ts';
 import { type Figure, figure, MB, MiB, repeat, sampleRss } from './lib.ts';
+import { TREE_IO_VARIANTS, type TreeIoVariant } from './page/tree-io.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -67,7 +68,10 @@ type Bench = {
     name: string;
     folder: string;
     only?: string;
+    zip?: boolean;
   }): Promise<{ seconds: number; listSeconds: number; bytes: number; entries: number }>;
+  createSameSize(o: { bytes: number; name: string }): Promise<void>;
+  treeIo(variant: TreeIoVariant): Promise<Record<string, number>>;
   clear(): Promise<void>;
   reference(request: Record<string, unknown>): Promise<Record<string, number>>;
 };
@@ -217,6 +221,48 @@ export async function runBrowser(
           return { seconds: run.seconds };
         }),
       );
+      record(
+        'browser.tree.restoreZip',
+        await repeat(repeats, async (attempt) => {
+          const run = await call(page, 'restore', { name: 'tree.coffer', folder: `tree-${attempt}.zip`, zip: true });
+          if (run.bytes !== data.treeBytes) throw new Error('the tree zip is incomplete');
+          return { seconds: run.seconds };
+        }),
+      );
+      // One file as large as the tree: what the zip of many small files is compared with.
+      await call(page, 'createSameSize', { bytes: data.treeBytes, name: 'same-size.coffer' });
+      record(
+        'browser.tree.restoreSameSize',
+        await repeat(repeats, async (attempt) => {
+          const run = await call(page, 'restore', {
+            name: 'same-size.coffer',
+            folder: `same-size-${attempt}.bin`,
+            only: 'same-size.bin',
+          });
+          return { seconds: run.seconds };
+        }),
+      );
+    }
+
+    if (want('browser.tree.io')) {
+      log('Chromium: the tree, I/O alone in a worker (the ceilings)');
+      await call(page, 'clear');
+      const best = { read: [] as number[][], write: [] as number[][] };
+      for (const variant of TREE_IO_VARIANTS) {
+        const samples: number[] = [];
+        for (let i = 0; i < repeats; i++) {
+          const run = await call(page, 'treeIo', variant);
+          if (run.bytes !== data.treeBytes) throw new Error(`tree I/O moved ${run.bytes} of ${data.treeBytes} bytes`);
+          samples.push(run.seconds);
+        }
+        record(`browser.tree.io.${variant.op}.${variant.how}.${variant.limit}`, figure('s', samples));
+        best[variant.op].push(samples);
+      }
+      // The ceiling of each run is its fastest variant.
+      for (const op of ['read', 'write'] as const) {
+        const perRun = Array.from({ length: repeats }, (_, i) => Math.min(...best[op].map((s) => s[i])));
+        record(`browser.tree.io.${op}Best`, figure('s', perRun));
+      }
     }
 
     if (data.big && want('browser.big')) {
