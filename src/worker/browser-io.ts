@@ -1,5 +1,6 @@
 /** Browser sources and sinks for the core: Files in, OPFS files or picked handles out. */
 import type { RandomAccessSource } from '../core/index.ts';
+import { readAhead } from './prefetch.ts';
 import type { Output } from './protocol.ts';
 
 /**
@@ -21,7 +22,8 @@ export function fileSource(file: Blob): RandomAccessSource {
   return {
     size: file.size,
     read: async (offset, length) => new Uint8Array(await file.slice(offset, offset + length).arrayBuffer()),
-    stream: (offset) => file.slice(offset).stream() as ReadableStream<Uint8Array>,
+    // Read a few pieces ahead, so reading the backup overlaps decrypting and writing (issue 16).
+    stream: (offset) => readAhead(file.slice(offset).stream() as ReadableStream<Uint8Array>),
   };
 }
 
@@ -59,7 +61,7 @@ interface SyncWriter {
 }
 
 /** Writes from the start of a sync access handle (truncated first); a short write means the disk is full. */
-function syncAccessWriter(access: SyncAccessHandle): SyncWriter {
+function syncAccessWriter(access: SyncAccessHandle, flushOnClose = true): SyncWriter {
   access.truncate(0);
   let position = 0;
   let open = true;
@@ -74,7 +76,7 @@ function syncAccessWriter(access: SyncAccessHandle): SyncWriter {
       position += written;
     },
     close() {
-      access.flush();
+      if (flushOnClose) access.flush();
       closeAccess();
     },
     abort: closeAccess,
@@ -86,14 +88,17 @@ function syncAccessWriter(access: SyncAccessHandle): SyncWriter {
  * only place browsers offer them); undefined elsewhere, such as a folder the person picked.
  * Measured in bench/: several times faster than createWritable for the same bytes.
  */
-export async function syncFileWriter(handle: FileSystemFileHandle): Promise<SyncWriter | undefined> {
+export async function syncFileWriter(
+  handle: FileSystemFileHandle,
+  options: { flushOnClose?: boolean } = {},
+): Promise<SyncWriter | undefined> {
   let access: SyncAccessHandle;
   try {
     access = await createSyncAccess(handle);
   } catch {
     return undefined;
   }
-  return syncAccessWriter(access);
+  return syncAccessWriter(access, options.flushOnClose ?? true);
 }
 
 async function handleSink(handle: FileSystemFileHandle): Promise<ByteSink> {

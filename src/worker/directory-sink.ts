@@ -13,7 +13,7 @@ import { syncFileWriter } from './browser-io.ts';
 /** Files up to this size are buffered whole and written in the background. */
 const SMALL_FILE = 1024 * 1024;
 /** Writes in flight at once; the best concurrency measured for a tree of small files. */
-const WRITERS = 16;
+const WRITERS = 8;
 /** Bytes held by buffered files waiting for, or in, a write. */
 const HELD_LIMIT = 32 * 1024 * 1024;
 
@@ -48,7 +48,9 @@ export function directorySink(folder: FileSystemDirectoryHandle): DirectorySink 
   let syncWorks: boolean | undefined;
   const openWriter = async (handle: FileSystemFileHandle): Promise<Writer> => {
     if (syncWorks !== false) {
-      const sync = await syncFileWriter(handle);
+      // No flush (an fsync) per file: the bytes are in the file once it is closed, and a sync per
+      // file costs more than writing a small one (issue 15).
+      const sync = await syncFileWriter(handle, { flushOnClose: false });
       syncWorks = sync !== undefined;
       if (sync) return { write: (b) => sync.write(b), close: () => sync.close(), abort: async () => sync.abort() };
     }
