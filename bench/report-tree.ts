@@ -18,6 +18,8 @@ export const BROWSER_TREE_ROWS: [string, string][] = [
       `tree, write every file into a new OPFS folder (${how === 'sync' ? 'sync access handle, no flush' : 'createWritable'}), ${n} at once (I/O only)`,
     ]),
   ),
+  ['browser.path.download.coffer', 'Coffer create, random, no pickers: from the click to the finished download'],
+  ['browser.path.download.io', 'the same file unencrypted, the same way (OPFS, then a download): I/O only'],
   ['browser.tree.io.readBest', 'tree: read ceiling (best of the reads above)'],
   ['browser.tree.io.writeBest', 'tree: write ceiling (best of the writes above)'],
 ];
@@ -29,6 +31,11 @@ export function browserTreeTargets(f: Record<string, Figure>): Target[] {
     if (x === undefined || y === undefined) return { name, measured: '-', required: `<= ${limit}x`, met: null };
     const value = x / y;
     return { name, measured: `${value.toFixed(2)}x`, required: `<= ${limit}x`, met: value <= limit, value };
+  };
+  const atLeast = (name: string, x: number | undefined, y: number | undefined, limit: number): Target => {
+    if (x === undefined || y === undefined) return { name, measured: '-', required: `>= ${limit}x`, met: null };
+    const value = x / y;
+    return { name, measured: `${value.toFixed(2)}x`, required: `>= ${limit}x`, met: value >= limit, value };
   };
   return [
     // The bench's backups unlock with a recovery key only, so no Argon2id time is added here.
@@ -43,6 +50,12 @@ export function browserTreeTargets(f: Record<string, Figure>): Target[] {
       m('browser.tree.restoreAll'),
       m('browser.tree.io.writeBest'),
       1.5,
+    ),
+    atLeast(
+      'Chromium create, random, download path / its I/O-only row',
+      m('browser.path.download.coffer'),
+      m('browser.path.download.io'),
+      0.8,
     ),
     atMost(
       'Chromium restore of the tree as a .zip / restoring one file of the same size',

@@ -25,6 +25,7 @@ export type BenchRequest =
   | { op: 'io'; file: File; chunk: number }
   | { op: 'typage' | 'sodium'; file: File; direction: 'encrypt' | 'decrypt' }
   | { op: 'peersInMemory'; file: File; bytes: number }
+  | { op: 'copyToOpfs'; file: File; name: string }
   | { op: 'treeIo'; files: File[]; paths: string[]; variant: TreeIoVariant };
 
 const scope = globalThis as unknown as {
@@ -374,6 +375,9 @@ async function handle(request: BenchRequest): Promise<Record<string, number>> {
       return secretstream(request.file, request.direction);
     case 'peersInMemory':
       return peersInMemory(request.file, request.bytes);
+    case 'copyToOpfs':
+      // The I/O-only twin of Coffer's no-picker path: the same File in, the same OPFS sink out.
+      return { bytes: await drain(request.file.stream() as ReadableStream<Uint8Array>, request.name) };
     case 'treeIo':
       return treeIo(request.files, request.paths, request.variant);
   }

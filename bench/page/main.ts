@@ -4,6 +4,7 @@
  * taken here, in the page, so the Playwright round trips are not counted.
  */
 import { generateRecoveryKey } from '../../src/core/recovery-key.ts';
+import { downloadBlob } from '../../src/ui/shared/download.ts';
 import { CofferClient } from '../../src/worker/client.ts';
 import type { BackupItem, Result } from '../../src/worker/protocol.ts';
 import type { BenchRequest } from './bench.worker.ts';
@@ -126,6 +127,34 @@ const bench = {
       verify: false,
     });
     if (result.type !== 'created') throw new Error('create did not create');
+  },
+
+  /**
+   * Issue 16 (a), the path without pickers as the app takes it (src/ui/backup/flow.ts): write the
+   * backup into a temporary OPFS file, then hand that file to the browser as a download. The
+   * bench times from the call to the download being complete on disk. With `coffer` false, the
+   * same file unencrypted goes the same way: the I/O-only row.
+   */
+  async downloadPath(options: { input: string; coffer: boolean }) {
+    const file = input(options.input)[0];
+    const name = `path-${options.coffer ? 'coffer' : 'plain'}`;
+    if (options.coffer) {
+      const result = await run({
+        type: 'create',
+        items: [{ path: file.name, type: 'file', file, mtime: file.lastModified }],
+        recoveryKey,
+        kdf: 'default',
+        compress: true,
+        output: { kind: 'opfs', name },
+        verify: false,
+      });
+      if (result.type !== 'created') throw new Error('create did not create');
+    } else {
+      await reference({ op: 'copyToOpfs', file, name });
+    }
+    const out = await (await (await opfsRoot()).getFileHandle(name)).getFile();
+    downloadBlob(out, `${name}.bin`);
+    return { bytes: file.size, size: out.size };
   },
 
   /** The tree's read and write ceilings (tree-io.ts) in the reference worker. */
