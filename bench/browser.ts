@@ -4,7 +4,7 @@
  * person). Memory is the resident size of this browser's renderer processes (the page, Coffer's
  * worker and any workers it starts all live there), read from /proc while each step runs.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import { build } from 'vite';
 import { CHROMIUM_ARGS, chromiumPath } from '../e2e/chromium.ts';
 import type { BenchData } from './data.ts';
 import { type Figure, figure, MB, MiB, repeat, sampleRss } from './lib.ts';
+import { TREE_IO_VARIANTS, type TreeIoVariant } from './page/tree-io.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -67,7 +68,11 @@ type Bench = {
     name: string;
     folder: string;
     only?: string;
+    zip?: boolean;
   }): Promise<{ seconds: number; listSeconds: number; bytes: number; entries: number }>;
+  createSameSize(o: { bytes: number; name: string }): Promise<void>;
+  downloadPath(o: { input: string; coffer: boolean }): Promise<{ bytes: number; size: number }>;
+  treeIo(variant: TreeIoVariant): Promise<Record<string, number>>;
   clear(): Promise<void>;
   reference(request: Record<string, unknown>): Promise<Record<string, number>>;
 };
@@ -170,15 +175,27 @@ export async function runBrowser(
       }
     }
 
-    if (want('browser.tree')) {
+    if (want('browser.tree.coffer')) {
       log('Chromium: the 10,000-file tree');
       await call(page, 'clear');
       record(
         'browser.tree.create',
-        await repeat(repeats, async () =>
-          call(page, 'create', { input: 'tree', name: 'tree.coffer', compress: true }).then((r) => ({
+        await repeat(repeats, async () => {
+          // Memory must not grow with the number of files beyond the index (issue 15).
+          const sample = memory();
+          const r = await call(page, 'create', { input: 'tree', name: 'tree.coffer', compress: true });
+          const { baseline, peak } = sample.stop();
+          return {
             seconds: r.seconds,
-            extra: { ratio: r.size / r.bytes },
+            extra: { ratio: r.size / r.bytes, files: data.treeFiles, rendererGrowthMiB: (peak - baseline) / MiB },
+          };
+        }),
+      );
+      record(
+        'browser.tree.createStored',
+        await repeat(repeats, async () =>
+          call(page, 'create', { input: 'tree', name: 'tree-stored.coffer', compress: false }).then((r) => ({
+            seconds: r.seconds,
           })),
         ),
       );
@@ -212,11 +229,86 @@ export async function runBrowser(
       record(
         'browser.tree.restoreAll',
         await repeat(repeats, async (attempt) => {
+          const sample = memory();
           const run = await call(page, 'restore', { name: 'tree.coffer', folder: `tree-restored-${attempt}` });
+          const { baseline, peak } = sample.stop();
           if (run.bytes !== data.treeBytes) throw new Error('the tree restore is incomplete');
-          return { seconds: run.seconds };
+          return { seconds: run.seconds, extra: { rendererGrowthMiB: (peak - baseline) / MiB } };
         }),
       );
+      // A .zip holds at most 65,535 entries (the app refuses more), so the scale run skips it.
+      const zipFits = data.treeFiles + Math.ceil(data.treeFiles / 100) + 1 <= 0xffff;
+      if (!zipFits) skipped.push('the tree as a .zip (more than 65,535 entries)');
+      if (zipFits)
+        record(
+          'browser.tree.restoreZip',
+          await repeat(repeats, async (attempt) => {
+            const run = await call(page, 'restore', { name: 'tree.coffer', folder: `tree-${attempt}.zip`, zip: true });
+            if (run.bytes !== data.treeBytes) throw new Error('the tree zip is incomplete');
+            return { seconds: run.seconds };
+          }),
+        );
+      // One file as large as the tree (the head of the random input): what the zip is compared with.
+      if (statSync(data.random).size < data.treeBytes)
+        skipped.push('one file as large as the tree (the random input is smaller)');
+      else {
+        await call(page, 'createSameSize', { bytes: data.treeBytes, name: 'same-size.coffer' });
+        record(
+          'browser.tree.restoreSameSize',
+          await repeat(repeats, async (attempt) => {
+            const run = await call(page, 'restore', {
+              name: 'same-size.coffer',
+              folder: `same-size-${attempt}.bin`,
+              only: 'same-size.bin',
+            });
+            return { seconds: run.seconds };
+          }),
+        );
+      }
+    }
+
+    if (want('browser.path')) {
+      log('Chromium: the path without pickers, from the call to the finished download (issue 16 a)');
+      for (const coffer of [true, false]) {
+        record(
+          `browser.path.download.${coffer ? 'coffer' : 'io'}`,
+          await repeat(repeats, async () => {
+            await call(page, 'clear');
+            const start = performance.now();
+            const downloaded = page.waitForEvent('download', { timeout: 0 });
+            const run = await call(page, 'downloadPath', { input: 'random', coffer });
+            const download = await downloaded;
+            // Resolves once the browser has written the whole download to disk.
+            const path = await download.path();
+            const seconds = (performance.now() - start) / 1000;
+            const size = statSync(path).size;
+            await download.delete();
+            if (size !== run.size) throw new Error(`downloaded ${size} of ${run.size} bytes`);
+            return { seconds, bytes: run.bytes };
+          }),
+        );
+      }
+    }
+
+    if (want('browser.tree.io')) {
+      log('Chromium: the tree, I/O alone in a worker (the ceilings)');
+      await call(page, 'clear');
+      const best = { read: [] as number[][], write: [] as number[][] };
+      for (const variant of TREE_IO_VARIANTS) {
+        const samples: number[] = [];
+        for (let i = 0; i < repeats; i++) {
+          const run = await call(page, 'treeIo', variant);
+          if (run.bytes !== data.treeBytes) throw new Error(`tree I/O moved ${run.bytes} of ${data.treeBytes} bytes`);
+          samples.push(run.seconds);
+        }
+        record(`browser.tree.io.${variant.op}.${variant.how}.${variant.limit}`, figure('s', samples));
+        best[variant.op].push(samples);
+      }
+      // The ceiling of each run is its fastest variant.
+      for (const op of ['read', 'write'] as const) {
+        const perRun = Array.from({ length: repeats }, (_, i) => Math.min(...best[op].map((s) => s[i])));
+        record(`browser.tree.io.${op}Best`, figure('s', perRun));
+      }
     }
 
     if (data.big && want('browser.big')) {

@@ -1,5 +1,6 @@
 /** The benchmark's table and the issue's targets, computed from figures measured in one run. */
 import type { Figure } from './lib.ts';
+import { BROWSER_TREE_ROWS, browserTreeTargets } from './report-tree.ts';
 
 export interface Target {
   name: string;
@@ -51,6 +52,7 @@ const ROWS: [string, [string, string][]][] = [
       ['browser.tree.list', 'tree: unlock and list'],
       ['browser.tree.restoreOne', 'tree: unlock and restore one file'],
       ['browser.tree.restoreAll', 'tree: unlock and restore all'],
+      ...BROWSER_TREE_ROWS,
       ['browser.big.create', 'large file: create'],
       ['browser.big.restore', 'large file: restore'],
     ],
@@ -268,6 +270,7 @@ export function targets(f: Figures): Target[] {
     const value = Math.max(0, list - fixed) / Math.max(1e-9, all - fixed);
     out.push({ name, measured: `${(value * 100).toFixed(1)}%`, required: '<= 5%', met: value <= 0.05, value });
   }
+  out.push(...browserTreeTargets(f));
   for (const [key, what] of [
     ['browser.big.create', 'create'],
     ['browser.big.restore', 'restore'],

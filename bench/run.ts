@@ -22,8 +22,10 @@ const { values } = parseArgs({
     'skip-node': { type: 'boolean', default: false },
     repeats: { type: 'string' },
     out: { type: 'string' },
-    /** Only these groups (comma-separated): cli.io, cli.tree, native, node, browser.io, browser.tree, browser.big, browser.ref, browser.peers. */
+    /** Only these groups (comma-separated prefixes): cli.io, cli.tree, native, node, browser.io, browser.tree (browser.tree.coffer, browser.tree.io), browser.path, browser.big, browser.ref, browser.peers. */
     only: { type: 'string' },
+    /** The number of files in the tree (default 200 quick, 10,000 full); 100000 for the scale run. */
+    'tree-files': { type: 'string' },
   },
 });
 const quick = values.quick;
@@ -40,6 +42,7 @@ const log = (line: string) =>
 const sizes = quick
   ? { random: 16 * MiB, text: 8 * MiB, treeFiles: 200 }
   : { random: GiB, text: GiB, treeFiles: 10_000, big: 4 * GiB };
+if (values['tree-files']) sizes.treeFiles = Number(values['tree-files']);
 
 const started = new Date();
 const loadBefore = loadavg()[0];

@@ -8,6 +8,7 @@ import { Decrypter, Encrypter, generateX25519Identity, identityToRecipient } fro
 import { deflateSync, inflateSync } from 'fflate';
 import sodium from 'libsodium-wrappers-sumo';
 import { deriveArgon2id, KDF_PRESETS, type KdfPreset } from '../../src/core/kdf.ts';
+import { type TreeIoVariant, treeIo } from './tree-io.ts';
 
 interface SyncHandle {
   write(bytes: Uint8Array, options: { at: number }): number;
@@ -23,7 +24,9 @@ export type BenchRequest =
   | { op: 'argon2'; preset: KdfPreset }
   | { op: 'io'; file: File; chunk: number }
   | { op: 'typage' | 'sodium'; file: File; direction: 'encrypt' | 'decrypt' }
-  | { op: 'peersInMemory'; file: File; bytes: number };
+  | { op: 'peersInMemory'; file: File; bytes: number }
+  | { op: 'copyToOpfs'; file: File; name: string }
+  | { op: 'treeIo'; files: File[]; paths: string[]; variant: TreeIoVariant };
 
 const scope = globalThis as unknown as {
   onmessage: ((event: MessageEvent<BenchRequest>) => void) | null;
@@ -372,6 +375,11 @@ async function handle(request: BenchRequest): Promise<Record<string, number>> {
       return secretstream(request.file, request.direction);
     case 'peersInMemory':
       return peersInMemory(request.file, request.bytes);
+    case 'copyToOpfs':
+      // The I/O-only twin of Coffer's no-picker path: the same File in, the same OPFS sink out.
+      return { bytes: await drain(request.file.stream() as ReadableStream<Uint8Array>, request.name) };
+    case 'treeIo':
+      return treeIo(request.files, request.paths, request.variant);
   }
 }
 

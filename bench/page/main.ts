@@ -4,9 +4,11 @@
  * taken here, in the page, so the Playwright round trips are not counted.
  */
 import { generateRecoveryKey } from '../../src/core/recovery-key.ts';
+import { downloadBlob } from '../../src/ui/shared/download.ts';
 import { CofferClient } from '../../src/worker/client.ts';
 import type { BackupItem, Result } from '../../src/worker/protocol.ts';
 import type { BenchRequest } from './bench.worker.ts';
+import type { TreeIoVariant } from './tree-io.ts';
 
 const seconds = () => performance.now() / 1000;
 const recoveryKey = generateRecoveryKey();
@@ -76,7 +78,7 @@ const bench = {
   },
 
   /** Unlock (reads the index: the "list"), then restore all into a new OPFS folder, or extract one file. */
-  async restore(options: { name: string; folder: string; only?: string }) {
+  async restore(options: { name: string; folder: string; only?: string; zip?: boolean }) {
     const root = await opfsRoot();
     const file = await (await root.getFileHandle(options.name)).getFile();
     const start = seconds();
@@ -88,6 +90,14 @@ const bench = {
       const result = await run({ type: 'extract', path: options.only, output: { kind: 'opfs', name: options.folder } });
       if (result.type !== 'extracted') throw new Error('extract did not extract');
       bytes = result.size;
+    } else if (options.zip) {
+      // As the app does without a folder picker: one .zip file.
+      const result = await run({
+        type: 'restore-all',
+        target: { kind: 'zip', output: { kind: 'opfs', name: options.folder } },
+      });
+      if (result.type !== 'restored') throw new Error('restore did not restore');
+      bytes = result.bytes;
     } else {
       // As the app does: the page makes the new, empty folder and the worker writes into it.
       await root.getDirectoryHandle(options.folder, { create: true });
@@ -100,6 +110,62 @@ const bench = {
     }
     const done = seconds();
     return { seconds: done - start, listSeconds: listed - start, bytes, entries: unlocked.entries.length };
+  },
+
+  /** A backup of one file as large as the whole tree (the head of the random input), for the zip target's ratio. */
+  async createSameSize(options: { bytes: number; name: string }) {
+    const source = input('random')[0];
+    if (source.size < options.bytes) throw new Error('the random input is smaller than the tree');
+    const file = new File([source.slice(0, options.bytes)], 'same-size.bin', { lastModified: source.lastModified });
+    const result = await run({
+      type: 'create',
+      items: [{ path: file.name, type: 'file', file, mtime: file.lastModified }],
+      recoveryKey,
+      kdf: 'default',
+      compress: true,
+      output: { kind: 'opfs', name: options.name },
+      verify: false,
+    });
+    if (result.type !== 'created') throw new Error('create did not create');
+  },
+
+  /**
+   * Issue 16 (a), the path without pickers as the app takes it (src/ui/backup/flow.ts): write the
+   * backup into a temporary OPFS file, then hand that file to the browser as a download. The
+   * bench times from the call to the download being complete on disk. With `coffer` false, the
+   * same file unencrypted goes the same way: the I/O-only row.
+   */
+  async downloadPath(options: { input: string; coffer: boolean }) {
+    const file = input(options.input)[0];
+    const name = `path-${options.coffer ? 'coffer' : 'plain'}`;
+    if (options.coffer) {
+      const result = await run({
+        type: 'create',
+        items: [{ path: file.name, type: 'file', file, mtime: file.lastModified }],
+        recoveryKey,
+        kdf: 'default',
+        compress: true,
+        output: { kind: 'opfs', name },
+        verify: false,
+      });
+      if (result.type !== 'created') throw new Error('create did not create');
+    } else {
+      await reference({ op: 'copyToOpfs', file, name });
+    }
+    const out = await (await (await opfsRoot()).getFileHandle(name)).getFile();
+    downloadBlob(out, `${name}.bin`);
+    return { bytes: file.size, size: out.size };
+  },
+
+  /** The tree's read and write ceilings (tree-io.ts) in the reference worker. */
+  async treeIo(variant: TreeIoVariant) {
+    const files = input('tree');
+    return reference({
+      op: 'treeIo',
+      files,
+      paths: files.map((file) => file.webkitRelativePath || file.name),
+      variant,
+    });
   },
 
   /** Removes everything from the origin's private file system. */

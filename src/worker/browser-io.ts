@@ -1,12 +1,29 @@
 /** Browser sources and sinks for the core: Files in, OPFS files or picked handles out. */
 import type { RandomAccessSource } from '../core/index.ts';
+import { readAhead } from './prefetch.ts';
 import type { Output } from './protocol.ts';
+
+/**
+ * The part of FileSystemSyncAccessHandle used here, typed locally: TypeScript's DOM library
+ * (which the Node-side tests compile against) omits the worker-only sync handles.
+ */
+interface SyncAccessHandle {
+  write(bytes: Uint8Array<ArrayBuffer>, options: { at: number }): number;
+  truncate(size: number): void;
+  flush(): void;
+  close(): void;
+}
+
+function createSyncAccess(handle: FileSystemFileHandle): Promise<SyncAccessHandle> {
+  return (handle as unknown as { createSyncAccessHandle(): Promise<SyncAccessHandle> }).createSyncAccessHandle();
+}
 
 export function fileSource(file: Blob): RandomAccessSource {
   return {
     size: file.size,
     read: async (offset, length) => new Uint8Array(await file.slice(offset, offset + length).arrayBuffer()),
-    stream: (offset) => file.slice(offset).stream() as ReadableStream<Uint8Array>,
+    // Read a few pieces ahead, so reading the backup overlaps decrypting and writing (issue 16).
+    stream: (offset) => readAhead(file.slice(offset).stream() as ReadableStream<Uint8Array>),
   };
 }
 
@@ -23,7 +40,7 @@ async function opfsSink(name: string): Promise<ByteSink> {
   const root = await navigator.storage.getDirectory();
   const handle = await root.getFileHandle(name, { create: true });
   // Sync access handles exist only in workers and are the fastest way to write OPFS.
-  const writer = syncAccessWriter(await handle.createSyncAccessHandle());
+  const writer = syncAccessWriter(await createSyncAccess(handle));
   return {
     write: (bytes) => writer.write(bytes),
     async close() {
@@ -44,7 +61,7 @@ interface SyncWriter {
 }
 
 /** Writes from the start of a sync access handle (truncated first); a short write means the disk is full. */
-function syncAccessWriter(access: FileSystemSyncAccessHandle): SyncWriter {
+function syncAccessWriter(access: SyncAccessHandle, flushOnClose = true): SyncWriter {
   access.truncate(0);
   let position = 0;
   let open = true;
@@ -59,7 +76,7 @@ function syncAccessWriter(access: FileSystemSyncAccessHandle): SyncWriter {
       position += written;
     },
     close() {
-      access.flush();
+      if (flushOnClose) access.flush();
       closeAccess();
     },
     abort: closeAccess,
@@ -71,14 +88,17 @@ function syncAccessWriter(access: FileSystemSyncAccessHandle): SyncWriter {
  * only place browsers offer them); undefined elsewhere, such as a folder the person picked.
  * Measured in bench/: several times faster than createWritable for the same bytes.
  */
-export async function syncFileWriter(handle: FileSystemFileHandle): Promise<SyncWriter | undefined> {
-  let access: FileSystemSyncAccessHandle;
+export async function syncFileWriter(
+  handle: FileSystemFileHandle,
+  options: { flushOnClose?: boolean } = {},
+): Promise<SyncWriter | undefined> {
+  let access: SyncAccessHandle;
   try {
-    access = await handle.createSyncAccessHandle();
+    access = await createSyncAccess(handle);
   } catch {
     return undefined;
   }
-  return syncAccessWriter(access);
+  return syncAccessWriter(access, options.flushOnClose ?? true);
 }
 
 async function handleSink(handle: FileSystemFileHandle): Promise<ByteSink> {

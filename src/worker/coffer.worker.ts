@@ -6,20 +6,20 @@
 import {
   backupBytes,
   CofferError,
-  type EntrySource,
   type ErrorCode,
   isCofferError,
   KDF_PRESETS,
   OpenedBackup,
-  type RestoreSink,
   readHeader,
   type SlotSpec,
 } from '../core/index.ts';
 import { deriveArgon2id, passphraseBytes } from '../core/kdf.ts';
-import { fileSource, openSink, syncFileWriter } from './browser-io.ts';
+import { fileSource, openSink } from './browser-io.ts';
 import { checkFolderCase } from './case-probe.ts';
 import { createDeflatePool } from './deflate-pool.ts';
+import { directorySink } from './directory-sink.ts';
 import { inflateNative } from './inflate-native.ts';
+import { prefetchedEntries } from './prefetch.ts';
 import type { CommandEnvelope, CreateCommand, Progress, Result, WorkerMessage } from './protocol.ts';
 import { handleRekey, slotInfo } from './rekey.ts';
 import { representableItems } from './skip-unrepresentable.ts';
@@ -55,13 +55,6 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
     throw new CofferError('invalid_input', `None of the names can be stored in a backup; skipped ${skipped.length}.`);
   }
   const totalBytes = kept.reduce((sum, item) => sum + (item.file?.size ?? 0), 0);
-  const entries: EntrySource[] = kept.map((item) => ({
-    path: item.path,
-    type: item.type,
-    mtime: item.mtime,
-    size: item.file?.size,
-    open: item.file ? () => (item.file as File).stream() as ReadableStream<Uint8Array> : undefined,
-  }));
   post({
     id,
     type: 'progress',
@@ -74,7 +67,7 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
   try {
     const onProgress = progressReporter(id, 'writing');
     const options = { slots, compress: command.compress, totalBytes, onProgress, compressor: pool?.compress };
-    for await (const piece of backupBytes(entries, options)) {
+    for await (const piece of backupBytes(prefetchedEntries(kept), options)) {
       await sink.write(piece);
       size += piece.length;
     }
@@ -94,50 +87,12 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
     );
     await written.verify({ onProgress: progressReporter(id, 'verifying') });
   }
-  return { type: 'created', size, entries: entries.length, verified: command.verify, skipped };
+  return { type: 'created', size, entries: kept.length, verified: command.verify, skipped };
 }
 
 function requireOpened(): OpenedBackup {
   if (!opened) throw new CofferError('invalid_input', 'Open and unlock a backup first.');
   return opened;
-}
-
-const SYNC_WRITE_MIN = 1024 * 1024;
-
-/** Writes into a new folder that the page made; the page removes what was written if the restore fails or is cancelled. */
-function directorySink(folder: FileSystemDirectoryHandle): RestoreSink {
-  const folders = new Map<string, Promise<FileSystemDirectoryHandle>>([['', Promise.resolve(folder)]]);
-  const folderFor = (path: string): Promise<FileSystemDirectoryHandle> => {
-    const known = folders.get(path);
-    if (known) return known;
-    const slash = path.lastIndexOf('/');
-    const created = folderFor(slash === -1 ? '' : path.slice(0, slash)).then((parent) =>
-      parent.getDirectoryHandle(path.slice(slash + 1), { create: true }),
-    );
-    folders.set(path, created);
-    return created;
-  };
-  return {
-    async directory(entry) {
-      await folderFor(entry.path);
-    },
-    async file(entry) {
-      const slash = entry.path.lastIndexOf('/');
-      const parent = await folderFor(slash === -1 ? '' : entry.path.slice(0, slash));
-      const handle = await parent.getFileHandle(entry.path.slice(slash + 1), { create: true });
-      // A large file in the private file system goes through a sync handle, which writes several
-      // times faster; small files (where opening costs more than writing) and other folders use
-      // a writable.
-      const sync = entry.size >= SYNC_WRITE_MIN ? await syncFileWriter(handle) : undefined;
-      if (sync) return sync;
-      const writable = await handle.createWritable();
-      return {
-        write: (bytes) => writable.write(bytes as Uint8Array<ArrayBuffer>),
-        close: () => writable.close(),
-        abort: () => writable.abort(),
-      };
-    },
-  };
 }
 
 async function handle(id: number, command: CommandEnvelope['command']): Promise<Result> {
@@ -214,7 +169,16 @@ async function handle(id: number, command: CommandEnvelope['command']): Promise<
         // The page made this folder and checked that it was new; it is never created here.
         const folder = await root.getDirectoryHandle(folderName);
         await checkFolderCase(folder, backup.entries);
-        await backup.restore(directorySink(folder), { onProgress });
+        const sink = directorySink(folder);
+        try {
+          await backup.restore(sink, { onProgress });
+        } catch (error) {
+          // Every background write settles before the page removes the folder.
+          await sink.drain().catch(() => {});
+          throw error;
+        }
+        // A background write's failure is the restore's failure.
+        await sink.drain();
       }
       return { type: 'restored', files, bytes: backup.totalSize };
     }

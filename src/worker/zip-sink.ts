@@ -78,6 +78,12 @@ export interface ZipWriter {
   finish(): Promise<void>;
 }
 
+/**
+ * fflate's pieces for a small file are tiny (a header, the data, a descriptor); they are gathered
+ * into writes of about this size, because each write to the sink costs more than its bytes.
+ */
+const BATCH = 1024 * 1024;
+
 /** Streams a zip into `out`; fflate calls back synchronously, so writes are queued in order. */
 export function zipWriter(out: ZipOut): ZipWriter {
   let pending: Promise<void> = Promise.resolve();
@@ -86,13 +92,35 @@ export function zipWriter(out: ZipOut): ZipWriter {
   const finished = new Promise<void>((resolve) => {
     done = resolve;
   });
+  const queue = (bytes: Uint8Array) => {
+    pending = pending.then(async () => {
+      await out.write(bytes);
+    });
+  };
+  let batch = new Uint8Array(BATCH);
+  let fill = 0;
+  const flush = () => {
+    if (fill === 0) return;
+    queue(batch.subarray(0, fill));
+    // A new buffer: the sink may still hold the last one until its write settles.
+    batch = new Uint8Array(BATCH);
+    fill = 0;
+  };
   const zip = new Zip((error, data, final) => {
     if (error) failure = error;
-    else
-      pending = pending.then(async () => {
-        await out.write(data);
-      });
-    if (final || error) pending.then(done, done);
+    else if (data.length >= BATCH / 4) {
+      // Large pieces go as they are; the file sink waits for them before it returns.
+      flush();
+      queue(data);
+    } else {
+      if (fill + data.length > BATCH) flush();
+      batch.set(data, fill);
+      fill += data.length;
+    }
+    if (final || error) {
+      flush();
+      pending.then(done, done);
+    }
   });
   const add = (name: string, mtime: number) => {
     const file = new ZipPassThrough(name);

@@ -36,10 +36,19 @@ export async function itemsFromHandle(
     children.push(entry);
   }
   children.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // getFile is a round trip per file: a folder's files are asked for several at a time (issue
+  // 15), and listed in the sorted order whatever order they arrive in.
+  const files = new Map<string, File>();
+  const fileHandles = children.filter(([, child]) => child.kind === 'file');
+  for (let i = 0; i < fileHandles.length; i += FILES_AT_ONCE) {
+    const batch = fileHandles.slice(i, i + FILES_AT_ONCE);
+    const got = await Promise.all(batch.map(([, child]) => (child as FileSystemFileHandle).getFile()));
+    for (const [j, [name]] of batch.entries()) files.set(name, got[j]);
+  }
   for (const [name, child] of children) {
     const path = `${prefix}/${name}`.normalize('NFC');
     if (child.kind === 'file') {
-      const file = await (child as FileSystemFileHandle).getFile();
+      const file = files.get(name) as File;
       items.push({ path, type: 'file', file, mtime: file.lastModified });
     } else {
       await itemsFromHandle(child as FileSystemDirectoryHandle, path, items);
@@ -47,6 +56,8 @@ export async function itemsFromHandle(
   }
   return items;
 }
+
+const FILES_AT_ONCE = 32;
 
 export async function rememberFolder(handle: FileSystemDirectoryHandle): Promise<void> {
   const db = await openCatalogue();
