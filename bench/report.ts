@@ -335,7 +335,7 @@ function treeTargets(f: Figures): Target[] {
   for (const step of ['create', 'list', 'restore', 'verify']) {
     const perEntry = f[`cli.many.${step}`]?.extra?.bytesPerEntry;
     out.push({
-      name: `CLI ${step} of 100,000 files: memory per entry (peak RSS growth over 10,000 files)`,
+      name: `CLI ${step} of 100,000 files: memory per entry (peak RSS growth over the bench tree)`,
       measured: perEntry === undefined ? '-' : `${perEntry} B`,
       required: '-',
       met: null,
