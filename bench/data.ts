@@ -288,3 +288,18 @@ export function prepareData(cacheDir: string, sizes: DataSizes, log: (line: stri
     big,
   };
 }
+
+/** A tree of `files` small files laid out like the bench tree (for the 100,000-file tier), made once. */
+export function prepareTree(
+  cacheDir: string,
+  files: number,
+  log: (line: string) => void,
+): { tree: string; treeFiles: number; treeBytes: number } {
+  const dir = join(cacheDir, `v${DATA_VERSION}`);
+  mkdirSync(dir, { recursive: true });
+  const tree = join(dir, `tree-${files}`);
+  const plan = treePlan(files);
+  if (!existsSync(`${tree}.complete`)) log(`making a tree of ${files} files in ${tree} (once)`);
+  ensureTree(tree, plan);
+  return { tree, treeFiles: plan.length, treeBytes: plan.reduce((sum, file) => sum + file.size, 0) };
+}

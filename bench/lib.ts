@@ -153,3 +153,21 @@ export function sampleRss(pids: () => number[], intervalMs = 50): { stop(): { ba
     },
   };
 }
+
+/**
+ * Like `repeat` for several commands measured side by side: each attempt runs every one of them
+ * in turn, so that a change in the machine's load during the run falls on all of them alike.
+ */
+export async function repeatTogether(
+  repeats: number,
+  runs: Record<string, ((attempt: number) => Promise<Run>) | undefined>,
+): Promise<Record<string, Figure>> {
+  const samples: Record<string, Run[]> = {};
+  const keys = Object.keys(runs).filter((key) => runs[key] !== undefined);
+  for (const key of keys) samples[key] = [];
+  for (let i = 0; i < repeats; i++)
+    for (const key of keys) samples[key].push(await (runs[key] as (attempt: number) => Promise<Run>)(i));
+  const out: Record<string, Figure> = {};
+  for (const key of keys) out[key] = await repeat(samples[key].length, async (i) => samples[key][i]);
+  return out;
+}

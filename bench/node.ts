@@ -11,8 +11,8 @@ import { deflateRawSync, inflateRawSync, constants as zlib } from 'node:zlib';
 import { deflateSync, inflateSync } from 'fflate';
 import { nodeAesGcm } from '../src/cli/aes-gcm.ts';
 import { deriveArgon2id, KDF_PRESETS, type KdfPreset } from '../src/core/kdf.ts';
-import type { BenchData } from './data.ts';
-import { type Figure, repeat, timedCommand } from './lib.ts';
+import { type BenchData, prepareTree } from './data.ts';
+import { type Figure, repeat, repeatTogether, timedCommand } from './lib.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const COFFER = [join(ROOT, 'bin/coffer.mjs')];
@@ -37,6 +37,15 @@ function treeSize(path: string): number {
     if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name)).size;
   }
   return total;
+}
+
+/** An age key pair for the native tree rows, or undefined when tar, gzip or age is missing. */
+function nativeTreePeer(out: string): { identity: string; recipient: string } | undefined {
+  if (!['tar', 'gzip', 'age', 'age-keygen'].every(have)) return undefined;
+  const identity = join(out, 'tree-age.key');
+  rmSync(identity, { force: true });
+  execFileSync('age-keygen', ['-o', identity], { stdio: 'ignore' });
+  return { identity, recipient: execFileSync('age-keygen', ['-y', identity], { encoding: 'utf8' }).trim() };
 }
 
 export async function runNode(
@@ -102,21 +111,45 @@ export async function runNode(
     // The 10,000-file tree: create, list (index only), restore one file, restore all, and the
     // fixed cost of any command (start-up, unlock, index of a one-file backup).
     const treeBackup = join(out, 'tree.coffer');
-    record(
-      'cli.tree.create',
-      await repeat(repeats, async () => {
+    const treeName = data.tree.split('/').pop() as string;
+    const treeParent = join(data.tree, '..');
+    const restored = join(out, 'tree-restored');
+    // The native reference on the same tree, in the same run, attempt by attempt beside coffer:
+    // tar | gzip -1 | age to create, age -d | gzip -d | tar -x to restore.
+    const peer = nativeTreePeer(out);
+    if (!peer) skipped.push('native tar | gzip -1 | age tree rows (tar, gzip or age is not installed)');
+    const treeAge = join(out, 'tree.tar.gz.age');
+    const created = await repeatTogether(repeats, {
+      'cli.tree.create': async () => {
         rmSync(treeBackup, { force: true });
         const run = await coffer(['create', '-o', treeBackup, ...unlock, data.tree]);
-        return { seconds: run.seconds, extra: { ratio: size(treeBackup) / data.treeBytes } };
+        return {
+          seconds: run.seconds,
+          extra: { ratio: size(treeBackup) / data.treeBytes, peakRssMiB: run.peakRss / 2 ** 20 },
+        };
+      },
+      ...(peer && {
+        'native.tree.create': async () => {
+          rmSync(treeAge, { force: true });
+          const run = await timedCommand('sh', [
+            '-c',
+            'cd "$1" && tar -cf - "$2" | gzip -1 | age -e -r "$3" -o "$4"',
+            'sh',
+            treeParent,
+            treeName,
+            peer.recipient,
+            treeAge,
+          ]);
+          return { seconds: run.seconds, extra: { ratio: size(treeAge) / data.treeBytes } };
+        },
       }),
-    );
-    const treeName = data.tree.split('/').pop() as string;
+    });
+    for (const [name, value] of Object.entries(created)) record(name, value);
     const oneBackup = join(out, 'one.coffer');
     rmSync(oneBackup, { force: true });
     await coffer(['create', '-o', oneBackup, ...unlock, join(data.tree, data.treeSample)]);
     record('cli.fixed', await repeat(repeats, async () => coffer(['list', oneBackup, ...unlock])));
     record('cli.tree.list', await repeat(repeats, async () => coffer(['list', treeBackup, ...unlock])));
-    const restored = join(out, 'tree-restored');
     record(
       'cli.tree.restoreOne',
       await repeat(repeats, async () => {
@@ -124,16 +157,74 @@ export async function runNode(
         return coffer(['restore', treeBackup, '-o', restored, ...unlock, '--only', `${treeName}/${data.treeSample}`]);
       }),
     );
-    record(
-      'cli.tree.restoreAll',
-      await repeat(repeats, async () => {
+    const untarred = join(out, 'tree-untarred');
+    const restoredAll = await repeatTogether(repeats, {
+      'cli.tree.restoreAll': async () => {
         rmSync(restored, { recursive: true, force: true });
         const run = await coffer(['restore', treeBackup, '-o', restored, ...unlock]);
-        if (treeSize(join(restored, treeName)) < data.treeBytes) throw new Error('the tree restore is incomplete');
-        return run;
+        if (treeSize(join(restored, treeName)) !== data.treeBytes) throw new Error('the tree restore is incomplete');
+        return { seconds: run.seconds, extra: { peakRssMiB: run.peakRss / 2 ** 20 } };
+      },
+      ...(peer && {
+        'native.tree.restore': async () => {
+          rmSync(untarred, { recursive: true, force: true });
+          mkdirSync(untarred);
+          const run = await timedCommand('sh', [
+            '-c',
+            'age -d -i "$1" "$2" | gzip -d | tar -x -C "$3"',
+            'sh',
+            peer.identity,
+            treeAge,
+            untarred,
+          ]);
+          if (treeSize(join(untarred, treeName)) !== data.treeBytes) throw new Error('tar restored the wrong size');
+          return { seconds: run.seconds };
+        },
       }),
-    );
-    rmSync(restored, { recursive: true, force: true });
+    });
+    for (const [name, value] of Object.entries(restoredAll)) record(name, value);
+    for (const path of [restored, untarred, treeAge]) rmSync(path, { recursive: true, force: true });
+  };
+
+  /**
+   * 100,000 small files: create, list, restore and verify, each a new process, with its peak
+   * memory. What each entry costs is the growth over the same command on the 10,000-file tree,
+   * divided by the 90,000 entries more.
+   */
+  const cliMany = async () => {
+    log('Node: the coffer command on 100,000 small files');
+    const many = prepareTree(join(data.dir, '..'), 100_000, log);
+    const backup = join(out, 'many.coffer');
+    const restored = join(out, 'many-restored');
+    const name = many.tree.split('/').pop() as string;
+    const small = join(out, 'small-tree.coffer');
+    const smallRestored = join(out, 'small-restored');
+    const steps = {
+      create: (file: string, tree: string) => ['create', '-o', file, ...unlock, tree],
+      list: (file: string) => ['list', file, ...unlock],
+      verify: (file: string) => ['verify', file, ...unlock],
+      restore: (file: string, _tree: string, to: string) => ['restore', file, '-o', to, ...unlock],
+    };
+    const peaks: Record<string, { small: number; large: number }> = {};
+    for (const [step, args] of Object.entries(steps)) {
+      let smallPeak = 0;
+      const figure = await repeat(repeats, async () => {
+        rmSync(step === 'create' ? backup : restored, { recursive: true, force: true });
+        rmSync(step === 'create' ? small : smallRestored, { recursive: true, force: true });
+        const baseline = await coffer(args(small, data.tree, smallRestored));
+        smallPeak = Math.max(smallPeak, baseline.peakRss);
+        const run = await coffer(args(backup, many.tree, restored));
+        if (step === 'restore' && treeSize(join(restored, name)) !== many.treeBytes)
+          throw new Error('the 100,000-file restore is incomplete');
+        return { seconds: run.seconds, extra: { peakRssMiB: run.peakRss / 2 ** 20 } };
+      });
+      const large = (figure.extra?.peakRssMiB ?? 0) * 2 ** 20;
+      peaks[step] = { small: smallPeak, large };
+      const perEntry = (large - smallPeak) / (many.treeFiles - data.treeFiles);
+      figure.extra = { ...figure.extra, bytesPerEntry: Math.max(0, Math.round(perEntry)), files: many.treeFiles };
+      record(`cli.many.${step}`, figure);
+    }
+    for (const path of [backup, restored, small, smallRestored]) rmSync(path, { recursive: true, force: true });
   };
 
   const native = async () => {
@@ -264,6 +355,7 @@ export async function runNode(
 
   if (want('cli.io')) await cliIo();
   if (want('cli.tree')) await cliTree();
+  if (want('cli.many')) await cliMany();
   if (want('native')) await native();
   if (want('node')) {
     log('Node: in-process ceilings');

@@ -69,6 +69,12 @@ const ROWS: [string, [string, string][]][] = [
       ['cli.tree.list', 'tree: coffer list'],
       ['cli.tree.restoreOne', 'tree: coffer restore --only one file'],
       ['cli.tree.restoreAll', 'tree: coffer restore'],
+      ['native.tree.create', 'tree: tar -cf - | gzip -1 | age -e -r KEY (same run)'],
+      ['native.tree.restore', 'tree: age -d | gzip -d | tar -x (same run)'],
+      ['cli.many.create', '100,000 small files: coffer create'],
+      ['cli.many.list', '100,000 small files: coffer list'],
+      ['cli.many.restore', '100,000 small files: coffer restore'],
+      ['cli.many.verify', '100,000 small files: coffer verify'],
     ],
   ],
   [
@@ -117,6 +123,7 @@ function notes(f: Figure): string {
   if (extra.peakRssMiB !== undefined) parts.push(`max RSS ${extra.peakRssMiB.toFixed(0)} MiB`);
   if (extra.rendererGrowthMiB !== undefined) parts.push(`renderer +${extra.rendererGrowthMiB.toFixed(0)} MiB`);
   if (extra.bytes !== undefined) parts.push(`${(extra.bytes / 2 ** 30).toFixed(0)} GiB`);
+  if (extra.bytesPerEntry !== undefined) parts.push(`${extra.bytesPerEntry} B per entry`);
   return parts.join(', ');
 }
 
@@ -255,6 +262,7 @@ export function targets(f: Figures): Target[] {
     met: cliRatio === undefined ? null : cliRatio <= 0.34,
     value: cliRatio,
   });
+  out.push(...treeTargets(f));
   for (const [env, prefix] of [
     ['CLI', 'cli'],
     ['Chromium', 'browser'],
@@ -297,5 +305,45 @@ export function targets(f: Figures): Target[] {
     met: wasm === undefined || native === undefined ? null : wasm / native <= 2,
     value: wasm !== undefined && native !== undefined ? wasm / native : undefined,
   });
+  return out;
+}
+
+/** Issue 15: the CLI on the 10,000-file tree against tar | gzip -1 | age, measured in the same run. */
+function treeTargets(f: Figures): Target[] {
+  const out: Target[] = [];
+  for (const [name, ours, theirs] of [
+    ['CLI create of the tree / tar | gzip -1 | age (wall time)', 'cli.tree.create', 'native.tree.create'],
+    ['CLI restore of the tree / age -d | gzip -d | tar -x (wall time)', 'cli.tree.restoreAll', 'native.tree.restore'],
+  ]) {
+    const x = f[ours]?.median;
+    const y = f[theirs]?.median;
+    const value = x !== undefined && y !== undefined ? x / y : undefined;
+    out.push({
+      name,
+      measured: value === undefined ? '-' : `${value.toFixed(2)}x (${x?.toFixed(2)} / ${y?.toFixed(2)} s)`,
+      required: '<= 1.0x',
+      met: value === undefined ? null : value <= 1,
+      value,
+    });
+  }
+  const ours = f['cli.tree.create']?.extra?.ratio;
+  const theirs = f['native.tree.create']?.extra?.ratio;
+  out.push({
+    name: 'CLI create of the tree: output size / tar | gzip -1 | age',
+    measured: ours === undefined || theirs === undefined ? '-' : `${(ours / theirs).toFixed(3)}`,
+    required: '<= 1.0',
+    met: ours === undefined || theirs === undefined ? null : ours <= theirs,
+    value: ours === undefined || theirs === undefined ? undefined : ours / theirs,
+  });
+  for (const step of ['create', 'list', 'restore', 'verify']) {
+    const perEntry = f[`cli.many.${step}`]?.extra?.bytesPerEntry;
+    out.push({
+      name: `CLI ${step} of 100,000 files: memory per entry (peak RSS growth over the bench tree)`,
+      measured: perEntry === undefined ? '-' : `${perEntry} B`,
+      required: '-',
+      met: null,
+      value: perEntry,
+    });
+  }
   return out;
 }

@@ -22,7 +22,7 @@ const { values } = parseArgs({
     'skip-node': { type: 'boolean', default: false },
     repeats: { type: 'string' },
     out: { type: 'string' },
-    /** Only these groups (comma-separated prefixes): cli.io, cli.tree, native, node, browser.io, browser.tree (browser.tree.coffer, browser.tree.io), browser.path, browser.big, browser.ref, browser.peers. */
+    /** Only these groups (comma-separated prefixes): cli.io, cli.tree, cli.many (100,000 files), native, node, browser.io, browser.tree (browser.tree.coffer, browser.tree.io), browser.path, browser.big, browser.ref, browser.peers. */
     only: { type: 'string' },
     /** The number of files in the tree (default 200 quick, 10,000 full); 100000 for the scale run. */
     'tree-files': { type: 'string' },
@@ -33,8 +33,13 @@ const repeats = Number(values.repeats ?? (quick ? 1 : 3));
 const ROOT = resolve(import.meta.dirname, '..');
 const only = values.only?.split(',').filter(Boolean);
 /** The strong Argon2id preset (seconds per run, three environments) is left to full runs. */
+const named = (group: string) => only?.some((prefix) => group.startsWith(prefix)) ?? false;
 const want = (group: string) =>
-  group === 'argon2.strong' ? !quick : !only || only.some((prefix) => group.startsWith(prefix));
+  group === 'argon2.strong'
+    ? !quick
+    : group === 'cli.many' && quick // 100,000 files: full runs, or quick ones that name it in --only
+      ? named(group)
+      : !only || named(group);
 const clock = performance.now();
 const log = (line: string) =>
   process.stderr.write(`[${((performance.now() - clock) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);

@@ -3,9 +3,9 @@
  * are created new, mode 0600 until complete, then given their time and mode.
  */
 import { rmSync } from 'node:fs';
-import { chmod, type FileHandle, mkdir, open, rm, unlink, utimes, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import type { FileSink, IndexEntry, RestoreSink } from '../core/index.ts';
+import { chmod, mkdir, rm, unlink, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { IndexEntry } from '../core/index.ts';
 import { lstatOrUndefined, randomSuffix } from './files.ts';
 import { errnoCode, fsError } from './fs-errors.ts';
 import { writeOwner } from './restore-preflight.ts';
@@ -81,7 +81,7 @@ export function dirMode(entry: IndexEntry | undefined): number {
   return mode === 0 ? 0o700 : mode;
 }
 
-function entryDate(entry: IndexEntry | undefined): Date | undefined {
+export function entryDate(entry: IndexEntry | undefined): Date | undefined {
   if (!entry) return undefined;
   const date = new Date(entry.mtime);
   return Number.isNaN(date.getTime()) ? undefined : date;
@@ -91,103 +91,4 @@ export async function applyMeta(path: string, mode: number, entry: IndexEntry | 
   const date = entryDate(entry);
   if (date) await utimes(path, date, date);
   await chmod(path, mode);
-}
-
-export interface SinkProgress {
-  onFileDone?(entry: IndexEntry): void;
-}
-
-export interface StagingSink extends RestoreSink {
-  /** Waits for the files still being finished in the background; throws their first error. */
-  flush(): Promise<void>;
-  /** Closes whatever is still open after a failure. */
-  discard(): Promise<void>;
-}
-
-const CLOSING_IN_FLIGHT = 32;
-
-/**
- * Writes into the staging folder. Files are created new (never through an existing name), with
- * mode 0600 until they are complete; then their time and mode are set and they are closed in the
- * background, a few at a time, so that many small files do not wait on each other.
- */
-export function stagingSink(staging: Staging, target: string, syncPaths: ReadonlySet<string>): StagingSink {
-  const made = new Set<string>();
-  const closing = new Set<Promise<void>>();
-  let failure: unknown;
-  const ensureDir = async (path: string) => {
-    if (made.has(path)) return;
-    await mkdir(path, { recursive: true });
-    made.add(path);
-  };
-  const rethrow = () => {
-    if (failure !== undefined) throw failure;
-  };
-  const finish = async (handle: FileHandle, entry: IndexEntry, final: string) => {
-    try {
-      // A file that replaces an existing one must be on the disk before the old one goes.
-      if (syncPaths.has(entry.path)) await handle.datasync();
-      const date = entryDate(entry);
-      if (date) await handle.utimes(date, date);
-      await handle.chmod(fileMode(entry));
-    } catch (error) {
-      failure ??= fsError(error, 'write', final);
-    } finally {
-      await handle.close().catch((error) => {
-        failure ??= fsError(error, 'write', final);
-      });
-    }
-  };
-  return {
-    async directory(entry) {
-      rethrow();
-      try {
-        await ensureDir(join(staging.data, entry.path));
-      } catch (error) {
-        throw fsError(error, 'create the folder', join(target, entry.path));
-      }
-    },
-    async file(entry): Promise<FileSink> {
-      rethrow();
-      const path = join(staging.data, entry.path);
-      const final = join(target, entry.path);
-      let handle: FileHandle;
-      try {
-        await ensureDir(dirname(path));
-        handle = await open(path, 'wx', 0o600);
-      } catch (error) {
-        throw fsError(error, 'write', final);
-      }
-      return {
-        async write(bytes) {
-          try {
-            let offset = 0;
-            while (offset < bytes.length) {
-              const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset);
-              offset += bytesWritten;
-            }
-          } catch (error) {
-            throw fsError(error, 'write', final);
-          }
-        },
-        async close() {
-          const done = finish(handle, entry, final);
-          closing.add(done);
-          void done.then(() => closing.delete(done));
-          if (closing.size >= CLOSING_IN_FLIGHT) await Promise.race(closing);
-          rethrow();
-        },
-        async abort() {
-          await handle.close().catch(() => {});
-        },
-      };
-    },
-    async flush() {
-      await Promise.all(closing);
-      rethrow();
-    },
-    async discard() {
-      await Promise.all(closing);
-    },
-  };
 }

@@ -14,15 +14,8 @@ import { ancestors, type RestoreItem, type TargetState } from './restore-plan.ts
 import { applyMeta, dirMode, type Staging } from './restore-staging.ts';
 
 export { checkTarget, planRestore, type RestoreItem, type RestorePlan, type TargetState } from './restore-plan.ts';
-export {
-  dirMode,
-  fileMode,
-  isCaseInsensitive,
-  type SinkProgress,
-  Staging,
-  type StagingSink,
-  stagingSink,
-} from './restore-staging.ts';
+export { dirMode, fileMode, isCaseInsensitive, Staging } from './restore-staging.ts';
+export { type SinkProgress, type StagingSink, stagingSink } from './staging-sink.ts';
 
 /** Sets folder modes and times deepest first, once nothing more will be added to them. */
 async function applyDirMeta(dir: string, items: readonly RestoreItem[], ours: (item: RestoreItem) => boolean) {

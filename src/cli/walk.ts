@@ -4,15 +4,13 @@
  * format cannot carry are skipped with a warning.
  */
 import type { Stats } from 'node:fs';
-import { type FileHandle, lstat, open, readdir } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { type EntrySource, foldCase, pathProblem } from '../core/index.ts';
+import { foldCase, pathProblem } from '../core/index.ts';
 import { usageError } from './exit-codes.ts';
 import { errnoCode, fsError } from './fs-errors.ts';
-import { readReusing } from './read-reusing.ts';
 import type { Ui } from './ui.ts';
 
-const READ_HIGH_WATER_MARK = 1024 * 1024;
 const STAT_BATCH = 64;
 
 export interface WalkEntry {
@@ -171,117 +169,4 @@ export async function walkInputs(inputs: readonly string[], ui: Ui, exclude: Rea
     await visit(top.abs, top.name, stat);
   }
   return result;
-}
-
-/** Streams one file from disk, naming it in any read error. */
-async function* readFileData(abs: string, expectedSize: number): AsyncGenerator<Uint8Array> {
-  // Small files get a small buffer: a 1 MiB allocation per tiny file costs more than reading it.
-  const pieceSize = Math.min(READ_HIGH_WATER_MARK, Math.max(16 * 1024, expectedSize + 1));
-  let handle: FileHandle;
-  try {
-    handle = await open(abs, 'r');
-  } catch (error) {
-    throw fsError(error, 'read', abs);
-  }
-  try {
-    yield* readReusing(handle, 0, pieceSize);
-  } catch (error) {
-    throw fsError(error, 'read', abs);
-  } finally {
-    await handle.close().catch(() => {});
-  }
-}
-
-/** Files up to this size are read ahead, several at once, while earlier entries are encrypted. */
-const SMALL_FILE = 256 * 1024;
-const LOOKAHEAD = 32;
-
-interface Prefetched {
-  head: Uint8Array;
-  /** Still open when the file turned out larger than it was: the rest is streamed from it. */
-  handle?: FileHandle;
-}
-
-async function readSmall(abs: string, size: number): Promise<Prefetched> {
-  const handle = await open(abs, 'r');
-  try {
-    const buffer = Buffer.allocUnsafe(size + 1);
-    let filled = 0;
-    while (filled < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
-    if (filled <= size) {
-      await handle.close();
-      return { head: buffer.subarray(0, filled) };
-    }
-    return { head: buffer.subarray(0, filled), handle };
-  } catch (error) {
-    await handle.close().catch(() => {});
-    throw error;
-  }
-}
-
-async function* prefetchedData(prefetched: Promise<Prefetched>, abs: string): AsyncGenerator<Uint8Array> {
-  let got: Prefetched;
-  try {
-    got = await prefetched;
-  } catch (error) {
-    throw fsError(error, 'read', abs);
-  }
-  const { head, handle } = got;
-  if (head.length > 0) yield head;
-  if (!handle) return;
-  try {
-    yield* readReusing(handle, head.length, READ_HIGH_WATER_MARK);
-  } catch (error) {
-    throw fsError(error, 'read', abs);
-  } finally {
-    await handle.close().catch(() => {});
-  }
-}
-
-/**
- * The entries as the core's writer wants them. Small files are read a few entries ahead so that
- * a folder of many small files is not one disk round trip per file.
- */
-export async function* toEntrySources(entries: readonly WalkEntry[]): AsyncGenerator<EntrySource> {
-  const pending = new Map<number, Promise<Prefetched>>();
-  let ahead = 0;
-  try {
-    for (let i = 0; i < entries.length; i++) {
-      for (; ahead < entries.length && ahead <= i + LOOKAHEAD; ahead++) {
-        const entry = entries[ahead];
-        if (entry.type !== 'file' || entry.size > SMALL_FILE) continue;
-        const read = readSmall(entry.abs, entry.size);
-        read.catch(() => {});
-        pending.set(ahead, read);
-      }
-      const entry = entries[i];
-      if (entry.type === 'dir') {
-        yield { path: entry.path, type: 'dir', mtime: entry.mtime, mode: entry.mode };
-        continue;
-      }
-      const prefetched = pending.get(i);
-      pending.delete(i);
-      yield {
-        path: entry.path,
-        type: 'file',
-        mtime: entry.mtime,
-        mode: entry.mode,
-        size: entry.size,
-        open: () => (prefetched ? prefetchedData(prefetched, entry.abs) : readFileData(entry.abs, entry.size)),
-      };
-    }
-  } finally {
-    // Stopped early (an error or Ctrl-C): close whatever was read ahead and left open.
-    for (const read of pending.values())
-      read
-        .then(
-          (got) => got.handle?.close(),
-          () => {},
-        )
-        .catch(() => {});
-  }
 }

@@ -39,4 +39,11 @@ export {
 } from './rekey.ts';
 export type { SegmentInflater } from './segments.ts';
 export type { Credentials, ParsedSlot, SlotSpec } from './slots.ts';
-export { backupBytes, type CreateOptions, type CreateProgress, createBackup, type EntrySource } from './writer.ts';
+export {
+  backupBytes,
+  type CreateOptions,
+  type CreateProgress,
+  createBackup,
+  type EntrySource,
+  type WholeFile,
+} from './writer.ts';

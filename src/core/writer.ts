@@ -39,6 +39,21 @@ export interface EntrySource {
   /** Expected size, used only for progress; the real size is what `open` yields. */
   size?: number;
   open?: () => ByteSource | Promise<ByteSource>;
+  /**
+   * Instead of `open`, for a platform that reads small files whole ahead of the writer: the
+   * file's bytes, and optionally their compression already made (off the main thread).
+   */
+  whole?: () => Promise<WholeFile>;
+}
+
+/** A small file read (and perhaps compressed) ahead; see `EntrySource.whole`. */
+export interface WholeFile {
+  data: Uint8Array;
+  /**
+   * Raw DEFLATE of all of `data`; `null` when the platform judged it not worth compressing;
+   * undefined to let the writer decide. Used only when `data` fits in one sample (64 KiB).
+   */
+  deflated?: Uint8Array | null;
 }
 
 export interface CreateProgress {
@@ -118,7 +133,14 @@ async function* archivePlaintext(
     }
     progress.currentPath = path;
     const stats: FileStats = { size: 0, storedLength: 0, method: METHOD_STORED };
-    if (source.type === 'file' && source.open) {
+    if (source.type === 'file' && source.whole) {
+      const whole = await source.whole();
+      const encoded =
+        whole.data.length <= SAMPLE_SIZE
+          ? encodeSmallFile(whole.data, options, stats, progress, whole.deflated)
+          : encodeFile([whole.data], options, stats, progress);
+      for await (const piece of encoded) yield piece;
+    } else if (source.type === 'file' && source.open) {
       const data = await source.open();
       for await (const piece of encodeFile(data, options, stats, progress)) yield piece;
     }
@@ -205,12 +227,14 @@ async function* encodeSmallFile(
   options: CreateOptions,
   stats: FileStats,
   progress: CreateProgress,
+  made?: Uint8Array | null,
 ): AsyncGenerator<Uint8Array> {
   throwIfAborted(options.signal);
   stats.size = head.length;
   progress.bytesDone += head.length;
   options.onProgress?.(progress);
-  const deflated = (options.compress ?? true) && head.length > 0 ? deflateLevel1(head) : undefined;
+  const wanted = (options.compress ?? true) && head.length > 0 && made !== null;
+  const deflated = wanted ? (made ?? deflateLevel1(head)) : undefined;
   const compress = deflated !== undefined && deflated.length <= head.length * COMPRESSIBLE_RATIO;
   stats.method = compress ? METHOD_DEFLATE_SEGMENTS : METHOD_STORED;
   const stored = compress ? frameSegment(head, deflated) : head;

@@ -18,13 +18,14 @@ import { nodeAesGcm } from '../aes-gcm.ts';
 import { flag, parseCommand, requireOutput, stringOption } from '../args.ts';
 import { creationCredentials, promptNewPassphrase } from '../credentials.ts';
 import { DEFLATE_LEVEL, nativeDeflate } from '../deflate.ts';
+import { toEntrySources } from '../entry-sources.ts';
 import { CliError, EXIT, refused, usageError } from '../exit-codes.ts';
 import { earlyFlusher, fsyncFile, lstatOrUndefined, randomSuffix, writeSecretFile } from '../files.ts';
 import { errnoCode, fsError, isNodeFsError } from '../fs-errors.ts';
 import { COMMAND_HELP } from '../help.ts';
 import { interruptSignal, onForcedExit } from '../signals.ts';
 import { createUi, humanSize, percent, plural, rate } from '../ui.ts';
-import { toEntrySources, walkInputs } from '../walk.ts';
+import { walkInputs } from '../walk.ts';
 
 const WRITE_HIGH_WATER_MARK = 4 * 1024 * 1024;
 
@@ -126,9 +127,10 @@ export async function runCreate(argv: string[]): Promise<number> {
         `Backing up ${share} ${humanSize(progress.bytesDone)} of ${humanSize(progress.bytesTotal)}  ${displayName(progress.currentPath)}`,
       );
     };
-    const bytes = backupBytes(toEntrySources(walk.entries), {
+    const compress = !flag(parsed, 'no-compress');
+    const bytes = backupBytes(toEntrySources(walk.entries, { compress, level: DEFLATE_LEVEL }), {
       slots,
-      compress: !flag(parsed, 'no-compress'),
+      compress,
       compressor: nativeDeflate(DEFLATE_LEVEL),
       aes: nodeAesGcm,
       totalBytes: walk.bytes,

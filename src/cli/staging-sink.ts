@@ -1,0 +1,166 @@
+/**
+ * The sink that writes decrypted files into the staging folder. Files are created new (never
+ * through an existing name), mode 0600 until complete, then given their time and mode.
+ *
+ * For a tree of small files the cost is one create, write, time, mode and close per file, each
+ * a thread-pool round trip: waiting for them one file at a time left the restore idle most of
+ * the time. So a small file is gathered whole from the reader's pieces (no copy: the reader hands
+ * out fresh decrypted or inflated buffers) and written in the background, several files at once,
+ * with the bytes and files in flight bounded; large files are streamed as they arrive.
+ */
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { FileSink, IndexEntry, RestoreSink } from '../core/index.ts';
+import { chmodFd, closeFd, datasyncFd, openFd, utimesFd, writeAllFd } from './fd.ts';
+import { fsError } from './fs-errors.ts';
+import { entryDate, fileMode, type Staging } from './restore-staging.ts';
+
+export interface SinkProgress {
+  onFileDone?(entry: IndexEntry): void;
+}
+
+export interface StagingSink extends RestoreSink {
+  /** Waits for the files still being written in the background; throws their first error. */
+  flush(): Promise<void>;
+  /** Waits for (and closes) whatever is still in flight after a failure. */
+  discard(): Promise<void>;
+}
+
+/** Files up to this size are gathered whole and written in one go. */
+const WHOLE_FILE = 1024 * 1024;
+const FILES_IN_FLIGHT = 16;
+const BYTES_IN_FLIGHT = 16 * 1024 * 1024;
+
+export function stagingSink(staging: Staging, target: string, syncPaths: ReadonlySet<string>): StagingSink {
+  const made = new Set<string>();
+  const running = new Set<Promise<void>>();
+  let bytesInFlight = 0;
+  let failure: unknown;
+  const ensureDir = async (path: string) => {
+    if (made.has(path)) return;
+    await mkdir(path, { recursive: true });
+    made.add(path);
+  };
+  const rethrow = () => {
+    if (failure !== undefined) throw failure;
+  };
+  /** Runs a job in the background once there is room for it. */
+  const launch = async (bytes: number, job: () => Promise<void>) => {
+    while (running.size >= FILES_IN_FLIGHT || (running.size > 0 && bytesInFlight + bytes > BYTES_IN_FLIGHT))
+      await Promise.race(running);
+    bytesInFlight += bytes;
+    const done = job().finally(() => {
+      bytesInFlight -= bytes;
+      running.delete(done);
+    });
+    running.add(done);
+  };
+  /** Time, mode, close: the file is complete. A file that replaces one must be on the disk first. */
+  const finish = async (fd: number, entry: IndexEntry, final: string) => {
+    try {
+      if (syncPaths.has(entry.path)) await datasyncFd(fd);
+      const date = entryDate(entry);
+      if (date) await utimesFd(fd, date);
+      await chmodFd(fd, fileMode(entry));
+    } catch (error) {
+      failure ??= fsError(error, 'write', final);
+    } finally {
+      await closeFd(fd).catch((error) => {
+        failure ??= fsError(error, 'write', final);
+      });
+    }
+  };
+  const create = async (path: string, final: string) => {
+    try {
+      await ensureDir(dirname(path));
+      return await openFd(path, 'wx', 0o600);
+    } catch (error) {
+      throw fsError(error, 'write', final);
+    }
+  };
+
+  const wholeFile = (entry: IndexEntry, path: string, final: string): FileSink => {
+    const pieces: Uint8Array[] = [];
+    return {
+      write(bytes) {
+        pieces.push(bytes);
+      },
+      async close() {
+        rethrow();
+        // The folder is made now, in order, so that background jobs never race to make it.
+        try {
+          await ensureDir(dirname(path));
+        } catch (error) {
+          throw fsError(error, 'write', final);
+        }
+        await launch(entry.size, async () => {
+          if (failure !== undefined) return;
+          let fd: number;
+          try {
+            fd = await openFd(path, 'wx', 0o600);
+          } catch (error) {
+            failure ??= fsError(error, 'write', final);
+            return;
+          }
+          try {
+            await writeAllFd(fd, pieces);
+          } catch (error) {
+            failure ??= fsError(error, 'write', final);
+          }
+          await finish(fd, entry, final);
+        });
+        rethrow();
+      },
+      abort() {
+        pieces.length = 0;
+      },
+    };
+  };
+
+  const streamedFile = async (entry: IndexEntry, path: string, final: string): Promise<FileSink> => {
+    const fd = await create(path, final);
+    let closed = false;
+    return {
+      async write(bytes) {
+        try {
+          await writeAllFd(fd, [bytes]);
+        } catch (error) {
+          throw fsError(error, 'write', final);
+        }
+      },
+      async close() {
+        closed = true;
+        await launch(0, () => finish(fd, entry, final));
+        rethrow();
+      },
+      async abort() {
+        if (!closed) await closeFd(fd).catch(() => {});
+        closed = true;
+      },
+    };
+  };
+
+  return {
+    async directory(entry) {
+      rethrow();
+      try {
+        await ensureDir(join(staging.data, entry.path));
+      } catch (error) {
+        throw fsError(error, 'create the folder', join(target, entry.path));
+      }
+    },
+    async file(entry): Promise<FileSink> {
+      rethrow();
+      const path = join(staging.data, entry.path);
+      const final = join(target, entry.path);
+      return entry.size <= WHOLE_FILE ? wholeFile(entry, path, final) : streamedFile(entry, path, final);
+    },
+    async flush() {
+      while (running.size > 0) await Promise.all(running);
+      rethrow();
+    },
+    async discard() {
+      while (running.size > 0) await Promise.all(running);
+    },
+  };
+}
