@@ -1,0 +1,109 @@
+/**
+ * Reading WhatsApp chats in the tab: a crypt15 of a generated message store (WhatsApp's real
+ * schema, made-up conversations, 100,000 messages in one chat) is decrypted in the app, names
+ * come from a wa.db, a known message is found with "Search messages", its chat opens at it, and
+ * the exports (one chat, all chats) are self-contained HTML; "all chats" is the same file the
+ * CLI writes for the same database. Skipped, saying so, where ../shared (the schema) is absent.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { generateContacts, generateModern, HAVE_SCHEMA, KNOWN } from '../test/whatsapp/chat-fixtures.ts';
+import { makeCrypt15, zlib } from '../test/whatsapp/fixtures.ts';
+import { expect, nextDownload, savedDownload, tempDir, test } from './helpers.ts';
+
+const ROOT = randomBytes(32);
+const BULK = 100_000;
+let work: string;
+let database: Uint8Array;
+
+test.skip(!HAVE_SCHEMA, 'needs ../shared/fixtures/whatsapp/msgstore.db for the WhatsApp schema');
+
+test.beforeAll(async () => {
+  work = tempDir('whatsapp-chats');
+  database = await generateModern({ bulk: BULK });
+  writeFileSync(join(work, 'msgstore.db'), database);
+  writeFileSync(
+    join(work, 'msgstore.db.crypt15'),
+    makeCrypt15({ rootKey: ROOT, payload: zlib(database, 1), newer: true }),
+  );
+  writeFileSync(join(work, 'wa.db'), await generateContacts());
+});
+
+/** The export with its one time-dependent element taken out. */
+const timeless = (html: string) =>
+  html.replace(/<time class="exported"[^<]*<\/time>/, '<time class="exported"></time>');
+
+test('decrypt a crypt15, search a message, open its chat there, and export it as the CLI does', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('./');
+  await page.getByRole('button', { name: 'WhatsApp', exact: true }).click();
+  await page.getByLabel('Open WhatsApp backup').setInputFiles(join(work, 'msgstore.db.crypt15'));
+  await page.getByLabel('WhatsApp key').fill(ROOT.toString('hex'));
+  const decrypted = nextDownload(page);
+  await page.getByRole('button', { name: 'Decrypt' }).click();
+  expect((await decrypted).suggestedFilename()).toBe('msgstore.db');
+
+  await page.getByLabel('Open wa.db for contact names').setInputFiles(join(work, 'wa.db'));
+  await page.getByRole('button', { name: 'Read chats' }).click();
+  const chats = page.getByRole('region', { name: 'Chats' });
+  await expect(chats.getByRole('button', { name: /Erin/ })).toContainText(`${BULK} messages`);
+  await expect(chats.getByRole('button', { name: new RegExp(KNOWN.chat) })).toBeVisible();
+  await expect(page.getByText('4 contact names from wa.db')).toBeVisible();
+
+  await page.getByLabel('Search messages', { exact: true }).fill(KNOWN.search);
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect(page.getByText('1 message found.')).toBeVisible();
+  await page
+    .getByRole('list', { name: 'Search results' })
+    .getByRole('button', { name: new RegExp(KNOWN.search) })
+    .click();
+  const messages = page.getByRole('region', { name: `Messages with ${KNOWN.chat}` });
+  // The message itself (the reply below it quotes it too) is in view.
+  await expect(messages.getByRole('paragraph').filter({ hasText: KNOWN.text })).toBeInViewport();
+  await expect(page.getByRole('heading', { name: KNOWN.chat })).toBeVisible();
+
+  const one = nextDownload(page);
+  await page.getByRole('button', { name: 'Export this chat' }).click();
+  const chatFile = await one;
+  expect(chatFile.suggestedFilename()).toBe(`whatsapp-chat-${KNOWN.chat}.html`);
+  const chatHtml = readFileSync(await savedDownload(chatFile), 'utf8');
+  const sha256 = createHash('sha256').update(database).digest('hex');
+  expect(chatHtml).toContain(`<code class="sha256">${sha256}</code>`);
+  expect(chatHtml).toContain(`<p dir="auto">${KNOWN.text}</p>`);
+  expect(chatHtml).toContain('5 messages');
+  await expect(page.getByText(`Exported whatsapp-chat-${KNOWN.chat}.html`)).toBeVisible();
+
+  // The long chat opens at its newest message, and only the rows in view are in the page.
+  await chats.getByRole('button', { name: /Erin/ }).click();
+  const erin = page.getByRole('region', { name: 'Messages with Erin' });
+  await expect(erin.getByText(new RegExp(`^${BULK}: `))).toBeVisible();
+  expect(await erin.getByRole('listitem').count()).toBeLessThan(200);
+
+  const all = nextDownload(page, { timeout: 120_000 });
+  await page.getByRole('button', { name: 'Export all chats' }).click();
+  const allFile = await all;
+  expect(allFile.suggestedFilename()).toBe('whatsapp-chats.html');
+  const appHtml = readFileSync(await savedDownload(allFile), 'utf8');
+
+  const out = join(work, 'cli-export');
+  execFileSync(
+    process.execPath,
+    [
+      resolve('bin/coffer.mjs'),
+      'whatsapp',
+      'chats',
+      join(work, 'msgstore.db'),
+      '-o',
+      out,
+      '--contacts',
+      join(work, 'wa.db'),
+      '-q',
+    ],
+    { stdio: 'pipe' },
+  );
+  const cliHtml = readFileSync(join(out, 'whatsapp-chats.html'), 'utf8');
+  expect(appHtml.length).toBeGreaterThan(1_000_000);
+  expect(timeless(appHtml) === timeless(cliHtml), 'the app and the CLI write the same export').toBe(true);
+});
