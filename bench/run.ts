@@ -22,7 +22,7 @@ const { values } = parseArgs({
     'skip-node': { type: 'boolean', default: false },
     repeats: { type: 'string' },
     out: { type: 'string' },
-    /** Only these groups (comma-separated): cli.io, cli.tree, native, node, browser.io, browser.tree, browser.big, browser.ref, browser.peers. */
+    /** Only these groups (comma-separated): cli.io, cli.tree, native, whatsapp, node, browser.io, browser.tree, browser.big, browser.ref, browser.peers. */
     only: { type: 'string' },
   },
 });
@@ -52,7 +52,7 @@ const skipped: string[] = [];
 let browserVersion = '';
 try {
   if (!values['skip-node']) {
-    const node = await runNode(data, work, repeats, log, want);
+    const node = await runNode(data, work, repeats, log, want, quick ? 20_000 : 200_000);
     Object.assign(figures, node.figures);
     skipped.push(...node.skipped);
   } else skipped.push('Node (--skip-node)');
