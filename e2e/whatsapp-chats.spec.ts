@@ -1,9 +1,11 @@
 /**
  * Reading WhatsApp chats in the tab: a crypt15 of a generated message store (WhatsApp's real
- * schema, made-up conversations, 30,000 messages in one chat; the 100,000+ scale is a bench row) is decrypted in the app, names
- * come from a wa.db, a known message is found with "Search messages", its chat opens at it, and
- * the exports (one chat, all chats) are self-contained HTML; "all chats" is the same file the
- * CLI writes for the same database. Skipped, saying so, where ../shared (the schema) is absent.
+ * schema, made-up conversations, 30,000 messages in one chat; the 100,000+ scale is a bench
+ * row) is decrypted in the app, names come from a wa.db.crypt15 opened with the same key, a
+ * known message is found with "Search messages", its chat opens at it, and the exports (one
+ * chat, all chats) are self-contained HTML; "all chats" is the same file the CLI writes for the
+ * same database. A database of another kind gets a message naming what is missing. Skipped,
+ * saying so, where ../shared (the schema) is absent.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -28,7 +30,9 @@ test.beforeAll(async () => {
     join(work, 'msgstore.db.crypt15'),
     makeCrypt15({ rootKey: ROOT, payload: zlib(database, 1), newer: true }),
   );
-  writeFileSync(join(work, 'wa.db'), await generateContacts());
+  const contacts = await generateContacts();
+  writeFileSync(join(work, 'wa.db'), contacts);
+  writeFileSync(join(work, 'wa.db.crypt15'), makeCrypt15({ rootKey: ROOT, payload: zlib(contacts), newer: true }));
 });
 
 /** The export with its one time-dependent element taken out. */
@@ -45,9 +49,9 @@ test('decrypt a crypt15, search a message, open its chat there, and export it as
   await page.getByRole('button', { name: 'Decrypt' }).click();
   expect((await decrypted).suggestedFilename()).toBe('msgstore.db');
 
-  await page.getByLabel('Open wa.db for contact names').setInputFiles(join(work, 'wa.db'));
+  await page.getByLabel('Open wa.db for contact names').setInputFiles(join(work, 'wa.db.crypt15'));
   await page.getByRole('button', { name: 'Read chats' }).click();
-  const chats = page.getByRole('region', { name: 'Chats' });
+  const chats = page.getByRole('region', { name: 'Chats', exact: true });
   await expect(chats.getByRole('button', { name: /Erin/ })).toContainText(`${BULK} messages`);
   await expect(chats.getByRole('button', { name: new RegExp(KNOWN.chat) })).toBeVisible();
   await expect(page.getByText('4 contact names from wa.db')).toBeVisible();
@@ -106,4 +110,15 @@ test('decrypt a crypt15, search a message, open its chat there, and export it as
   const cliHtml = readFileSync(join(out, 'whatsapp-chats.html'), 'utf8');
   expect(appHtml.length).toBeGreaterThan(1_000_000);
   expect(timeless(appHtml) === timeless(cliHtml), 'the app and the CLI write the same export').toBe(true);
+});
+
+test('a database that is not a WhatsApp message store is refused, naming what is missing', async ({ page }) => {
+  await page.goto('./');
+  await page.getByRole('button', { name: 'WhatsApp', exact: true }).click();
+  await page.getByLabel('Open msgstore.db').setInputFiles(join(work, 'wa.db'));
+  await expect(page.getByText('Coffer cannot read the chats in this database.')).toBeVisible();
+  await expect(
+    page.getByText(/the modern \(message, chat, jid\) layout needs table "message"; table "chat"; table "jid"/),
+  ).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Chats', exact: true })).toHaveCount(0);
 });
