@@ -3,11 +3,12 @@
  * both layouts, names from wa.db, every kind of message, search, unknown schemas, the HTML export,
  * and that the database is read in pieces rather than whole.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { fileSource, loadSqlite, openDatabaseFile } from '../../src/cli/sqlite-node.ts';
+import { CofferError } from '../../src/core/errors.ts';
 import { exportHtml, openChats, openReadOnly, readContacts } from '../../src/core/whatsapp/chats/index.ts';
 import type { ChatReader, ContactNames } from '../../src/core/whatsapp/chats/types.ts';
 import {
@@ -179,6 +180,18 @@ describe.skipIf(!HAVE_SCHEMA)(`chats from generated databases in the schema of $
     await expect(openDatabaseFile(path('modern.db')).then(readContacts)).rejects.toThrow(
       'This is not a WhatsApp contacts database (wa.db): it has no table "wa_contacts".',
     );
+  });
+
+  test('a damaged database gets the reason SQLite gives, as a Coffer error', async () => {
+    const bytes = readFileSync(path('modern.db'));
+    bytes.fill(0xa5, 4096, bytes.length); // every page but the first (the schema's root) is garbage
+    writeFileSync(path('damaged.db'), bytes);
+    const failure = await reader('damaged.db').then(
+      (r) => r.chats(),
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(CofferError);
+    expect((failure as CofferError).message).toMatch(/malformed|not a database/);
   });
 
   test('the database is read in pieces: listing chats and a page of the longest reads a fraction of it', async () => {

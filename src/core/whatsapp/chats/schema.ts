@@ -49,7 +49,7 @@ export function pickLayout<T>(query: Query, layouts: Layout<T>[]): T {
   } catch (error) {
     throw new CofferError(
       'not_whatsapp',
-      `This file is not an SQLite database Coffer can read (${(error as Error).message}).`,
+      `This file is not an SQLite database Coffer can read (${(error as Error).message.replace(/^SQLite could not read this database: /, '')}).`,
     );
   }
   const reasons: string[] = [];

@@ -9,6 +9,8 @@
  * of its API used here are typed.
  */
 
+import { CofferError } from '../../errors.ts';
+
 /** Synchronous random access to a database file that does not change while it is open. */
 export interface PageSource {
   readonly size: number;
@@ -249,7 +251,13 @@ export function openReadOnly(sqlite3: SqliteWasm, source: PageSource): OpenDatab
   };
   return {
     all(sql, params) {
-      const [[text]] = run(jsonSql(sql), params);
+      let text: SqlValue;
+      try {
+        [[text]] = run(jsonSql(sql), params);
+      } catch (error) {
+        // SQLite's own words ("file is not a database", "database disk image is malformed").
+        throw new CofferError('payload_damaged', `SQLite could not read this database: ${(error as Error).message}`);
+      }
       return JSON.parse(String(text)) as Row[];
     },
     close() {
