@@ -13,7 +13,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { generateContacts, generateModern, HAVE_SCHEMA, KNOWN } from '../test/whatsapp/chat-fixtures.ts';
 import { makeCrypt15, zlib } from '../test/whatsapp/fixtures.ts';
-import { expect, nextDownload, savedDownload, tempDir, test } from './helpers.ts';
+import {
+  expect,
+  nextDownload,
+  openBackup,
+  savedDownload,
+  setPassphrase,
+  tempDir,
+  test,
+  unlockWithPassphrase,
+} from './helpers.ts';
 
 const ROOT = randomBytes(32);
 const BULK = 30_000;
@@ -121,4 +130,26 @@ test('a database that is not a WhatsApp message store is refused, naming what is
     page.getByText(/the modern \(message, chat, jid\) layout needs table "message"; table "chat"; table "jid"/),
   ).toBeVisible();
   await expect(page.getByRole('region', { name: 'Chats', exact: true })).toHaveCount(0);
+});
+
+test('a msgstore.db inside a .coffer backup opens in the chat reader from the Restore tab', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto('./');
+  await page.getByRole('button', { name: 'WhatsApp', exact: true }).click();
+  await page.getByLabel('Open WhatsApp backup').setInputFiles(join(work, 'msgstore.db.crypt15'));
+  await page.getByLabel('WhatsApp key').fill(ROOT.toString('hex'));
+  await setPassphrase(page);
+  const sealed = nextDownload(page);
+  await page.getByRole('button', { name: 'Seal as a Coffer backup' }).click();
+  const backup = await savedDownload(await sealed);
+
+  await page.getByRole('button', { name: 'Restore' }).click();
+  await openBackup(page, backup);
+  await unlockWithPassphrase(page);
+  await page.getByRole('button', { name: 'Read chats in msgstore.db' }).click();
+  const chats = page.getByRole('region', { name: 'Chats', exact: true });
+  await expect(chats.getByRole('button', { name: new RegExp(KNOWN.number.replace('+', '\\+')) })).toBeVisible();
+  await page.getByLabel('Search messages', { exact: true }).fill(KNOWN.search);
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect(page.getByRole('list', { name: 'Search results' })).toContainText(KNOWN.text);
 });

@@ -96,6 +96,14 @@ if (typeof window !== 'undefined') {
   });
 }
 
+/** Keeps a temporary file that the page goes on reading (not a download) until the returned release. */
+export function holdTemp(temp: string): () => void {
+  held.add(temp);
+  return () => {
+    if (held.delete(temp)) void removeOpfsEntry(temp);
+  };
+}
+
 /** Removes temporary files left by tabs that closed or crashed mid-operation. */
 export async function removeStaleTemps(): Promise<void> {
   if (!navigator.storage?.getDirectory || !navigator.locks) return;
