@@ -48,9 +48,19 @@ test.beforeAll(async () => {
 const timeless = (html: string) =>
   html.replace(/<time class="exported"[^<]*<\/time>/, '<time class="exported"></time>');
 
-test('decrypt a crypt15, search a message, open its chat there, and export it as the CLI does', async ({ page }) => {
+test('decrypt a crypt15, search a message, open its chat there, and export it as the CLI does', async ({
+  page,
+  context,
+}) => {
   test.setTimeout(240_000);
+  const requests: string[] = [];
+  context.on('request', (request) => requests.push(request.url()));
   await page.goto('./');
+  await page.waitForLoadState('networkidle');
+  await page.waitForTimeout(1000);
+  const loaded = requests.length;
+  // The recorder sees the reader worker's own loads, so it would see any later request too.
+  expect(requests.some((url) => /sqlite3-.*\.wasm$/.test(url))).toBe(true);
   await page.getByRole('button', { name: 'WhatsApp', exact: true }).click();
   await page.getByLabel('Open WhatsApp backup').setInputFiles(join(work, 'msgstore.db.crypt15'));
   await page.getByLabel('WhatsApp key').fill(ROOT.toString('hex'));
@@ -119,6 +129,10 @@ test('decrypt a crypt15, search a message, open its chat there, and export it as
   const cliHtml = readFileSync(join(out, 'whatsapp-chats.html'), 'utf8');
   expect(appHtml.length).toBeGreaterThan(1_000_000);
   expect(timeless(appHtml) === timeless(cliHtml), 'the app and the CLI write the same export').toBe(true);
+  expect(
+    requests.slice(loaded).filter((url) => /^https?:/.test(url)),
+    'requests after the initial load',
+  ).toEqual([]);
 });
 
 test('a database that is not a WhatsApp message store is refused, naming what is missing', async ({ page }) => {

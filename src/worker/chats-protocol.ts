@@ -19,14 +19,16 @@ export type ChatsCommand =
   | { type: 'messages'; chatId: number; offset: number; limit: number }
   | { type: 'position'; chatId: number; messageId: number }
   | { type: 'search'; text: string; limit: number }
-  | { type: 'export'; chatIds: number[] | 'all'; output: Output };
+  | { type: 'export'; chatIds: number[] | 'all'; output: Output }
+  | { type: 'close' };
 
 export type ChatsResult =
   | { type: 'opened'; schema: string; chats: ChatSummary[]; contacts: number }
   | { type: 'messages'; messages: ChatMessage[] }
   | { type: 'position'; position: number }
   | { type: 'search'; hits: SearchHit[] }
-  | { type: 'exported'; size: number; sha256: string };
+  | { type: 'exported'; size: number; sha256: string }
+  | { type: 'closed' };
 
 export type ChatsMessage =
   | { id: number; type: 'result'; result: ChatsResult }

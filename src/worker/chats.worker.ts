@@ -36,6 +36,11 @@ const sqlite = () => {
   loading ??= sqlite3InitModule({ print: () => {}, printErr: () => {} });
   return loading;
 };
+// The page starts this worker right after start-up: fetching sqlite3.wasm now means reading
+// chats later makes no network request (the app's rule), and works if the network is gone.
+void sqlite().catch(() => {
+  loading = undefined; // Tried again, with its error shown, when a database is opened.
+});
 
 function blobSource(blob: Blob): PageSource {
   const reader = new FileReaderSync();
@@ -143,6 +148,9 @@ async function handle(command: ChatsCommand): Promise<ChatsResult> {
       return { type: 'position', position: current().reader.position(command.chatId, command.messageId) };
     case 'search':
       return { type: 'search', hits: current().reader.search(command.text, command.limit) };
+    case 'close':
+      close();
+      return { type: 'closed' };
     case 'export': {
       const { reader, chats, file, name } = current();
       const ids = command.chatIds;

@@ -1,7 +1,7 @@
 /**
  * The page's side of the chat reader's worker. Unlike the Coffer worker's client, several
  * requests may wait at once (pages of a long chat while a search runs); the worker answers them
- * in order. The worker is started on first use and stopped when the reader closes.
+ * in order. One worker for the page, started right after start-up (see warmUp).
  */
 import type { ChatsCommand, ChatsMessage, ChatsResult } from '../../../worker/chats-protocol.ts';
 import { WorkerError } from '../../../worker/client.ts';
@@ -54,10 +54,15 @@ export class ChatsClient {
     });
   }
 
-  /** Closes the database with the worker; anything still waiting is told so. */
-  stop(): void {
-    this.worker?.terminate();
-    this.worker = undefined;
-    this.fail(new WorkerError('cancelled', 'The chat reader was closed.'));
+  /** Starts the worker (which loads SQLite WASM at once), so reading chats later fetches nothing. */
+  warmUp(): void {
+    this.worker ??= this.start();
+  }
+
+  /** Closes the open database; the worker stays, ready for the next one. */
+  close(): void {
+    if (this.worker) this.run({ type: 'close' }, 'closed').catch(() => {});
   }
 }
+
+export const chatsWorker = new ChatsClient();

@@ -2,14 +2,14 @@
  * The chat reader's state and flow: open the database in the reader's worker, pick a chat,
  * load its messages a page at a time as they scroll into view, search, jump to a hit, export.
  */
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ChatMessage, ChatSummary, SearchHit } from '../../../core/whatsapp/chats/types.ts';
 import type { WorkerError } from '../../../worker/client.ts';
 import type { Output, WhatsAppKeyInput } from '../../../worker/protocol.ts';
 import { handOverTemp, newTempName, removeTemp } from '../../shared/download.ts';
 import { type FriendlyError, friendlyError } from '../../shared/messages.ts';
 import { savePicker } from '../words.ts';
-import { ChatsClient } from './client.ts';
+import { chatsWorker as client } from './client.ts';
 
 export const PAGE = 100;
 const SEARCH_LIMIT = 200;
@@ -44,7 +44,6 @@ export function exportName(chat?: ChatSummary): string {
 }
 
 export function useChatReader(source: ReaderSource | undefined) {
-  const client = useMemo(() => new ChatsClient(), []);
   const [opened, setOpened] = useState<Opened>();
   const [opening, setOpening] = useState(false);
   const [error, setError] = useState<FriendlyError>();
@@ -58,7 +57,7 @@ export function useChatReader(source: ReaderSource | undefined) {
   const [exporting, setExporting] = useState<string>();
   const [exported, setExported] = useState<string>();
 
-  useEffect(() => () => client.stop(), [client]);
+  useEffect(() => () => client.close(), []);
 
   useEffect(() => {
     setOpened(undefined);
