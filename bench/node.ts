@@ -13,6 +13,7 @@ import { nodeAesGcm } from '../src/cli/aes-gcm.ts';
 import { deriveArgon2id, KDF_PRESETS, type KdfPreset } from '../src/core/kdf.ts';
 import { type BenchData, prepareTree } from './data.ts';
 import { type Figure, repeat, repeatTogether, timedCommand } from './lib.ts';
+import { benchWhatsAppChats } from './whatsapp-chats.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const COFFER = [join(ROOT, 'bin/coffer.mjs')];
@@ -54,6 +55,7 @@ export async function runNode(
   repeats: number,
   log: (line: string) => void,
   want: (group: string) => boolean = () => true,
+  whatsappMessages = 200_000,
 ): Promise<NodeResults> {
   const figures: Record<string, Figure> = {};
   const skipped: string[] = [];
@@ -357,6 +359,10 @@ export async function runNode(
   if (want('cli.tree')) await cliTree();
   if (want('cli.many')) await cliMany();
   if (want('native')) await native();
+  if (want('whatsapp')) {
+    const missing = await benchWhatsAppChats(out, whatsappMessages, repeats, record, log);
+    if (missing) skipped.push(missing);
+  }
   if (want('node')) {
     log('Node: in-process ceilings');
     await nodeCeilings(data, repeats, record, want);

@@ -91,6 +91,15 @@ const ROWS: [string, [string, string][]][] = [
     ],
   ],
   [
+    'WhatsApp chats: a generated message store in the real schema, read in pieces by SQLite WASM',
+    [
+      ['whatsapp.chats.list', 'open the database and list the chats (with counts and last messages)'],
+      ['whatsapp.chats.page', 'one page of 100 messages from the middle of the long chat'],
+      ['whatsapp.chats.search', 'search every message for a phrase (200 results at most)'],
+      ['whatsapp.chats.export', 'coffer whatsapp chats DB -o DIR (every chat as one HTML file)'],
+    ],
+  ],
+  [
     'Node in-process ceilings',
     [
       ['node.aesgcm.encrypt1', 'WebCrypto AES-256-GCM encrypt, 256 KiB, 1 call at a time'],

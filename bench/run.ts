@@ -22,7 +22,7 @@ const { values } = parseArgs({
     'skip-node': { type: 'boolean', default: false },
     repeats: { type: 'string' },
     out: { type: 'string' },
-    /** Only these groups (comma-separated prefixes): cli.io, cli.tree, cli.many (100,000 files), native, node, browser.io, browser.tree (browser.tree.coffer, browser.tree.io), browser.path, browser.big, browser.ref, browser.peers. */
+    /** Only these groups (comma-separated prefixes): cli.io, cli.tree, cli.many (100,000 files), native, whatsapp, node, browser.io, browser.tree (browser.tree.coffer, browser.tree.io), browser.path, browser.big, browser.ref, browser.peers. */
     only: { type: 'string' },
     /** The number of files in the tree (default 200 quick, 10,000 full); 100000 for the scale run. */
     'tree-files': { type: 'string' },
@@ -60,7 +60,7 @@ const skipped: string[] = [];
 let browserVersion = '';
 try {
   if (!values['skip-node']) {
-    const node = await runNode(data, work, repeats, log, want);
+    const node = await runNode(data, work, repeats, log, want, quick ? 20_000 : 200_000);
     Object.assign(figures, node.figures);
     skipped.push(...node.skipped);
   } else skipped.push('Node (--skip-node)');

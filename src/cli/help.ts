@@ -11,6 +11,7 @@ export const USAGE = `Usage:
                                                            re-encrypting it
   coffer keygen  -o FILE                                   write a new recovery key
   coffer whatsapp IN -o OUT (--key HEX | --key-file F)    decrypt a WhatsApp backup (crypt12/14/15)
+  coffer whatsapp chats DB -o DIR [--contacts WA_DB]     export the chats of a msgstore.db as HTML
   coffer push    FILE LOCATION                             send a backup to a server you own
   coffer pull    LOCATION -o FILE                          fetch a backup from a server
 
@@ -160,6 +161,23 @@ Options:
 
 Exit codes: 0 decrypted; 2 usage (including a malformed key); 3 wrong key, or a key of the wrong
 kind for this backup; 4 damaged, cut short, or not a WhatsApp backup Coffer knows; 5 OUT exists.`,
+
+  'whatsapp chats': `Usage: coffer whatsapp chats DB -o DIR [--contacts WA_DB]
+
+Writes DIR/whatsapp-chats.html: every chat of DB, a decrypted msgstore.db (coffer whatsapp IN -o
+msgstore.db makes one), in one self-contained HTML file that any browser opens and prints, with
+the SHA-256 of DB and the export time in it. It is the same file as the app's "Export all chats".
+Both WhatsApp schemas are read: the modern one (message, chat, jid) and the legacy one (messages,
+chat_list); for any other, the message names what is missing. DB is only read, in pieces.
+
+Options:
+  -o, --output DIR          a new or empty folder for the export (created if missing)
+  --contacts WA_DB          the decrypted wa.db, to show contact names instead of numbers
+  -q, --quiet               no progress or summary
+  -h, --help                show this help
+
+Exit codes: 0 exported; 2 usage; 4 not a WhatsApp database Coffer can read; 5 DIR exists and is
+not empty.`,
 
   rekey: `Usage: coffer rekey IN.coffer -o OUT.coffer [unlock options] [changes]
 

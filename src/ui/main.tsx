@@ -4,6 +4,7 @@ import { coffer } from './shared/client.ts';
 import { removeStaleTemps } from './shared/download.ts';
 import { preloadStrength } from './shared/strength.ts';
 import { purgeUnprotected } from './vault/remembered-key.ts';
+import { chatsWorker } from './whatsapp/chats/client.ts';
 import './styles.css';
 
 render(<App />, document.getElementById('app') as HTMLElement);
@@ -14,5 +15,6 @@ void purgeUnprotected();
 // restore later makes no network request at all (and works if the network is gone meanwhile).
 setTimeout(() => {
   coffer.warmUp();
+  chatsWorker.warmUp();
   preloadStrength();
 }, 0);

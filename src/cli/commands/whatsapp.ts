@@ -90,6 +90,8 @@ function describeContent(summary: WhatsAppSummary): string {
 }
 
 export async function runWhatsapp(argv: string[]): Promise<number> {
+  // `coffer whatsapp chats DB -o DIR`; a backup file called "chats" is still ./chats.
+  if (argv[0] === 'chats') return (await import('./whatsapp-chats.ts')).runWhatsappChats(argv.slice(1));
   const parsed = parseCommand('whatsapp', argv);
   if (flag(parsed, 'help')) {
     process.stdout.write(`${COMMAND_HELP.whatsapp}\n`);

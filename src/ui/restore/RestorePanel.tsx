@@ -6,10 +6,11 @@ import { type ProgressState, ProgressView } from '../progress/ProgressView.tsx';
 import { ChangeUnlock } from '../rekey/ChangeUnlock.tsx';
 import { PasskeyUnlock } from '../rekey/PasskeyUnlock.tsx';
 import { coffer } from '../shared/client.ts';
-import { handOverTemp, newTempName, opfsFile, removeTemp } from '../shared/download.ts';
+import { handOverTemp, holdTemp, newTempName, opfsFile, removeTemp } from '../shared/download.ts';
 import { ErrorNotice } from '../shared/ErrorNotice.tsx';
 import { formatBytes, formatDate } from '../shared/format.ts';
 import { type FriendlyError, friendlyError } from '../shared/messages.ts';
+import { ChatReader } from '../whatsapp/chats/ChatReader.tsx';
 import { imageUrl, releaseImageUrl } from './preview.ts';
 import { remember, rememberedFor } from './remembered.ts';
 import { createRestoreFolder, removeRestored } from './target-folder.ts';
@@ -45,6 +46,8 @@ export function RestorePanel({ file }: { file?: File }) {
   const [error, setError] = useState<FriendlyError>();
   const [status, setStatus] = useState('');
   const [preview, setPreview] = useState<Preview>();
+  /** A WhatsApp msgstore.db from the backup, read in the tab (its temporary copy kept until replaced). */
+  const [chats, setChats] = useState<{ source: { file: File; name: string }; release: () => void }>();
 
   useEffect(() => {
     if (rememberedFor(file)?.slots) return; // Back from another tab: still open as it was.
@@ -65,6 +68,7 @@ export function RestorePanel({ file }: { file?: File }) {
   }, [file]);
 
   useEffect(() => () => releaseImageUrl(preview?.url), [preview]);
+  useEffect(() => () => chats?.release(), [chats]);
 
   const keyTypo = recoveryKey.trim() !== '' && checkRecoveryKey(recoveryKey).problem !== undefined;
   const hasPassphraseSlot = slots?.some((slot) => slot.type === 'passphrase');
@@ -150,6 +154,13 @@ export function RestorePanel({ file }: { file?: File }) {
     } finally {
       await removeTemp(extracted.temp);
     }
+  }
+
+  async function readChats(entry: EntryInfo) {
+    const extracted = await extractToTemp(entry.path);
+    if (!extracted) return;
+    const name = entry.path.split('/').pop() ?? 'msgstore.db';
+    setChats({ source: { file: extracted.blob, name }, release: holdTemp(extracted.temp) });
   }
 
   async function restoreAll() {
@@ -297,6 +308,17 @@ export function RestorePanel({ file }: { file?: File }) {
                         Preview
                       </button>
                     )}
+                    {/\.db$/i.test(entry.path) && (
+                      <button
+                        type="button"
+                        class="link"
+                        disabled={busy}
+                        aria-label={`Read chats in ${entry.path}`}
+                        onClick={() => readChats(entry)}
+                      >
+                        Read chats
+                      </button>
+                    )}
                     <button
                       type="button"
                       class="link"
@@ -322,6 +344,7 @@ export function RestorePanel({ file }: { file?: File }) {
               {preview.kind === 'image' ? <img src={preview.url} alt={preview.path} /> : <pre>{preview.text}</pre>}
             </figure>
           )}
+          {chats && <ChatReader key={chats.source.file.name} source={chats.source} />}
           {file && slots && <ChangeUnlock file={file} credentials={unlocked.credentials} slots={slots} />}
         </div>
       )}

@@ -32,7 +32,7 @@ const TEMP_PREFIX = 'coffer-tmp-';
  */
 export async function newTempName(purpose: string): Promise<string> {
   const own = `${TEMP_PREFIX}${tabId}.`;
-  const names = (await opfsNames()).filter((name) => name.startsWith(own));
+  const names = (await opfsNames()).filter((name) => name.startsWith(own) && !held.has(name));
   await Promise.all(names.map((name) => removeOpfsEntry(name)));
   return `${own}${purpose}-${crypto.randomUUID()}`;
 }
@@ -46,29 +46,62 @@ export const removeTemp = removeOpfsEntry;
  * comes first; anything left by a crash goes at the next start (`removeStaleTemps`).
  */
 const handedOver = new Map<string, ReturnType<typeof setTimeout>>();
+/** Handed-over files still being read in the tab (the WhatsApp chat reader): kept until released or `pagehide`. */
+const held = new Set<string>();
 const GRACE_MS = 60_000;
 const GRACE_BYTES_PER_MS = 10_000; // 10 MB/s: far below a local download's speed.
 
 function removeHandedOver(name: string): void {
   clearTimeout(handedOver.get(name));
   handedOver.delete(name);
+  held.delete(name);
   void removeOpfsEntry(name);
 }
 
-/** Downloads a finished temporary file and removes it once the download has had time to read it. */
-export async function handOverTemp(temp: string, name: string): Promise<void> {
+/**
+ * Downloads a finished temporary file and removes it once the download has had time to read it.
+ * With `hold`, the page goes on reading it: it stays until `release()` (or `pagehide`).
+ */
+export async function handOverTemp(temp: string, name: string): Promise<undefined>;
+export async function handOverTemp(temp: string, name: string, hold: true): Promise<{ file: File; release(): void }>;
+export async function handOverTemp(
+  temp: string,
+  name: string,
+  hold?: true,
+): Promise<undefined | { file: File; release(): void }> {
   const file = await opfsFile(temp);
   downloadBlob(file, name);
-  handedOver.set(
-    temp,
-    setTimeout(() => removeHandedOver(temp), GRACE_MS + file.size / GRACE_BYTES_PER_MS),
-  );
+  const removeLater = () =>
+    handedOver.set(
+      temp,
+      setTimeout(() => removeHandedOver(temp), GRACE_MS + file.size / GRACE_BYTES_PER_MS),
+    );
+  if (!hold) {
+    removeLater();
+    return undefined;
+  }
+  held.add(temp);
+  return {
+    file,
+    release: () => {
+      if (!held.delete(temp)) return;
+      removeLater(); // The download may still be reading it.
+    },
+  };
 }
 
 if (typeof window !== 'undefined') {
   window.addEventListener('pagehide', () => {
-    for (const name of [...handedOver.keys()]) removeHandedOver(name);
+    for (const name of [...handedOver.keys(), ...held]) removeHandedOver(name);
   });
+}
+
+/** Keeps a temporary file that the page goes on reading (not a download) until the returned release. */
+export function holdTemp(temp: string): () => void {
+  held.add(temp);
+  return () => {
+    if (held.delete(temp)) void removeOpfsEntry(temp);
+  };
 }
 
 /** Removes temporary files left by tabs that closed or crashed mid-operation. */

@@ -1,0 +1,121 @@
+/** The WhatsApp tab's form state: the backup, what it is, the key, and the optional seal. */
+import { useEffect, useState } from 'preact/hooks';
+import { checkRecoveryKey } from '../../core/recovery-key.ts';
+import {
+  describeKey,
+  parseWhatsAppKeyFile,
+  type WhatsAppFormat,
+  whatsappKeyProblem,
+} from '../../core/whatsapp/index.ts';
+import type { WorkerError } from '../../worker/client.ts';
+import type { WhatsAppKeyInput } from '../../worker/protocol.ts';
+import { coffer } from '../shared/client.ts';
+import type { FriendlyError } from '../shared/messages.ts';
+import { measureStrength, type Strength } from '../shared/strength.ts';
+import { whatsappError } from './words.ts';
+
+export interface Inspected {
+  format: WhatsAppFormat;
+  size: number;
+  appVersion?: string;
+}
+
+export function useWhatsAppForm(given: File | undefined) {
+  const [file, setFile] = useState<File | undefined>(given);
+  const [inspected, setInspected] = useState<Inspected>();
+  const [inspectError, setInspectError] = useState<FriendlyError>();
+  const [hex, setHex] = useState('');
+  const [keyFile, setKeyFile] = useState<File>();
+  const [keyFileNote, setKeyFileNote] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const [confirmation, setConfirmation] = useState('');
+  const [strength, setStrength] = useState<Strength>();
+  const [recoveryKey, setRecoveryKey] = useState('');
+
+  useEffect(() => {
+    if (given) setFile(given);
+  }, [given]);
+
+  useEffect(() => {
+    setInspected(undefined);
+    setInspectError(undefined);
+    if (!file) return;
+    coffer
+      .run({ type: 'whatsapp-inspect', file })
+      .then((result) => result.type === 'whatsapp-inspected' && setInspected(result))
+      .catch((failure: WorkerError) => setInspectError(whatsappError(failure)));
+  }, [file]);
+
+  useEffect(() => {
+    let current = true;
+    if (!passphrase) setStrength(undefined);
+    else measureStrength(passphrase).then((result) => current && setStrength(result));
+    return () => {
+      current = false;
+    };
+  }, [passphrase]);
+
+  async function chooseKeyFile(chosen: File) {
+    setKeyFile(chosen);
+    try {
+      const key = parseWhatsAppKeyFile(new Uint8Array(await chosen.arrayBuffer()));
+      setKeyFileNote(`${chosen.name}: ${describeKey(key)}.`);
+    } catch (failure) {
+      setKeyFileNote(`${chosen.name}: ${(failure as Error).message}`);
+    }
+  }
+
+  function forgetKeyFile() {
+    setKeyFile(undefined);
+    setKeyFileNote('');
+  }
+
+  const typedProblem = hex.trim() ? whatsappKeyProblem(hex) : undefined;
+
+  /** The key to send to the worker, or what is wrong with it. */
+  function keyInput(): WhatsAppKeyInput | string {
+    if (keyFile) return { file: keyFile };
+    if (!hex.trim()) return 'Type the 64-digit WhatsApp key, or open the key file.';
+    return typedProblem ?? { hex };
+  }
+
+  function sealProblem(): string | undefined {
+    if (!passphrase && !recoveryKey.trim())
+      return 'To seal, type a passphrase or a recovery key for the new Coffer backup.';
+    if (passphrase) {
+      if (passphrase !== confirmation) return 'The two passphrases are not the same.';
+      if (!strength) return 'Checking the passphrase strength…';
+      if (!strength.acceptable) {
+        return `This passphrase is too easy to guess${strength.warning ? `: ${strength.warning}` : ''}. Try a longer phrase of several unrelated words.`;
+      }
+    }
+    if (recoveryKey.trim() && checkRecoveryKey(recoveryKey).problem)
+      return 'That recovery key has a typo: check each group of four digits.';
+    return undefined;
+  }
+
+  return {
+    file,
+    setFile,
+    inspected,
+    inspectError,
+    hex,
+    setHex,
+    keyFile,
+    keyFileNote,
+    chooseKeyFile,
+    forgetKeyFile,
+    typedProblem,
+    keyInput,
+    passphrase,
+    setPassphrase,
+    confirmation,
+    setConfirmation,
+    strength,
+    recoveryKey,
+    setRecoveryKey,
+    sealProblem,
+  };
+}
+
+export type WhatsAppForm = ReturnType<typeof useWhatsAppForm>;
