@@ -11,10 +11,6 @@ const FIREFOX_GAPS: [RegExp, string][] = [
   [/installability/, 'installability is reported through the Chrome DevTools Protocol only'],
   [/round-trips through the buttons/, "Playwright's Firefox driver cannot hand a folder to a directory input"],
   [/large\.spec|whatsapp-large/, 'the memory check reads Chromium renderer processes'],
-  [
-    /inside a \.coffer backup opens in the chat reader/,
-    'extracting a file from an unlocked .coffer in Firefox raises an uncaught page error ("Unexpected input after the end of stream"); plain Download from the Restore tab does too',
-  ],
 ];
 
 export function engineSkipReason(browserName: string, file: string, title: string): string | undefined {
