@@ -58,7 +58,10 @@ Options:
                             before writing the backup, and lock the backup with it too
   --kdf default|strong      passphrase hardening: default (Argon2id 64 MiB, 3 passes) or
                             strong (256 MiB, 4 passes)
-  --no-compress             store files as they are (no DEFLATE)
+  --compression zstd|deflate  how files that compress are stored: zstd (the default; fast, on
+                            every core) or deflate (for Coffer versions before zstd, which
+                            refuse zstd backups with "a compression method ... does not know")
+  --no-compress             store files as they are (no compression)
   -q, --quiet               no progress or summary
   -h, --help                show this help
 

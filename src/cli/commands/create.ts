@@ -25,6 +25,7 @@ import { COMMAND_HELP } from '../help.ts';
 import { interruptSignal, onForcedExit } from '../signals.ts';
 import { createUi, humanSize, percent, plural, rate } from '../ui.ts';
 import { toEntrySources, walkInputs } from '../walk.ts';
+import { zstdPool } from '../zstd-pool.ts';
 
 const WRITE_HIGH_WATER_MARK = 4 * 1024 * 1024;
 
@@ -44,6 +45,10 @@ export async function runCreate(argv: string[]): Promise<number> {
   const kdfName = stringOption(parsed, 'kdf', 'create') ?? 'default';
   if (!Object.hasOwn(KDF_PRESETS, kdfName)) {
     throw usageError(`create: --kdf must be "default" or "strong", not ${JSON.stringify(kdfName)}.`);
+  }
+  const compression = stringOption(parsed, 'compression', 'create') ?? 'zstd';
+  if (compression !== 'zstd' && compression !== 'deflate') {
+    throw usageError(`create: --compression must be "zstd" or "deflate", not ${JSON.stringify(compression)}.`);
   }
   const passphraseFile = stringOption(parsed, 'passphrase-file', 'create');
   const recoveryKeyFile = stringOption(parsed, 'recovery-key-file', 'create');
@@ -129,7 +134,8 @@ export async function runCreate(argv: string[]): Promise<number> {
     const bytes = backupBytes(toEntrySources(walk.entries), {
       slots,
       compress: !flag(parsed, 'no-compress'),
-      compressor: nativeDeflate(DEFLATE_LEVEL),
+      compression,
+      compressor: compression === 'zstd' ? zstdPool().compress : nativeDeflate(DEFLATE_LEVEL),
       aes: nodeAesGcm,
       totalBytes: walk.bytes,
       signal: interruptSignal,
