@@ -4,6 +4,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { bytesSource, OpenedBackup } from '../src/core/index.ts';
+import { nextDownload } from './downloads.ts';
 import {
   createBackup,
   expect,
@@ -62,7 +63,7 @@ test('multi-segment text is compressed with zstd on the helper workers and resto
 
   await openBackup(page, backup);
   await unlockWithPassphrase(page);
-  const download = page.waitForEvent('download');
+  const download = nextDownload(page);
   await page.getByRole('button', { name: 'Restore all' }).click();
   const zip = unzipSync(readFileSync(await savedDownload(await download)));
   expect(Buffer.from(zip['chat.txt']).equals(text)).toBe(true);
@@ -87,7 +88,7 @@ test('the command-line tool reads an app-made zstd backup, and the app reads a C
   expect(await methods(cliMade)).toEqual({ 'chat.txt': 2 });
   await openBackup(page, cliMade);
   await unlockWithPassphrase(page);
-  const download = page.waitForEvent('download');
+  const download = nextDownload(page);
   await page.getByRole('button', { name: 'Restore all' }).click();
   const zip = unzipSync(readFileSync(await savedDownload(await download)));
   expect(Buffer.from(zip['chat.txt']).equals(text)).toBe(true);
@@ -105,7 +106,7 @@ test('a DEFLATE backup from before zstd still opens and restores in the app', as
   await page.goto('./');
   await openBackup(page, `${vector}.coffer`);
   await unlockWithPassphrase(page, passphrase);
-  const download = page.waitForEvent('download');
+  const download = nextDownload(page);
   await page.getByRole('button', { name: 'Restore all' }).click();
   const zip = unzipSync(readFileSync(await savedDownload(await download)));
   expect(createHash('sha256').update(zip['large.txt']).digest('hex')).toBe(expected.entries[0].sha256);

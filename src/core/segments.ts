@@ -109,8 +109,9 @@ export interface SegmentCodecs {
 }
 
 /**
- * Segments decoded at once: with a decoder that runs on other cores (a worker pool) the next
- * segments decode while the reader decrypts and writes; with a synchronous one it changes nothing.
+ * zstd segments decoded at once: with a decoder that runs on other cores (a worker pool) the next
+ * segments decode while the reader decrypts and writes. DEFLATE segments decode one at a time, as
+ * before zstd: their decoders run in the reader's own thread, so several at once gain nothing.
  */
 export const DECODE_IN_FLIGHT = 4;
 
@@ -160,7 +161,8 @@ export class SegmentDecoder {
       offset += take;
       if (this.bodyFill === this.body.length) {
         this.finishSegment();
-        while (this.inFlight.length >= DECODE_IN_FLIGHT) out.push(await (this.inFlight.shift() as Promise<Uint8Array>));
+        while (this.inFlight.length >= (this.zstd ? DECODE_IN_FLIGHT : 1))
+          out.push(await (this.inFlight.shift() as Promise<Uint8Array>));
       }
     }
     return out;
