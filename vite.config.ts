@@ -63,6 +63,8 @@ export default defineConfig({
     }),
   ],
   worker: { format: 'es' },
+  // Its browser build finds zstd.wasm with new URL(..., import.meta.url); pre-bundling would lose the file (dev server only).
+  optimizeDeps: { exclude: ['@bokuweb/zstd-wasm'] },
   build: {
     target: 'es2022',
     sourcemap: false,

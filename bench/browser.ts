@@ -407,6 +407,28 @@ export async function runBrowser(
           );
         }
       }
+      const zstdRuns: Record<string, number>[] = [];
+      for (let i = 0; i < repeats; i++) {
+        zstdRuns.push(await call(page, 'reference', { op: 'zstd', input: 'text', bytes: 64 * MiB }));
+      }
+      const zstdKeys: [string, string][] = [
+        ['compress1', 'size1'],
+        ['compress2', 'size2'],
+        ['compress3', 'size3'],
+        ['decompress', ''],
+        ['poolCompress', 'poolSize2'],
+        ['poolDecompress', ''],
+      ];
+      for (const [key, sizeKey] of zstdKeys) {
+        record(
+          `browser.zstd.${key}`,
+          figure(
+            'MB/s',
+            zstdRuns.map((z) => z.bytes / MB / z[key]),
+            sizeKey ? { ratio: zstdRuns[0][sizeKey] / zstdRuns[0].bytes } : undefined,
+          ),
+        );
+      }
       for (const preset of want('argon2.strong') ? ['default', 'strong'] : ['default']) {
         record(
           `browser.argon2.${preset}`,

@@ -14,6 +14,7 @@ import { deriveArgon2id, KDF_PRESETS, type KdfPreset } from '../src/core/kdf.ts'
 import { type BenchData, prepareTree } from './data.ts';
 import { type Figure, repeat, repeatTogether, timedCommand } from './lib.ts';
 import { benchWhatsAppChats } from './whatsapp-chats.ts';
+import { zstdCodecRows, zstdNativeRows } from './zstd.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const COFFER = [join(ROOT, 'bin/coffer.mjs')];
@@ -311,6 +312,8 @@ export async function runNode(
         rmSync(back, { force: true });
         rmSync(gz, { force: true });
       } else skipped.push('gzip -1 | age (gzip is not installed)');
+      if (have('zstd')) await zstdNativeRows(data.text, out, { recipient, identity }, repeats, record);
+      else skipped.push('zstd -1 | age (zstd is not installed)');
     } else skipped.push('native age (the age package is not installed)');
     if (have('gzip')) {
       const textBytes = size(data.text);
@@ -492,6 +495,8 @@ async function nodeCeilings(
       }),
     );
   }
+
+  await zstdCodecRows(segments, repeats, record);
 
   for (const preset of (want('argon2.strong') ? ['default', 'strong'] : ['default']) as KdfPreset[]) {
     record(

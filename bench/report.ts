@@ -40,6 +40,12 @@ const ROWS: [string, [string, string][]][] = [
       ['browser.sodium.decrypt', 'libsodium secretstream 64 KiB (hat.sh) decrypt, OPFS to OPFS'],
       ['browser.typage.encrypt', 'typage (age-encryption) encrypt, File to OPFS'],
       ['browser.typage.decrypt', 'typage (age-encryption) decrypt, OPFS to OPFS'],
+      ['browser.zstd.compress1', 'zstd level 1 (WebAssembly), 1 MiB segments, one worker (no I/O)'],
+      ['browser.zstd.compress2', 'zstd level 2 (what Coffer writes), 1 MiB segments, one worker (no I/O)'],
+      ['browser.zstd.compress3', 'zstd level 3, 1 MiB segments, one worker (no I/O)'],
+      ['browser.zstd.decompress', 'zstd decompress (frame checked first), one worker (no I/O)'],
+      ['browser.zstd.poolCompress', "zstd level 2 on every core (the app's helper workers, no I/O)"],
+      ['browser.zstd.poolDecompress', "zstd decompress on every core (the app's helper workers, no I/O)"],
       ['browser.fflateDeflate', 'fflate deflate level 1, 1 MiB segments, one worker (no I/O)'],
       ['browser.fflateDeflate2', 'fflate deflate level 2, 1 MiB segments, one worker (no I/O)'],
       ['browser.fflateInflate', 'fflate inflate, 1 MiB segments (no I/O)'],
@@ -86,6 +92,9 @@ const ROWS: [string, [string, string][]][] = [
       ['native.gzipAge.create', 'gzip -1 | age -e -r KEY, chat text'],
       ['native.gzipAge.restore', 'age -d | gzip -d, chat text'],
       ['native.gzip1', 'gzip -1, chat text'],
+      ['native.zstdAge.create', 'zstd -1 | age -e -r KEY, chat text'],
+      ['native.zstdAge.restore', 'age -d | zstd -d, chat text'],
+      ['native.zstd1', 'zstd -1, chat text'],
       ['native.argon2.default', 'argon2 -id, default preset'],
       ['native.argon2.strong', 'argon2 -id, strong preset'],
     ],
@@ -114,6 +123,12 @@ const ROWS: [string, [string, string][]][] = [
       ['node.zlib.deflate1', 'node:zlib deflate level 1, 1 MiB segments, one thread'],
       ['node.zlib.deflate2', 'node:zlib deflate level 2, 1 MiB segments, one thread'],
       ['node.zlib.inflate', 'node:zlib inflate'],
+      ['node.zstd.compress1', 'zstd level 1 (WebAssembly), 1 MiB segments, one thread'],
+      ['node.zstd.compress2', 'zstd level 2 (WebAssembly; what Coffer writes), 1 MiB segments, one thread'],
+      ['node.zstd.compress3', 'zstd level 3 (WebAssembly), 1 MiB segments, one thread'],
+      ['node.zstd.decompress', 'zstd decompress (WebAssembly, frame checked first), one thread'],
+      ['node.zstd.poolCompress', "zstd level 2 on every core (the CLI's thread pool)"],
+      ['node.zstd.poolDecompress', "zstd decompress on every core (the CLI's thread pool)"],
       ['node.argon2.default', 'Argon2id default preset, hash-wasm'],
       ['node.argon2.strong', 'Argon2id strong preset, hash-wasm'],
     ],
@@ -257,18 +272,20 @@ export function targets(f: Figures): Target[] {
   out.push({
     name: 'Chromium create, chat text: size ratio',
     measured: browserRatio === undefined ? '-' : browserRatio.toFixed(3),
-    required: `<= 0.34 (gzip -1: ${ratioOf('native.gzip1')?.toFixed(3) ?? '-'})`,
-    met: browserRatio === undefined ? null : browserRatio <= 0.34,
+    required: `<= 0.33 (gzip -1: ${ratioOf('native.gzip1')?.toFixed(3) ?? '-'})`,
+    met: browserRatio === undefined ? null : browserRatio <= 0.33,
     value: browserRatio,
   });
   ratio('CLI create, random / age -e -r KEY', 'cli.create.random', 'native.age.encrypt', 0.5);
-  ratio('CLI create, chat text / gzip -1 | age -e -r KEY', 'cli.create.text', 'native.gzipAge.create', 0.8);
+  // Issue 16: with zstd, against both native pipelines.
+  ratio('CLI create, chat text / gzip -1 | age -e -r KEY', 'cli.create.text', 'native.gzipAge.create', 1.5);
+  ratio('CLI create, chat text / zstd -1 | age -e -r KEY', 'cli.create.text', 'native.zstdAge.create', 0.8);
   const cliRatio = ratioOf('cli.create.text');
   out.push({
     name: 'CLI create, chat text: size ratio',
     measured: cliRatio === undefined ? '-' : cliRatio.toFixed(3),
-    required: `<= 0.34 (gzip -1 | age: ${ratioOf('native.gzipAge.create')?.toFixed(3) ?? '-'})`,
-    met: cliRatio === undefined ? null : cliRatio <= 0.34,
+    required: `<= 0.33 (gzip -1 | age: ${ratioOf('native.gzipAge.create')?.toFixed(3) ?? '-'})`,
+    met: cliRatio === undefined ? null : cliRatio <= 0.33,
     value: cliRatio,
   });
   out.push(...treeTargets(f));

@@ -14,6 +14,8 @@ await build({
   format: 'esm',
   target: 'node20',
   logLevel: 'warning',
+  // It reads its .wasm from its own folder (and the zstd threads load it by path): not bundled.
+  external: ['@bokuweb/zstd-wasm'],
   // Some dependencies are CommonJS and call require(); ES modules have none of their own.
   banner: {
     js: "import { createRequire as cofferRequire } from 'node:module'; const require = cofferRequire(import.meta.url);",

@@ -157,8 +157,8 @@ async function readStreamed(bytes: Uint8Array, credentials: Credentials, piece: 
       continue;
     }
     const decoder = entryDecoder(entry);
-    const data = concatBytes(await decoder.push(plaintext.subarray(entry.offset, entry.offset + entry.storedLength)));
-    decoder.finish();
+    const pushed = await decoder.push(plaintext.subarray(entry.offset, entry.offset + entry.storedLength));
+    const data = concatBytes([...pushed, ...(await decoder.finish())]);
     out.push(describeEntry(entry, data));
   }
   return out;

@@ -9,6 +9,7 @@ import { deflateSync, inflateSync } from 'fflate';
 import sodium from 'libsodium-wrappers-sumo';
 import { deriveArgon2id, KDF_PRESETS, type KdfPreset } from '../../src/core/kdf.ts';
 import { type TreeIoVariant, treeIo } from './tree-io.ts';
+import { zstdBench } from './zstd-bench.ts';
 
 interface SyncHandle {
   write(bytes: Uint8Array, options: { at: number }): number;
@@ -21,6 +22,7 @@ interface SyncHandle {
 export type BenchRequest =
   | { op: 'ceiling'; file: File; bytes: number; chunk: number }
   | { op: 'deflate'; file: File; bytes: number; level: number }
+  | { op: 'zstd'; file: File; bytes: number }
   | { op: 'argon2'; preset: KdfPreset }
   | { op: 'io'; file: File; chunk: number }
   | { op: 'typage' | 'sodium'; file: File; direction: 'encrypt' | 'decrypt' }
@@ -365,6 +367,8 @@ async function handle(request: BenchRequest): Promise<Record<string, number>> {
       return ceiling(request.file, request.bytes, request.chunk);
     case 'deflate':
       return deflate(request.file, request.bytes, request.level);
+    case 'zstd':
+      return zstdBench(await readHead(request.file, request.bytes));
     case 'argon2':
       return argon2(request.preset);
     case 'io':

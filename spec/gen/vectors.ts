@@ -12,7 +12,7 @@ import type { FormatFailure } from '../../src/core/errors.ts';
 import { type Argon2Params, KDF_PRESETS } from '../../src/core/kdf.ts';
 import { formatRecoveryKey, generateRecoveryKey } from '../../src/core/recovery-key.ts';
 import { buildSlot, type SlotSpec } from '../../src/core/slots.ts';
-import { backupBytes, type EntrySource } from '../../src/core/writer.ts';
+import { backupBytes, type Compression, type EntrySource } from '../../src/core/writer.ts';
 import { Drbg } from './drbg.ts';
 import {
   type ArchiveItem,
@@ -36,6 +36,7 @@ import {
   unknownSlot,
 } from './parts.ts';
 import { passkeySlotWithCommitment, type VectorCredentials, vectorPasskey } from './passkey-parts.ts';
+import { zstdVectors } from './zstd-vectors.ts';
 
 export type Expect = 'success' | FormatFailure;
 
@@ -56,12 +57,12 @@ export interface VectorJson {
   entries?: VectorEntry[];
 }
 
-interface Built {
+export interface Built {
   bytes: Uint8Array;
   entries?: VectorEntry[];
 }
 
-interface VectorDef {
+export interface VectorDef {
   name: string;
   description: string;
   expect: Expect;
@@ -190,7 +191,7 @@ interface HandBuilt {
   payloadKey: CryptoKey;
 }
 
-class Ctx {
+export class Ctx {
   readonly rng: Drbg;
   readonly content: Drbg;
 
@@ -202,7 +203,13 @@ class Ctx {
   /** A backup made by the reference writer. */
   async write(
     items: readonly SourceItem[],
-    options: { slots?: SlotSpec[]; chunkSizeLog2?: number; compress?: boolean; rng?: Drbg } = {},
+    options: {
+      slots?: SlotSpec[];
+      chunkSizeLog2?: number;
+      compress?: boolean;
+      compression?: Compression;
+      rng?: Drbg;
+    } = {},
   ): Promise<Built> {
     const sources: EntrySource[] = items.map((item) => ({
       path: item.path,
@@ -216,6 +223,8 @@ class Ctx {
       slots: options.slots ?? [passSlot()],
       chunkSizeLog2: options.chunkSizeLog2 ?? CHUNK_LOG2,
       compress: options.compress,
+      // The vectors made before zstd (spec 5.6) are frozen as DEFLATE.
+      compression: options.compression ?? 'deflate',
       random: (options.rng ?? this.rng).random,
     })) {
       parts.push(part);
@@ -1304,6 +1313,8 @@ export const VECTORS: VectorDef[] = [
   ),
   // ----- passkey slots (spec 3.4) ---------------------------------------------------------------
   ...passkeyVectors(),
+  // ----- method 2, zstd segments (spec 5.6) ------------------------------------------------------
+  ...zstdVectors({ success, archiveFailure, text, T0 }),
 ];
 
 // ---------------------------------------------------------------------------------------------

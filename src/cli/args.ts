@@ -21,6 +21,7 @@ export const COMMANDS = {
     'new-recovery-key': { type: 'string' },
     kdf: { type: 'string' },
     'no-compress': { type: 'boolean' },
+    compression: { type: 'string' },
     overwrite: { type: 'boolean' },
   },
   list: { ...UNLOCK, ...HELP, ...QUIET, json: { type: 'boolean' } },

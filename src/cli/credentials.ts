@@ -20,6 +20,7 @@ import { CliError, EXIT, usageError } from './exit-codes.ts';
 import { fsError } from './fs-errors.ts';
 import { nodeSegmentInflate } from './segment-inflate.ts';
 import type { Ui } from './ui.ts';
+import { zstdPool } from './zstd-pool.ts';
 
 export const ENV_PASSPHRASE = 'COFFER_PASSPHRASE';
 
@@ -197,7 +198,11 @@ export async function openBackup(
 ): Promise<OpenedBackup> {
   const given = await givenCredentials(options);
   if (given.passphrase !== undefined || given.recoveryKey !== undefined) {
-    return OpenedBackup.open(source, given, header, { aes: nodeAesGcm, inflate: nodeSegmentInflate });
+    return OpenedBackup.open(source, given, header, {
+      aes: nodeAesGcm,
+      inflate: nodeSegmentInflate,
+      zstd: zstdPool().decompress,
+    });
   }
   const kinds = slotKinds(header);
   if (kinds.size === 0) {
@@ -218,7 +223,11 @@ export async function openBackup(
   for (let attempt = 1; ; attempt++) {
     const credentials = await promptCredentials(kinds);
     try {
-      return await OpenedBackup.open(source, credentials, header, { aes: nodeAesGcm, inflate: nodeSegmentInflate });
+      return await OpenedBackup.open(source, credentials, header, {
+        aes: nodeAesGcm,
+        inflate: nodeSegmentInflate,
+        zstd: zstdPool().decompress,
+      });
     } catch (error) {
       const retry = isCofferError(error) && (error.code === 'wrong_key' || error.code === 'key_typo');
       if (!retry || attempt >= 3) throw error;

@@ -38,6 +38,8 @@ export interface EntrySourceOptions {
   compress: boolean;
   /** The zlib level for small files; the same as the segment compressor's. */
   level: number;
+  /** Compress small files with DEFLATE ahead (the backup's method is DEFLATE). */
+  deflateAhead: boolean;
 }
 
 interface ReadAhead {
@@ -89,6 +91,7 @@ function startReading(entry: WalkEntry, options: EntrySourceOptions): Pending {
       // Grown past the sample: let the writer's general path take it (see fileSource).
       if (got.fd !== undefined || got.data.length > SAMPLE_SIZE) return { data: got.data };
       if (!options.compress || got.data.length === 0) return { data: got.data, deflated: null };
+      if (!options.deflateAhead) return { data: got.data };
       return { data: got.data, deflated: await deflated(got.data, options.level) };
     });
     whole.catch(() => {});

@@ -73,7 +73,12 @@ Options:
                             before writing the backup, and lock the backup with it too
   --kdf default|strong      passphrase hardening: default (Argon2id 64 MiB, 3 passes) or
                             strong (256 MiB, 4 passes)
-  --no-compress             store files as they are (no DEFLATE)
+  --compression deflate|zstd  how files that compress are stored: deflate (the default here:
+                            Node's native zlib is faster than zstd in WebAssembly, and every
+                            Coffer version opens it) or zstd (slightly smaller; the app's
+                            default; versions before zstd refuse it with "a compression method
+                            ... does not know")
+  --no-compress             store files as they are (no compression)
   -q, --quiet               no progress or summary
   -h, --help                show this help
 

@@ -11,6 +11,8 @@ export const MAX_INDEX_LENGTH = 2 ** 32;
 
 export const METHOD_STORED = 0;
 export const METHOD_DEFLATE_SEGMENTS = 1;
+/** Spec 5.6; readers from before revision 1.2 refuse it as unsupported_version (method 2 unknown). */
+export const METHOD_ZSTD_SEGMENTS = 2;
 const TYPE_FILE = 1;
 const TYPE_DIR = 2;
 
@@ -121,7 +123,7 @@ export function decodeIndex(bytes: Uint8Array, trailer: Trailer): IndexEntry[] {
         `This backup has an entry of a kind this version of Coffer does not know (${typeId}).`,
       );
     }
-    if (method !== METHOD_STORED && method !== METHOD_DEFLATE_SEGMENTS) {
+    if (method !== METHOD_STORED && method !== METHOD_DEFLATE_SEGMENTS && method !== METHOD_ZSTD_SEGMENTS) {
       throw new CofferError(
         'unsupported_version',
         `This backup uses a compression method this version of Coffer does not know (${method}).`,
@@ -150,7 +152,7 @@ export function decodeIndex(bytes: Uint8Array, trailer: Trailer): IndexEntry[] {
       throw damaged('a folder entry carries data');
     }
     if (method === METHOD_STORED && storedLength !== size) throw damaged('a stored entry has the wrong length');
-    if (method === METHOD_DEFLATE_SEGMENTS && size === 0) throw damaged('an empty file claims to be compressed');
+    if (method !== METHOD_STORED && size === 0) throw damaged('an empty file claims to be compressed');
     if (offset !== expectedOffset) throw damaged('the entries are not laid out back to back');
     expectedOffset = offset + storedLength;
     entries.push({ path, type, method, mode, mtime, size, storedLength, offset });

@@ -37,13 +37,15 @@ export {
   type RekeyChanges,
   rekeyHeader,
 } from './rekey.ts';
-export type { SegmentInflater } from './segments.ts';
+export type { SegmentCompressor, SegmentInflater } from './segments.ts';
 export type { Credentials, ParsedSlot, SlotSpec } from './slots.ts';
 export {
   backupBytes,
+  type Compression,
   type CreateOptions,
   type CreateProgress,
   createBackup,
   type EntrySource,
   type WholeFile,
 } from './writer.ts';
+export { checkZstdFrame, ZSTD_LEVEL, zstdCompress, zstdDecompress } from './zstd.ts';

@@ -24,7 +24,7 @@ import {
 } from './index-codec.ts';
 import type { ByteSource } from './iter.ts';
 import { checkPathSet } from './paths.ts';
-import { SegmentDecoder, type SegmentInflater } from './segments.ts';
+import { type SegmentCodecs, type SegmentInflater, segmentDecoder } from './segments.ts';
 import type { Credentials } from './slots.ts';
 import { MAX_CHUNKS, openChunk, openStream } from './stream.ts';
 
@@ -115,6 +115,8 @@ export interface OpenOptions {
   aes?: AesGcmProvider;
   /** A faster bounded inflater than fflate's where the platform has one (spec 5.4). */
   inflate?: SegmentInflater;
+  /** A zstd decoder for method 2 (spec 5.6), for example one that runs on other cores. */
+  zstd?: SegmentInflater;
 }
 
 /** A sink that discards everything: restoring into it is verification. */
@@ -207,12 +209,12 @@ export class OpenedBackup {
 
   /** The original bytes of one file, decrypting only the chunks it lives in. */
   async *fileData(entry: IndexEntry, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
-    const decoder = entryDecoder(entry, this.openOptions.inflate);
+    const decoder = entryDecoder(entry, this.openOptions);
     for await (const stored of this.plaintextRange(entry.offset, entry.storedLength)) {
       throwIfAborted(signal);
       yield* await decoder.push(stored);
     }
-    decoder.finish();
+    yield* await decoder.finish();
   }
 
   /**
@@ -222,7 +224,7 @@ export class OpenedBackup {
   async restore(sink: RestoreSink, options: RestoreOptions = {}): Promise<void> {
     if (options.only) return this.restoreSelected(sink, options.only, options);
     const plaintext = openStream(this.keys.payloadKey, this.payloadCiphertext(), this.layout.chunkSize, options.signal);
-    const router = new EntryRouter(this.entries, sink, options, this.totalSize, this.openOptions.inflate);
+    const router = new EntryRouter(this.entries, sink, options, this.totalSize, this.openOptions);
     try {
       for await (const piece of plaintext) await router.push(piece);
       await router.finish(this.trailer.indexOffset);
@@ -276,11 +278,12 @@ export class OpenedBackup {
 
 export interface EntryDecoder {
   push(stored: Uint8Array): Uint8Array[] | Promise<Uint8Array[]>;
-  finish(): void;
+  /** After the last stored byte: the last decoded pieces; throws if the entry is incomplete. */
+  finish(): Uint8Array[] | Promise<Uint8Array[]>;
 }
 
-export function entryDecoder(entry: IndexEntry, inflate?: SegmentInflater): EntryDecoder {
-  if (entry.method !== METHOD_STORED) return new SegmentDecoder(entry.path, entry.size, inflate);
+export function entryDecoder(entry: IndexEntry, codecs: SegmentCodecs = {}): EntryDecoder {
+  if (entry.method !== METHOD_STORED) return segmentDecoder(entry.path, entry.size, entry.method, codecs);
   let seen = 0;
   return {
     push(stored) {
@@ -294,6 +297,7 @@ export function entryDecoder(entry: IndexEntry, inflate?: SegmentInflater): Entr
           `This backup's contents are damaged: ${JSON.stringify(entry.path)} is incomplete.`,
         );
       }
+      return [];
     },
   };
 }
@@ -310,7 +314,7 @@ class EntryRouter {
     private readonly sink: RestoreSink,
     private readonly options: RestoreOptions,
     bytesTotal: number,
-    private readonly inflate?: SegmentInflater,
+    private readonly codecs: SegmentCodecs = {},
   ) {
     this.progress = { bytesDone: 0, bytesTotal, currentPath: '' };
   }
@@ -329,11 +333,7 @@ class EntryRouter {
         return;
       }
       const take = Math.min(current.end - this.position, piece.length - offset);
-      for (const decoded of await current.decoder.push(piece.subarray(offset, offset + take))) {
-        await current.sink.write(decoded);
-        this.progress.bytesDone += decoded.length;
-        this.options.onProgress?.(this.progress);
-      }
+      await this.write(current.sink, await current.decoder.push(piece.subarray(offset, offset + take)));
       offset += take;
       this.position += take;
       if (this.position === current.end) await this.closeCurrent();
@@ -352,7 +352,7 @@ class EntryRouter {
       this.current = {
         entry,
         sink: await this.sink.file(entry),
-        decoder: entryDecoder(entry, this.inflate),
+        decoder: entryDecoder(entry, this.codecs),
         end: entry.offset + entry.storedLength,
       };
       if (entry.storedLength > 0) return;
@@ -360,9 +360,17 @@ class EntryRouter {
     }
   }
 
+  private async write(sink: FileSink, pieces: Uint8Array[]): Promise<void> {
+    for (const decoded of pieces) {
+      await sink.write(decoded);
+      this.progress.bytesDone += decoded.length;
+      this.options.onProgress?.(this.progress);
+    }
+  }
+
   private async closeCurrent(): Promise<void> {
     const current = this.current as NonNullable<typeof this.current>;
-    current.decoder.finish();
+    await this.write(current.sink, await current.decoder.finish());
     this.current = undefined;
     await current.sink.close();
   }

@@ -1,10 +1,13 @@
 /**
- * Method 1, deflate segments (spec 5.4): each 1 MiB of a file is an independent raw DEFLATE
- * stream (or stored raw when DEFLATE does not help), behind a 4-byte length header.
+ * Methods 1 and 2, deflate and zstd segments (spec 5.4, 5.6): each 1 MiB of a file is an
+ * independent raw DEFLATE stream or zstd frame (or stored raw when compression does not help),
+ * behind a 4-byte length header.
  */
 import { deflateSync, Inflate } from 'fflate';
 import { concatBytes, view } from './bytes.ts';
 import { CofferError } from './errors.ts';
+import { METHOD_ZSTD_SEGMENTS } from './index-codec.ts';
+import { checkZstdFrame, zstdDecompress } from './zstd.ts';
 
 export const SEGMENT_SIZE = 2 ** 20;
 export const SEGMENT_HEADER_LENGTH = 4;
@@ -97,9 +100,25 @@ function damaged(path: string, what: string): CofferError {
   return new CofferError('payload_damaged', `This backup's contents are damaged: ${JSON.stringify(path)} ${what}.`);
 }
 
+/** The segment decoders a reader uses; each defaults to the portable one. */
+export interface SegmentCodecs {
+  /** Method 1 (spec 5.4). */
+  inflate?: SegmentInflater;
+  /** Method 2 (spec 5.6); called only with a frame that `checkZstdFrame` accepted. */
+  zstd?: SegmentInflater;
+}
+
 /**
- * Decodes the stored bytes of a method-1 entry, piece by piece. Output sizes are enforced on
- * the bytes DEFLATE actually produces, so a hostile segment cannot expand past its 1 MiB.
+ * zstd segments decoded at once: with a decoder that runs on other cores (a worker pool) the next
+ * segments decode while the reader decrypts and writes. DEFLATE segments decode one at a time, as
+ * before zstd: their decoders run in the reader's own thread, so several at once gain nothing.
+ */
+export const DECODE_IN_FLIGHT = 4;
+
+/**
+ * Decodes the stored bytes of a method-1 or method-2 entry, piece by piece. Output sizes are
+ * enforced on the bytes the decoder actually produces, so a hostile segment cannot expand past
+ * its 1 MiB.
  */
 export class SegmentDecoder {
   private header = new Uint8Array(SEGMENT_HEADER_LENGTH);
@@ -107,15 +126,23 @@ export class SegmentDecoder {
   private body: Uint8Array | undefined;
   private bodyFill = 0;
   private raw = false;
-  private produced = 0;
+  /** Uncompressed bytes of the segments started so far. */
+  private started = 0;
+  private readonly inFlight: Promise<Uint8Array>[] = [];
+  private readonly decode: SegmentInflater;
+  private readonly zstd: boolean;
 
   constructor(
     private readonly path: string,
     private readonly size: number,
-    private readonly inflate: SegmentInflater = inflateBounded,
-  ) {}
+    decode: SegmentInflater = inflateBounded,
+    method = 1,
+  ) {
+    this.zstd = method === METHOD_ZSTD_SEGMENTS;
+    this.decode = decode;
+  }
 
-  /** Feeds stored bytes; returns the decoded pieces they complete. */
+  /** Feeds stored bytes; returns the decoded pieces that are ready, in order. */
   async push(input: Uint8Array): Promise<Uint8Array[]> {
     const out: Uint8Array[] = [];
     let offset = 0;
@@ -132,20 +159,30 @@ export class SegmentDecoder {
       this.body.set(input.subarray(offset, offset + take), this.bodyFill);
       this.bodyFill += take;
       offset += take;
-      if (this.bodyFill === this.body.length) out.push(await this.finishSegment());
+      if (this.bodyFill === this.body.length) {
+        this.finishSegment();
+        while (this.inFlight.length >= (this.zstd ? DECODE_IN_FLIGHT : 1))
+          out.push(await (this.inFlight.shift() as Promise<Uint8Array>));
+      }
     }
     return out;
   }
 
-  /** Call after the last stored byte: checks that the entry ended exactly where it should. */
-  finish(): void {
-    if (this.headerFill !== 0 || this.body || this.produced !== this.size) {
+  /**
+   * Call after the last stored byte: returns the last decoded pieces and checks that the entry
+   * ended exactly where it should.
+   */
+  async finish(): Promise<Uint8Array[]> {
+    const out: Uint8Array[] = [];
+    while (this.inFlight.length > 0) out.push(await (this.inFlight.shift() as Promise<Uint8Array>));
+    if (this.headerFill !== 0 || this.body || this.started !== this.size) {
       throw damaged(this.path, 'ends before all of its data');
     }
+    return out;
   }
 
   private expectedLength(): number {
-    return Math.min(SEGMENT_SIZE, this.size - this.produced);
+    return Math.min(SEGMENT_SIZE, this.size - this.started);
   }
 
   private startSegment(): void {
@@ -161,25 +198,39 @@ export class SegmentDecoder {
     this.bodyFill = 0;
   }
 
-  private async finishSegment(): Promise<Uint8Array> {
+  private finishSegment(): void {
     const body = this.body as Uint8Array;
     const expected = this.expectedLength();
     this.body = undefined;
     this.headerFill = 0;
-    let decoded: Uint8Array;
+    this.started += expected;
     if (this.raw) {
-      decoded = body;
-    } else {
-      let inflated: Uint8Array | undefined;
-      try {
-        inflated = await this.inflate(body, expected);
-      } catch {
-        throw damaged(this.path, 'has a compressed segment that does not decompress');
-      }
-      if (!inflated) throw damaged(this.path, 'decompresses to the wrong size');
-      decoded = inflated;
+      this.inFlight.push(Promise.resolve(body));
+      return;
     }
-    this.produced += decoded.length;
+    // Spec 5.6: the frame is checked before any decoder sees it.
+    const refused = this.zstd ? checkZstdFrame(body, expected) : undefined;
+    if (refused) throw damaged(this.path, `has a zstd segment that ${refused}`);
+    const decoded = this.decodeSegment(body, expected);
+    // Awaited in order later; this only keeps an early failure from going unhandled meanwhile.
+    decoded.catch(() => {});
+    this.inFlight.push(decoded);
+  }
+
+  private async decodeSegment(body: Uint8Array, expected: number): Promise<Uint8Array> {
+    let decoded: Uint8Array | undefined;
+    try {
+      decoded = await this.decode(body, expected);
+    } catch {
+      throw damaged(this.path, 'has a compressed segment that does not decompress');
+    }
+    if (!decoded) throw damaged(this.path, 'decompresses to the wrong size');
     return decoded;
   }
+}
+
+/** The decoder for an entry's method, from the ones a platform passes (or the portable ones). */
+export function segmentDecoder(path: string, size: number, method: number, codecs: SegmentCodecs = {}): SegmentDecoder {
+  const decode = method === METHOD_ZSTD_SEGMENTS ? (codecs.zstd ?? zstdDecompress) : (codecs.inflate ?? inflateBounded);
+  return new SegmentDecoder(path, size, decode, method);
 }

@@ -14,6 +14,7 @@ import {
   MAX_ENTRIES,
   METHOD_DEFLATE_SEGMENTS,
   METHOD_STORED,
+  METHOD_ZSTD_SEGMENTS,
 } from './index-codec.ts';
 import { type ByteSource, iterateBytes, toReadableStream } from './iter.ts';
 import { checkPath, describePath } from './paths.ts';
@@ -28,6 +29,10 @@ import {
 } from './segments.ts';
 import type { SlotSpec } from './slots.ts';
 import { cutChunks, sealChunks } from './stream.ts';
+import { checkZstdFrame, zstdCompress } from './zstd.ts';
+
+/** zstd (method 2, spec 5.6) is the default; DEFLATE (method 1) stays for readers that predate it. */
+export type Compression = 'zstd' | 'deflate';
 
 export interface EntrySource {
   /** Relative path with `/` separators; normalised to NFC by the writer. */
@@ -66,11 +71,16 @@ export interface CreateProgress {
 export interface CreateOptions {
   slots: SlotSpec[];
   compress?: boolean;
+  /** The method for files that compress; 'zstd' unless told otherwise. */
+  compression?: Compression;
   /** For test vectors; real backups use the spec's 2^18. */
   chunkSizeLog2?: number;
   /** For deterministic test vectors only. */
   random?: RandomSource;
-  /** Lets a caller run DEFLATE elsewhere (for example on other cores). */
+  /**
+   * Lets a caller run compression elsewhere (for example on other cores). It MUST produce the
+   * segments of `compression`'s method; zstd output is checked against spec 5.6 as it comes.
+   */
   compressor?: SegmentCompressor;
   /** A faster AES-256-GCM than WebCrypto where the platform has one (the CLI: node:crypto). */
   aes?: AesGcmProvider;
@@ -206,21 +216,44 @@ async function* encodeFile(
     yield* encodeSmallFile(head, options, stats, progress);
     return;
   }
-  const compress = (options.compress ?? true) && looksCompressible(head.subarray(0, SAMPLE_SIZE));
-  stats.method = compress ? METHOD_DEFLATE_SEGMENTS : METHOD_STORED;
+  const codec = codecFor(options);
+  const compress = (options.compress ?? true) && (await codec.compressible(head.subarray(0, SAMPLE_SIZE)));
+  stats.method = compress ? codec.method : METHOD_STORED;
   const pieces = remaining(head, input, ended);
   const counted = countProgress(pieces, stats, progress, options);
-  const stored = compress ? deflateSegments(counted, options.compressor ?? deflateLevel1) : counted;
+  const stored = compress ? compressSegments(counted, options.compressor ?? codec.compress, codec.method) : counted;
   for await (const piece of stored) {
     stats.storedLength += piece.length;
     yield piece;
   }
 }
 
+interface Codec {
+  method: number;
+  compress: SegmentCompressor;
+  compressible(sample: Uint8Array): boolean | Promise<boolean>;
+}
+
+const DEFLATE_CODEC: Codec = {
+  method: METHOD_DEFLATE_SEGMENTS,
+  compress: deflateLevel1,
+  compressible: looksCompressible,
+};
+const ZSTD_CODEC: Codec = {
+  method: METHOD_ZSTD_SEGMENTS,
+  compress: (segment) => zstdCompress(segment),
+  compressible: async (sample) =>
+    sample.length > 0 && (await zstdCompress(sample)).length <= sample.length * COMPRESSIBLE_RATIO,
+};
+
+function codecFor(options: CreateOptions): Codec {
+  return options.compression === 'deflate' ? DEFLATE_CODEC : ZSTD_CODEC;
+}
+
 /**
- * A file that fits in the sample (under 64 KiB) is its own single segment, so the trial DEFLATE
- * that decides the method is also the segment's DEFLATE: one run instead of two. The bytes are
- * the same as the general path's with the default compressor.
+ * A file that fits in the sample (under 64 KiB) is its own single segment, so the trial
+ * compression that decides the method is also the segment's: one run instead of two. The bytes
+ * are the same as the general path's with the default compressor.
  */
 async function* encodeSmallFile(
   head: Uint8Array,
@@ -233,11 +266,14 @@ async function* encodeSmallFile(
   stats.size = head.length;
   progress.bytesDone += head.length;
   options.onProgress?.(progress);
-  const wanted = (options.compress ?? true) && head.length > 0 && made !== null;
-  const deflated = wanted ? (made ?? deflateLevel1(head)) : undefined;
-  const compress = deflated !== undefined && deflated.length <= head.length * COMPRESSIBLE_RATIO;
-  stats.method = compress ? METHOD_DEFLATE_SEGMENTS : METHOD_STORED;
-  const stored = compress ? frameSegment(head, deflated) : head;
+  const codec = codecFor(options);
+  // A compression made ahead by the platform is DEFLATE; with zstd the writer makes its own.
+  const premade = codec.method === METHOD_DEFLATE_SEGMENTS ? made : undefined;
+  const wanted = (options.compress ?? true) && head.length > 0 && premade !== null;
+  const compressed = wanted ? (premade ?? (await codec.compress(head))) : undefined;
+  const compress = compressed !== undefined && compressed.length <= head.length * COMPRESSIBLE_RATIO;
+  stats.method = compress ? codec.method : METHOD_STORED;
+  const stored = compress ? frameSegment(head, compressed) : head;
   stats.storedLength = stored.length;
   if (stored.length > 0) yield stored;
 }
@@ -259,14 +295,24 @@ async function* countProgress(
 
 const COMPRESS_IN_FLIGHT = 4;
 
+/** A compressor's zstd output is checked, so a backup never holds a segment its readers refuse. */
+function checked(segment: Uint8Array, compressed: Uint8Array, method: number): Uint8Array {
+  const refused = method === METHOD_ZSTD_SEGMENTS ? checkZstdFrame(compressed, segment.length) : undefined;
+  if (refused) throw new Error(`The zstd compressor made a segment that ${refused}.`);
+  return compressed;
+}
+
 /** Cuts a file into 1 MiB segments and frames each; several may be compressing at once. */
-async function* deflateSegments(
+async function* compressSegments(
   pieces: AsyncIterable<Uint8Array>,
   compressor: SegmentCompressor,
+  method: number,
 ): AsyncGenerator<Uint8Array> {
   const inFlight: Promise<Uint8Array>[] = [];
   const start = (segment: Uint8Array) => {
-    const framed = Promise.resolve(compressor(segment)).then((deflated) => frameSegment(segment, deflated));
+    const framed = Promise.resolve(compressor(segment)).then((compressed) =>
+      frameSegment(segment, checked(segment, compressed, method)),
+    );
     framed.catch(() => {});
     inFlight.push(framed);
   };

@@ -16,7 +16,7 @@ import {
 import { deriveArgon2id, passphraseBytes } from '../core/kdf.ts';
 import { fileSource, openSink } from './browser-io.ts';
 import { checkFolderCase } from './case-probe.ts';
-import { createDeflatePool } from './deflate-pool.ts';
+import { createDeflatePool, zstdOnHelpers } from './deflate-pool.ts';
 import { directorySink } from './directory-sink.ts';
 import { inflateNative } from './inflate-native.ts';
 import { prefetchedEntries } from './prefetch.ts';
@@ -66,7 +66,14 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
   let size = 0;
   try {
     const onProgress = progressReporter(id, 'writing');
-    const options = { slots, compress: command.compress, totalBytes, onProgress, compressor: pool?.compress };
+    const options = {
+      slots,
+      compress: command.compress,
+      compression: pool?.compression,
+      totalBytes,
+      onProgress,
+      compressor: pool?.compress,
+    };
     for await (const piece of backupBytes(prefetchedEntries(kept), options)) {
       await sink.write(piece);
       size += piece.length;
@@ -83,7 +90,7 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
       fileSource(await sink.file()),
       { passphrase: command.passphrase, recoveryKey: command.recoveryKey },
       undefined,
-      { inflate: inflateNative },
+      { inflate: inflateNative, zstd: zstdOnHelpers },
     );
     await written.verify({ onProgress: progressReporter(id, 'verifying') });
   }
@@ -123,6 +130,7 @@ async function handle(id: number, command: CommandEnvelope['command']): Promise<
       post({ id, type: 'progress', progress: { bytesDone: 0, bytesTotal: 0, currentPath: '', phase: 'deriving-key' } });
       opened = await OpenedBackup.open(fileSource(command.file), command.credentials, undefined, {
         inflate: inflateNative,
+        zstd: zstdOnHelpers,
       });
       const entries = opened.entries.map(({ path, type, size, mtime }) => ({ path, type, size, mtime }));
       return { type: 'unlocked', entries, totalSize: opened.totalSize };

@@ -1,13 +1,20 @@
 /**
- * Compression on every core for the Coffer worker: a small pool of deflate workers (plain module
+ * Compression on every core for the Coffer worker: a small pool of helper workers (plain module
  * workers that Vite emits from our own origin, as the CSP's `worker-src 'self'` requires), fed
- * through the core writer's `compressor` hook, which keeps several 1 MiB segments in flight.
+ * through the core writer's `compressor` hook and the reader's `zstd` decoder, both of which keep
+ * several 1 MiB segments in flight.
  */
-import { deflateLevel1, type SegmentCompressor } from '../core/segments.ts';
+import type { Compression } from '../core/index.ts';
+import { deflateLevel1, type SegmentCompressor, type SegmentInflater } from '../core/segments.ts';
+import { ZSTD_LEVEL, zstdCompress, zstdDecompress } from '../core/zstd.ts';
 import type { DeflateReply, DeflateRequest } from './deflate.worker.ts';
 
 export interface DeflatePool {
+  /** The method `compress` produces: pass it to the writer as `compression`. */
+  compression: Compression;
   compress: SegmentCompressor;
+  /** zstd segments (spec 5.6) decoded on the helpers; the core checks each frame first. */
+  decompress: SegmentInflater;
   close(): void;
 }
 
@@ -27,9 +34,19 @@ interface Helper {
  */
 export const POOL_DEFLATE_LEVEL = 2;
 
-/** Helpers for `size` cores; started only when the first segment arrives (most files need none). */
-export function createDeflatePool(size = defaultPoolSize(), level = POOL_DEFLATE_LEVEL): DeflatePool {
-  if (typeof Worker === 'undefined' || size < 1) return { compress: deflateLevel1, close() {} };
+/**
+ * Helpers for `size` cores; started only when the first segment arrives (most files need none).
+ * zstd (spec 5.6) unless `compression` says 'deflate'.
+ */
+export function createDeflatePool(
+  size = defaultPoolSize(),
+  compression: Compression = 'zstd',
+  level = compression === 'zstd' ? ZSTD_LEVEL : POOL_DEFLATE_LEVEL,
+): DeflatePool {
+  if (typeof Worker === 'undefined' || size < 1) {
+    const compress: SegmentCompressor = compression === 'zstd' ? (s) => zstdCompress(s, level) : deflateLevel1;
+    return { compression, compress, decompress: zstdDecompress, close() {} };
+  }
   const helpers: Helper[] = [];
   const pending = new Map<number, Pending & { helper: Helper }>();
   let nextId = 1;
@@ -65,20 +82,27 @@ export function createDeflatePool(size = defaultPoolSize(), level = POOL_DEFLATE
     }
   };
 
+  const run = (segment: Uint8Array, job: DeflateRequest['job'], expected?: number): Promise<Uint8Array> => {
+    if (failure) return Promise.reject(failure);
+    if (helpers.length === 0) start();
+    const helper = helpers.reduce((least, h) => (h.busy < least.busy ? h : least));
+    const id = nextId++;
+    // A copy goes to the helper: the writer still needs the raw segment (stored raw when
+    // compression does not shrink it), and transferring the copy avoids a second one.
+    const copy = segment.slice();
+    return new Promise<Uint8Array>((resolve, reject) => {
+      pending.set(id, { resolve, reject, helper });
+      helper.busy++;
+      helper.worker.postMessage({ id, segment: copy, level, job, expected } satisfies DeflateRequest, [copy.buffer]);
+    });
+  };
+
   return {
-    compress(segment) {
-      if (failure) return Promise.reject(failure);
-      if (helpers.length === 0) start();
-      const helper = helpers.reduce((least, h) => (h.busy < least.busy ? h : least));
-      const id = nextId++;
-      // A copy goes to the helper: the writer still needs the raw segment (stored raw when
-      // DEFLATE does not shrink it), and transferring the copy avoids a second one.
-      const copy = segment.slice();
-      return new Promise<Uint8Array>((resolve, reject) => {
-        pending.set(id, { resolve, reject, helper });
-        helper.busy++;
-        helper.worker.postMessage({ id, segment: copy, level } satisfies DeflateRequest, [copy.buffer]);
-      });
+    compression,
+    compress: (segment) => run(segment, compression === 'zstd' ? 'zstd-compress' : 'deflate'),
+    decompress: async (body, expected) => {
+      const out = await run(body, 'zstd-decompress', expected);
+      return out.length === expected ? out : undefined;
     },
     close() {
       for (const helper of helpers) helper.worker.terminate();
@@ -93,3 +117,14 @@ export function defaultPoolSize(): number {
   const cores = typeof navigator === 'undefined' ? 1 : (navigator.hardwareConcurrency ?? 1);
   return Math.max(1, Math.min(4, cores));
 }
+
+let decoders: DeflatePool | undefined;
+
+/**
+ * The zstd decoder for every backup this worker opens: helpers that start with the first zstd
+ * segment and stay for the next restore (a DEFLATE backup never starts them).
+ */
+export const zstdOnHelpers: SegmentInflater = (body, expected) => {
+  decoders ??= createDeflatePool();
+  return decoders.decompress(body, expected);
+};

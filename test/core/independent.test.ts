@@ -4,6 +4,7 @@
  * output the KAT file pins to the reference vectors). The core must read what this writes, and
  * this must read what the core writes.
  */
+import { execFileSync } from 'node:child_process';
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { argon2id } from 'hash-wasm';
@@ -238,12 +239,15 @@ async function independentRead(file: Buffer, credentials: { recoveryKey?: string
     const path = P.subarray(position + 40, position + 40 + pathLength).toString('utf8');
     const stored = P.subarray(dataOffset, dataOffset + storedLength);
     let data: Buffer = stored;
-    if (method === 1) {
+    if (method === 1 || method === 2) {
+      // Method 2 (spec 5.6): each segment one zstd frame, decoded by the zstd command.
+      const decode =
+        method === 1 ? inflateRawSync : (body: Buffer) => execFileSync('zstd', ['-d', '-c', '-q'], { input: body });
       const out: Buffer[] = [];
       for (let s = 0; s < stored.length; ) {
         const word = stored.readUInt32LE(s);
         const body = stored.subarray(s + 4, s + 4 + (word & 0x7fffffff));
-        out.push(word >= 0x80000000 ? body : inflateRawSync(body));
+        out.push(word >= 0x80000000 ? body : decode(body));
         s += 4 + body.length;
       }
       data = Buffer.concat(out);

@@ -140,7 +140,7 @@ describe('decodeIndex refuses inconsistent listings', () => {
         'unsupported_version',
       );
     }
-    for (const method of [2, 255]) {
+    for (const method of [3, 255]) {
       await expectCode(
         () =>
           decodeIndex(

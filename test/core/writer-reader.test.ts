@@ -165,7 +165,7 @@ describe('createBackup and OpenedBackup', () => {
 });
 
 describe('compression by content (spec 5.5)', () => {
-  it('deflates text (method 1, well under half) and stores random bytes (method 0)', async () => {
+  it('compresses text with zstd (method 2, well under half) and stores random bytes (method 0)', async () => {
     const text = textBytes(200_000);
     const noise = noiseBytes(200_000);
     const seen: { path: string; method: number; size: number; storedLength: number }[] = [];
@@ -180,7 +180,7 @@ describe('compression by content (spec 5.5)', () => {
     );
     const backup = await openBytes(bytes);
     const t = entry(backup, 'text.txt');
-    expect(t.method).toBe(1);
+    expect(t.method).toBe(2);
     expect(t.storedLength / t.size).toBeLessThan(0.5);
     const n = entry(backup, 'noise.bin');
     expect(n.method).toBe(0);
@@ -209,7 +209,7 @@ describe('compression by content (spec 5.5)', () => {
     });
     const backup = await openBytes(bytes);
     const big = entry(backup, 'big.txt');
-    expect(big.method).toBe(1);
+    expect(big.method).toBe(2);
     expect(big.size).toBe(data.length);
     const stored = await backup.readPlaintext(big.offset, big.storedLength);
     expect(segmentCount(stored)).toBe(3);
@@ -235,6 +235,7 @@ describe('compression by content (spec 5.5)', () => {
     const data = textBytes(SEGMENT_SIZE + 10);
     const bytes = await makeBackup([{ path: 'x', type: 'file', data }], {
       chunkSizeLog2: 16,
+      compression: 'deflate',
       compressor: async (segment) => {
         calls++;
         return deflateSync(segment, { level: 6 });
@@ -242,7 +243,17 @@ describe('compression by content (spec 5.5)', () => {
     });
     expect(calls).toBe(2);
     const backup = await openBytes(bytes);
+    expect(backup.entries[0].method).toBe(1);
     expect(bytesEqual(await collect(backup.fileData(backup.entries[0])), data)).toBe(true);
+  });
+
+  it('refuses a zstd compressor whose output is not a valid method-2 frame', async () => {
+    const data = textBytes(SEGMENT_SIZE + 10);
+    const made = makeBackup([{ path: 'x', type: 'file', data }], {
+      chunkSizeLog2: 16,
+      compressor: (segment) => deflateSync(segment, { level: 1 }),
+    });
+    await expect(made).rejects.toThrow(/zstd compressor made a segment that is not a zstd frame/);
   });
 });
 

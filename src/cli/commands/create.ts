@@ -26,6 +26,7 @@ import { COMMAND_HELP } from '../help.ts';
 import { interruptSignal, onForcedExit } from '../signals.ts';
 import { createUi, humanSize, percent, plural, rate } from '../ui.ts';
 import { walkInputs } from '../walk.ts';
+import { zstdPool } from '../zstd-pool.ts';
 
 const WRITE_HIGH_WATER_MARK = 4 * 1024 * 1024;
 
@@ -45,6 +46,10 @@ export async function runCreate(argv: string[]): Promise<number> {
   const kdfName = stringOption(parsed, 'kdf', 'create') ?? 'default';
   if (!Object.hasOwn(KDF_PRESETS, kdfName)) {
     throw usageError(`create: --kdf must be "default" or "strong", not ${JSON.stringify(kdfName)}.`);
+  }
+  const compression = stringOption(parsed, 'compression', 'create') ?? 'deflate';
+  if (compression !== 'zstd' && compression !== 'deflate') {
+    throw usageError(`create: --compression must be "zstd" or "deflate", not ${JSON.stringify(compression)}.`);
   }
   const passphraseFile = stringOption(parsed, 'passphrase-file', 'create');
   const recoveryKeyFile = stringOption(parsed, 'recovery-key-file', 'create');
@@ -128,10 +133,11 @@ export async function runCreate(argv: string[]): Promise<number> {
       );
     };
     const compress = !flag(parsed, 'no-compress');
-    const bytes = backupBytes(toEntrySources(walk.entries, { compress, level: DEFLATE_LEVEL }), {
+    const bytes = backupBytes(toEntrySources(walk.entries, { compress, level: DEFLATE_LEVEL, deflateAhead: compression === 'deflate' }), {
       slots,
       compress,
-      compressor: nativeDeflate(DEFLATE_LEVEL),
+      compression,
+      compressor: compression === 'zstd' ? zstdPool().compress : nativeDeflate(DEFLATE_LEVEL),
       aes: nodeAesGcm,
       totalBytes: walk.bytes,
       signal: interruptSignal,
