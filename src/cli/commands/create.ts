@@ -133,16 +133,19 @@ export async function runCreate(argv: string[]): Promise<number> {
       );
     };
     const compress = !flag(parsed, 'no-compress');
-    const bytes = backupBytes(toEntrySources(walk.entries, { compress, level: DEFLATE_LEVEL, deflateAhead: compression === 'deflate' }), {
-      slots,
-      compress,
-      compression,
-      compressor: compression === 'zstd' ? zstdPool().compress : nativeDeflate(DEFLATE_LEVEL),
-      aes: nodeAesGcm,
-      totalBytes: walk.bytes,
-      signal: interruptSignal,
-      onProgress,
-    });
+    const bytes = backupBytes(
+      toEntrySources(walk.entries, { compress, level: DEFLATE_LEVEL, deflateAhead: compression === 'deflate' }),
+      {
+        slots,
+        compress,
+        compression,
+        compressor: compression === 'zstd' ? zstdPool().compress : nativeDeflate(DEFLATE_LEVEL),
+        aes: nodeAesGcm,
+        totalBytes: walk.bytes,
+        signal: interruptSignal,
+        onProgress,
+      },
+    );
     const sink = createWriteStream(temp, { flags: 'wx', highWaterMark: WRITE_HIGH_WATER_MARK });
     const flusher = earlyFlusher(temp);
     try {
