@@ -209,7 +209,7 @@ test('the file is self-contained, allows no network and states its true size', a
   expect(html).toContain(`${size.toLocaleString('en-US')} bytes`);
 });
 
-test('the app offers the opener as a download of the very same file', async ({ page }) => {
+test('the app offers the opener as a download of the very same file', async ({ page, context }) => {
   await page.goto('./');
   const link = page.getByRole('link', { name: 'Download the offline opener' });
   await expect(link).toHaveAttribute('download', 'coffer-opener.html');
@@ -218,4 +218,10 @@ test('the app offers the opener as a download of the very same file', async ({ p
     (await link.getAttribute('href')) ?? '',
   );
   expect(served).toBe(readFileSync(OPENER, 'utf8'));
+  // Opened straight from the site, the site's policy blocks its inline code (which the browser
+  // reports, so in a page outside the fixture's error check): it says what to do instead.
+  const onSite = await context.newPage();
+  await onSite.goto('./coffer-opener.html');
+  await expect(onSite.getByText('If this message stays, the opener could not start here.')).toBeVisible();
+  await expect(onSite.getByLabel('Open backup')).toBeHidden();
 });
