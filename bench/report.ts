@@ -62,6 +62,7 @@ const ROWS: [string, [string, string][]][] = [
       ['cli.restore.random', 'coffer restore, random'],
       ['cli.create.text', 'coffer create, chat text'],
       ['cli.restore.text', 'coffer restore, chat text'],
+      ['cli.rekey.passphrase', 'coffer rekey --set-passphrase-file (change the passphrase), random backup'],
       ['cli.tree.create', 'tree of small files: coffer create'],
       ['cli.fixed', 'fixed cost: coffer list of a one-file backup'],
       ['cli.tree.list', 'tree: coffer list'],
@@ -78,6 +79,8 @@ const ROWS: [string, [string, string][]][] = [
       ['native.gzipAge.create', 'gzip -1 | age -e -r KEY, chat text'],
       ['native.gzipAge.restore', 'age -d | gzip -d, chat text'],
       ['native.gzip1', 'gzip -1, chat text'],
+      ['native.cp.backup', 'cp, the random backup'],
+      ['native.cpSync.backup', 'cp && sync, the random backup'],
       ['native.argon2.default', 'argon2 -id, default preset'],
       ['native.argon2.strong', 'argon2 -id, strong preset'],
     ],
@@ -244,6 +247,8 @@ export function targets(f: Figures): Target[] {
     value: browserRatio,
   });
   ratio('CLI create, random / age -e -r KEY', 'cli.create.random', 'native.age.encrypt', 0.5);
+  // Issue 17: a passphrase change in about the time of a copy (rekey fsyncs, so cp && sync).
+  ratio('CLI rekey, change passphrase / cp && sync (speed)', 'cli.rekey.passphrase', 'native.cpSync.backup', 0.67);
   ratio('CLI create, chat text / gzip -1 | age -e -r KEY', 'cli.create.text', 'native.gzipAge.create', 0.8);
   const cliRatio = ratioOf('cli.create.text');
   out.push({
