@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { offlineOpener } from './vite.opener.ts';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
@@ -16,15 +17,18 @@ function buildId(): string {
   }
 }
 
+const build = buildId();
+
 export default defineConfig({
   // Relative asset URLs, so dist/ works from any static host and from a sub-path.
   base: './',
   define: {
     __COFFER_VERSION__: JSON.stringify(version),
-    __COFFER_BUILD__: JSON.stringify(buildId()),
+    __COFFER_BUILD__: JSON.stringify(build),
   },
   plugins: [
     preact(),
+    offlineOpener({ version, build }),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src/sw',

@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { webcrypto } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { deflateRawSync, inflateRawSync, constants as zlib } from 'node:zlib';
 import { deflateSync, inflateSync } from 'fflate';
@@ -106,7 +106,55 @@ export async function runNode(
         }),
       );
       rmSync(restored, { recursive: true, force: true });
+      if (label === 'random') await rekeyVersusCopy(backup);
     }
+  };
+
+  // Issue 17: changing a passphrase costs about a copy of the file. The backup gets a passphrase
+  // first (untimed); then the timed rekey replaces it, opening with the recovery key: one Argon2id
+  // run for the new slot, the payload copied unchanged. Against cp, and cp && sync (rekey fsyncs).
+  const rekeyVersusCopy = async (backup: string) => {
+    const passphrases = [join(out, 'old.pass'), join(out, 'new.pass')];
+    writeFileSync(passphrases[0], 'bench old passphrase: correct horse battery\n');
+    writeFileSync(passphrases[1], 'bench new passphrase: staple orbit lantern\n');
+    const withPassphrase = join(out, 'with-passphrase.coffer');
+    rmSync(withPassphrase, { force: true });
+    await coffer(['rekey', '-q', backup, '-o', withPassphrase, ...unlock, '--set-passphrase-file', passphrases[0]]);
+    const bytes = size(withPassphrase);
+    const copy = join(out, 'copy.coffer');
+    record(
+      'cli.rekey.passphrase',
+      await repeat(repeats, async () => {
+        rmSync(copy, { force: true });
+        const run = await coffer([
+          'rekey',
+          '-q',
+          withPassphrase,
+          '-o',
+          copy,
+          ...unlock,
+          '--set-passphrase-file',
+          passphrases[1],
+        ]);
+        if (size(copy) !== bytes) throw new Error('coffer rekey wrote the wrong size');
+        return { seconds: run.seconds, bytes };
+      }),
+    );
+    for (const [name, script] of [
+      ['native.cp.backup', 'cp "$1" "$2"'],
+      ['native.cpSync.backup', 'cp "$1" "$2" && sync "$2"'],
+    ] as const) {
+      record(
+        name,
+        await repeat(repeats, async () => {
+          rmSync(copy, { force: true });
+          const run = await timedCommand('sh', ['-c', script, 'sh', withPassphrase, copy]);
+          return { seconds: run.seconds, bytes };
+        }),
+      );
+    }
+    rmSync(copy, { force: true });
+    rmSync(withPassphrase, { force: true });
   };
 
   const cliTree = async () => {

@@ -70,6 +70,7 @@ const ROWS: [string, [string, string][]][] = [
       ['cli.restore.random', 'coffer restore, random'],
       ['cli.create.text', 'coffer create, chat text'],
       ['cli.restore.text', 'coffer restore, chat text'],
+      ['cli.rekey.passphrase', 'coffer rekey --set-passphrase-file (change the passphrase), random backup'],
       ['cli.tree.create', 'tree of small files: coffer create'],
       ['cli.fixed', 'fixed cost: coffer list of a one-file backup'],
       ['cli.tree.list', 'tree: coffer list'],
@@ -95,6 +96,8 @@ const ROWS: [string, [string, string][]][] = [
       ['native.zstdAge.create', 'zstd -1 | age -e -r KEY, chat text'],
       ['native.zstdAge.restore', 'age -d | zstd -d, chat text'],
       ['native.zstd1', 'zstd -1, chat text'],
+      ['native.cp.backup', 'cp, the random backup'],
+      ['native.cpSync.backup', 'cp && sync, the random backup'],
       ['native.argon2.default', 'argon2 -id, default preset'],
       ['native.argon2.strong', 'argon2 -id, strong preset'],
     ],
@@ -277,6 +280,8 @@ export function targets(f: Figures): Target[] {
     value: browserRatio,
   });
   ratio('CLI create, random / age -e -r KEY', 'cli.create.random', 'native.age.encrypt', 0.5);
+  // Issue 17: a passphrase change in about the time of a copy (rekey fsyncs, so cp && sync).
+  ratio('CLI rekey, change passphrase / cp && sync (speed)', 'cli.rekey.passphrase', 'native.cpSync.backup', 0.67);
   // Issue 16: with zstd, against both native pipelines.
   ratio('CLI create, chat text / gzip -1 | age -e -r KEY', 'cli.create.text', 'native.gzipAge.create', 1.5);
   ratio('CLI create, chat text / zstd -1 | age -e -r KEY', 'cli.create.text', 'native.zstdAge.create', 0.8);

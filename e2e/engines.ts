@@ -5,7 +5,7 @@
  */
 // vault.spec.ts is not yet checked in Firefox; it joins once it passes there.
 // compression.spec.ts: zstd (WebAssembly on the helper workers) must work in every engine.
-const FIREFOX_CORE_SPECS = ['app.spec.ts', 'compression.spec.ts', 'whatsapp-chats.spec.ts'];
+const FIREFOX_CORE_SPECS = ['app.spec.ts', 'compression.spec.ts', 'whatsapp-chats.spec.ts', 'opener.spec.ts'];
 
 const FIREFOX_GAPS: [RegExp, string][] = [
   [/pickers\.spec/, 'Firefox has no showSaveFilePicker or showDirectoryPicker'],

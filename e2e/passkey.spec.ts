@@ -89,3 +89,28 @@ test('an authenticator without PRF gets a plain message and nothing is written',
   await page.getByRole('button', { name: 'Add a passkey' }).click();
   await expect(page.getByText(/no WebAuthn PRF support/)).toBeVisible();
 });
+
+test('Remove the passkey in Change how it unlocks writes a copy without it; the passphrase still opens it', async ({
+  page,
+}) => {
+  await authenticator(page, true);
+  const withPasskey = await addPasskey(page, cliBackup());
+  await page.goto(ORIGIN);
+  await openBackup(page, withPasskey);
+  await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Unlock', exact: true }).click();
+  await page.getByRole('button', { name: 'Change how it unlocks' }).click();
+  await page.getByRole('checkbox', { name: 'Remove the passkey' }).check();
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Save the new backup' }).click();
+  const out = await savedDownload(await download);
+  const inspected = JSON.parse(
+    execFileSync(process.execPath, ['bin/coffer.mjs', 'inspect', '--json', out], { encoding: 'utf8' }),
+  );
+  expect(inspected.slots.map((slot: { type: string }) => slot.type)).toEqual(['passphrase']);
+  await page.goto(ORIGIN);
+  await openBackup(page, out);
+  await expect(page.getByRole('button', { name: 'Unlock with passkey' })).toBeHidden();
+  await unlockWithPassphrase(page);
+  await expect(page.getByRole('list', { name: 'Backup contents' })).toContainText('empty folder');
+});

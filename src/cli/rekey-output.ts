@@ -3,18 +3,14 @@
  * file beside OUT that is moved into place only when complete (never over an existing file).
  */
 import { COPYFILE_EXCL } from 'node:constants';
-import { createReadStream, createWriteStream, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { copyFile, open, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { moveIntoPlace } from './commands/create.ts';
 import { CliError, EXIT } from './exit-codes.ts';
-import { fsyncFile, randomSuffix } from './files.ts';
+import { randomSuffix } from './files.ts';
 import { fsError, isNodeFsError } from './fs-errors.ts';
 import { interruptSignal, onForcedExit } from './signals.ts';
-
-const READ_HIGH_WATER_MARK = 4 * 1024 * 1024;
 
 export interface RekeyedFile {
   input: string;
@@ -42,15 +38,47 @@ async function copyThenPatch(file: RekeyedFile, temp: string): Promise<void> {
   }
 }
 
-async function* headerThenPayload(file: RekeyedFile): AsyncGenerator<Uint8Array> {
-  yield file.header;
-  yield* createReadStream(file.input, { start: file.oldHeaderLength, highWaterMark: READ_HIGH_WATER_MARK });
-}
+/**
+ * When the header changes length, the payload is copied after the new header through two large
+ * buffers, the next read overlapping the current write: a stream pipeline's small pieces and
+ * per-piece overhead ran at about a fifth of cp's speed (spec 9: the payload is never decrypted).
+ */
+const COPY_BUFFER = 8 * 1024 * 1024;
 
 async function streamed(file: RekeyedFile, temp: string): Promise<void> {
-  const sink = createWriteStream(temp, { flags: 'wx' });
-  await pipeline(Readable.from(headerThenPayload(file)), sink, { signal: interruptSignal });
-  await fsyncFile(temp);
+  const input = await open(file.input, 'r');
+  try {
+    const output = await open(temp, 'wx');
+    try {
+      await output.write(file.header, 0, file.header.length, 0);
+      const buffers = [Buffer.allocUnsafe(COPY_BUFFER), Buffer.allocUnsafe(COPY_BUFFER)];
+      let readAt = file.oldHeaderLength;
+      let writeAt = file.header.length;
+      let turn = 0;
+      let reading = input.read(buffers[turn], 0, COPY_BUFFER, readAt);
+      for (;;) {
+        const { bytesRead } = await reading;
+        if (bytesRead === 0) break;
+        interruptSignal.throwIfAborted();
+        readAt += bytesRead;
+        const filled = buffers[turn];
+        turn ^= 1;
+        reading = input.read(buffers[turn], 0, COPY_BUFFER, readAt);
+        // A failed read while this write runs is still seen: it is awaited on the next turn.
+        reading.catch(() => {});
+        for (let done = 0; done < bytesRead; ) {
+          const { bytesWritten } = await output.write(filled, done, bytesRead - done, writeAt);
+          done += bytesWritten;
+          writeAt += bytesWritten;
+        }
+      }
+      await output.sync();
+    } finally {
+      await output.close();
+    }
+  } finally {
+    await input.close();
+  }
 }
 
 export async function writeRekeyed(file: RekeyedFile): Promise<void> {

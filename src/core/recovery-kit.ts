@@ -8,6 +8,8 @@ import { formatRecoveryKey } from './recovery-key.ts';
 
 export const KIT_TITLE = 'COFFER RECOVERY KIT';
 const KEY_LINE = 'Recovery key:';
+/** The one-file offline opener the app offers next to the kit (src/opener). */
+export const OPENER_NAME = 'coffer-opener.html';
 
 export interface KitDetails {
   date: string;
@@ -31,6 +33,10 @@ export function buildRecoveryKit(key: string, { date, sources, appAddress }: Kit
     `  1. Open ${appAddress}`,
     '  2. Press "Open backup" and choose the .coffer file (or drop it onto the page).',
     '  3. Type the 64 digits above into "Recovery key" (spaces do not matter) and press Unlock.',
+    '',
+    'To restore without this website or the internet:',
+    `  Open ${OPENER_NAME} in Chrome, Edge or Firefox from your disk (the app's "Save offline opener"`,
+    '  button saves it; keep it with this kit), choose the .coffer file and type the key above.',
     '',
     'To restore with the Coffer command-line tool (from the Coffer source folder, see its README):',
     '  npm run --silent coffer -- restore BACKUP.coffer -o FOLDER --recovery-key-file THIS-KIT.txt',

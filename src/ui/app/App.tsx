@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { BackupItem } from '../../worker/protocol.ts';
 import { BackupPanel } from '../backup/BackupPanel.tsx';
+import { OpenerLink } from '../opener/OpenerLink.tsx';
 import { RestorePanel } from '../restore/RestorePanel.tsx';
 import { coffer } from '../shared/client.ts';
 import { itemsFromDrop, itemsFromFileList, mergeItems } from '../shared/collect.ts';
@@ -252,6 +253,10 @@ export function App() {
         <footer class="footer">
           <p>
             Works offline. Backups use an open format: <code>.coffer</code>, AES-256-GCM with Argon2id.
+          </p>
+          <p>
+            Open backups without this website: <OpenerLink label="Download the offline opener" /> (one HTML file that
+            works from your disk).
           </p>
           <p class="build">
             Coffer {VERSION} (build <span data-testid="build-id">{BUILD}</span>)

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { formatRecoveryKey } from '../../core/recovery-key.ts';
 import { buildRecoveryKit } from '../../core/recovery-kit.ts';
+import { OpenerLink } from '../opener/OpenerLink.tsx';
 import { downloadBlob } from '../shared/download.ts';
 import { safeName } from './naming.ts';
 
@@ -42,7 +43,8 @@ export function RecoveryKeyCard({ recoveryKey, sources, concealed, onShow, onNew
       <h3>Your new recovery key</h3>
       <p>
         Write it down or save the kit now. It is the only other way into this backup. Lose both the passphrase and this
-        key, and the backup is gone for good.
+        key, and the backup is gone for good. Keep the offline opener with the kit: it opens the backup from your disk
+        even if this website is gone.
       </p>
       {concealed ? (
         <p class="recovery-key concealed">
@@ -63,6 +65,7 @@ export function RecoveryKeyCard({ recoveryKey, sources, concealed, onShow, onNew
         <button type="button" class="secondary" onClick={save}>
           Save recovery kit
         </button>
+        <OpenerLink class="button secondary" label="Save offline opener" />
         {onNewKey && (
           <button type="button" class="link" onClick={onNewKey}>
             Make a different key

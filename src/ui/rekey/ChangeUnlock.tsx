@@ -29,6 +29,9 @@ export function ChangeUnlock({ file, credentials, slots }: Props) {
   const [error, setError] = useState<FriendlyError>();
   const [done, setDone] = useState('');
   const [passkey, setPasskey] = useState<NewPasskey>();
+  // Removing passkeys removes every passkey slot; a passphrase or recovery key always stays.
+  const [dropPasskeys, setDropPasskeys] = useState(false);
+  const passkeySlots = slots.filter((slot) => slot.type === 'passkey');
   const update = (change: Partial<Choices>) => setChoices((old) => ({ ...old, ...change }));
   const hasPassphrase = slots.some((slot) => slot.type === 'passphrase');
   const hasKey = slots.some((slot) => slot.type === 'recovery-key');
@@ -51,8 +54,8 @@ export function ChangeUnlock({ file, credentials, slots }: Props) {
     event.preventDefault();
     setError(undefined);
     setDone('');
-    const reason =
-      passkey && choices.passphrase === 'keep' && choices.key === 'keep' ? undefined : problem(slots, choices);
+    const passkeyOnly = (passkey || dropPasskeys) && choices.passphrase === 'keep' && choices.key === 'keep';
+    const reason = passkeyOnly ? undefined : problem(slots, choices);
     if (reason) {
       setError({ headline: reason, detail: '' });
       return;
@@ -61,7 +64,16 @@ export function ChangeUnlock({ file, credentials, slots }: Props) {
     try {
       const name = `${file.name.replace(/\.coffer$/i, '')}-rekeyed.coffer`;
       const saved = await saveRekeyed(file, name, () =>
-        coffer.run({ type: 'rekey', file, credentials, changes: { ...request(choices), addPasskey: passkey } }),
+        coffer.run({
+          type: 'rekey',
+          file,
+          credentials,
+          changes: {
+            ...request(choices),
+            addPasskey: passkey,
+            removePasskeys: dropPasskeys ? passkeySlots.map((slot) => slot.credentialId) : undefined,
+          },
+        }),
       );
       if (saved) {
         setDone(
@@ -70,6 +82,7 @@ export function ChangeUnlock({ file, credentials, slots }: Props) {
         );
         setChoices(INITIAL);
         setPasskey(undefined);
+        setDropPasskeys(false);
       }
     } catch (failure) {
       setError(friendlyError(failure as WorkerError));
@@ -215,6 +228,16 @@ export function ChangeUnlock({ file, credentials, slots }: Props) {
             Add a passkey
           </button>
           {passkey && <p role="status">A new passkey will be added. It opens the backup only on this website.</p>}
+          {passkeySlots.length > 0 && (
+            <label class="check">
+              <input
+                type="checkbox"
+                checked={dropPasskeys}
+                onChange={(e) => setDropPasskeys(e.currentTarget.checked)}
+              />
+              {passkeySlots.length === 1 ? 'Remove the passkey' : `Remove the ${passkeySlots.length} passkeys`}
+            </label>
+          )}
         </fieldset>
         <div class="row">
           <button type="submit" class="primary" disabled={busy}>
