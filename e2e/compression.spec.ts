@@ -4,6 +4,7 @@ import { unzipSync } from 'fflate';
 import {
   createBackup,
   expect,
+  nextDownload,
   openBackup,
   savedDownload,
   setPassphrase,
@@ -40,7 +41,7 @@ test('multi-segment text is compressed on the deflate workers and restores byte 
 
   await openBackup(page, backup);
   await unlockWithPassphrase(page);
-  const download = page.waitForEvent('download');
+  const download = nextDownload(page);
   await page.getByRole('button', { name: 'Restore all' }).click();
   const zip = unzipSync(readFileSync(await savedDownload(await download)));
   expect(Buffer.from(zip['chat.txt']).equals(text)).toBe(true);

@@ -16,7 +16,7 @@ import {
   type SlotSpec,
 } from '../core/index.ts';
 import { deriveArgon2id, passphraseBytes } from '../core/kdf.ts';
-import { fileSource, openSink, syncFileWriter } from './browser-io.ts';
+import { fileSource, openSink, syncFileWriter, takeMemoryOutput } from './browser-io.ts';
 import { checkFolderCase } from './case-probe.ts';
 import { createDeflatePool } from './deflate-pool.ts';
 import { inflateNative } from './inflate-native.ts';
@@ -239,8 +239,10 @@ function describeFailure(error: unknown): { code: ErrorCode | 'internal'; messag
 self.onmessage = async (event: MessageEvent<CommandEnvelope>) => {
   const { id, command } = event.data;
   try {
-    post({ id, type: 'result', result: await handle(id, command) });
+    const result = await handle(id, command);
+    post({ id, type: 'result', result, output: takeMemoryOutput() });
   } catch (error) {
+    takeMemoryOutput();
     post({ id, type: 'error', ...describeFailure(error) });
   }
 };

@@ -1,7 +1,8 @@
 /** Making one backup: choose where it goes, write it through the worker, hand it over. */
 import type { BackupItem, Output, Progress, SkippedItem } from '../../worker/protocol.ts';
 import { coffer } from '../shared/client.ts';
-import { downloadBlob, newTempName, opfsFile, removeTemp } from '../shared/download.ts';
+import { downloadBlob } from '../shared/download.ts';
+import { type TempOutput, tempOutput } from '../shared/temp-output.ts';
 import type { StoredBackup } from '../vault/db.ts';
 import { markBackedUp } from '../vault/folders.ts';
 import { beginStore, finishStore, removeStored, storedFile } from '../vault/vault.ts';
@@ -52,7 +53,7 @@ export async function makeBackup(
   const name = handle?.name ?? backupFileName(items.map((item) => item.path));
   const total = items.reduce((sum, item) => sum + (item.file?.size ?? 0), 0);
   let stored: StoredBackup | undefined;
-  let temp: string | undefined;
+  let temp: TempOutput | undefined;
   try {
     if (request.keep) {
       stored = await beginStore({
@@ -66,12 +67,13 @@ export async function makeBackup(
         maxSize: Math.ceil(total * 1.001) + items.length * 4200 + 65536,
       });
     }
-    if (!stored && !handle) temp = await newTempName('backup');
+    // Stored data never grows beyond the inputs plus headers, index and tags.
+    if (!stored && !handle) temp = await tempOutput('backup', 'This backup', total + items.length * 4200 + 65536);
     const output: Output = stored
       ? { kind: 'opfs', name: stored.fileName }
       : handle
         ? { kind: 'handle', handle }
-        : { kind: 'opfs', name: temp as string };
+        : (temp as TempOutput).output;
     const result = await coffer.run(
       {
         type: 'create',
@@ -92,7 +94,7 @@ export async function makeBackup(
       if (handle) await file.stream().pipeTo(await handle.createWritable());
       else downloadBlob(file, name);
     } else if (temp) {
-      downloadBlob(await opfsFile(temp), name);
+      downloadBlob(await temp.file(), name);
     }
     await markBackedUp(sources);
     return {
@@ -107,7 +109,7 @@ export async function makeBackup(
     };
   } catch (failure) {
     if (stored) await removeStored(stored);
-    if (temp) await removeTemp(temp);
+    if (temp) await temp.discard();
     throw failure;
   }
 }
