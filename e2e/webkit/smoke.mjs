@@ -246,7 +246,12 @@ async function smoke(driver, appUrl, files) {
       await waitForText(driver, 'a cache, not your only copy');
       await find(driver, byButton('Back up')).click();
       const keep = await find(driver, By.xpath('//label[contains(., "Keep a copy on this device")]//input'));
-      if (await keep.isEnabled()) throw new Error('"Keep a copy on this device" is offered without private storage');
+      // The panel learns about storage a moment after it renders: wait for the answer.
+      await driver
+        .wait(async () => !(await keep.isEnabled()), 10_000)
+        .catch(() => {
+          throw new Error('"Keep a copy on this device" is offered without private storage');
+        });
     },
   };
   let failed = false;
