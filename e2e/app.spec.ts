@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import {
   createBackup,
+  downloadCounter,
   expect,
   makeTree,
   nextDownload,
@@ -165,8 +166,7 @@ test('cancel stops a backup at once and leaves nothing behind', async ({ page })
   await page.goto('./');
   await page.getByLabel('Add files').setInputFiles(big);
   await setPassphrase(page);
-  let downloads = 0;
-  page.on('download', () => downloads++);
+  const downloads = await downloadCounter(page);
   await page.getByRole('button', { name: 'Create backup' }).click();
   await expect(page.getByText(/Encrypting/)).toBeVisible();
   await page.getByRole('button', { name: 'Cancel' }).click();
@@ -180,7 +180,7 @@ test('cancel stops a backup at once and leaves nothing behind', async ({ page })
     return names;
   });
   expect(leftovers).toEqual([]);
-  expect(downloads).toBe(0);
+  expect(await downloads()).toBe(0);
 });
 
 test('a backup locked with both a passphrase and a recovery key opens with either', async ({ page }) => {

@@ -3,6 +3,7 @@ import { unzipSync } from 'fflate';
 import {
   createBackup,
   expect,
+  nextDownload,
   openBackup,
   savedDownload,
   setPassphrase,
@@ -32,7 +33,7 @@ test('a name the format cannot carry is left out with a visible warning; the res
   await openBackup(page, backup);
   await unlockWithPassphrase(page);
   await expect(page.getByRole('list', { name: 'Backup contents' })).toContainText('good.txt');
-  const download = page.waitForEvent('download');
+  const download = nextDownload(page);
   await page.getByRole('button', { name: 'Restore all' }).click();
   const zip = unzipSync(readFileSync(await savedDownload(await download)));
   expect(Object.keys(zip)).toEqual(['good.txt']);

@@ -4,10 +4,10 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { bytesSource, OpenedBackup } from '../src/core/index.ts';
-import { nextDownload } from './downloads.ts';
 import {
   createBackup,
   expect,
+  nextDownload,
   openBackup,
   PASSPHRASE,
   savedDownload,

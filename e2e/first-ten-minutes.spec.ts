@@ -9,6 +9,7 @@ import { makeCrypt15, zlib } from '../test/whatsapp/fixtures.ts';
 import {
   createBackup,
   expect,
+  nextDownload,
   openBackup,
   PASSPHRASE,
   savedDownload,
@@ -95,7 +96,7 @@ test('the recovery kit names no registry package, says where it went, and opens 
   await page.getByLabel('Add files').setInputFiles({ name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('a') });
   await setPassphrase(page);
   await page.getByLabel('Make a new recovery key').check();
-  const kitDownload = page.waitForEvent('download');
+  const kitDownload = nextDownload(page);
   await page.getByRole('button', { name: 'Save recovery kit' }).click();
   const download = await kitDownload;
   const kitPath = await savedDownload(download, 'kit.txt');
@@ -124,7 +125,7 @@ test('the result says where the backup went, names are unique and counts match t
   await setPassphrase(page);
   const names: string[] = [];
   for (let i = 0; i < 2; i++) {
-    const download = page.waitForEvent('download');
+    const download = nextDownload(page);
     await page.getByRole('button', { name: 'Create backup' }).click();
     const name = (await download).suggestedFilename();
     names.push(name);
@@ -190,7 +191,7 @@ test('restore keeps the unlocked backup across tabs, and a single download is co
     await expect(contents).toContainText('kept.txt');
     await expect(page.getByRole('button', { name: 'Unlock', exact: true })).toHaveCount(0);
   }
-  const download = page.waitForEvent('download');
+  const download = nextDownload(page);
   await page.getByRole('button', { name: 'Download kept.txt' }).click();
   expect((await download).suggestedFilename()).toBe('kept.txt');
   await expect(page.getByRole('status').filter({ hasText: 'Saved "kept.txt"' })).toContainText('downloads folder');
@@ -247,4 +248,24 @@ test('WhatsApp: Decrypt with no key shows one alert, even after an earlier failu
   await page.getByRole('button', { name: 'Decrypt', exact: true }).click();
   await expect(page.getByRole('alert')).toHaveCount(1);
   await expect(page.getByRole('alert')).toContainText('Type the 64-digit WhatsApp key');
+});
+
+test('a cancelled check of a backup gets one calm line, not a red alert', async ({ page }) => {
+  // Compressible text: the backup is small and quick to make, but checking it inflates 120 MB,
+  // which takes long enough to cancel midway.
+  const block = Buffer.from(Array.from({ length: 20_000 }, (_, i) => `line ${i} of a long chat log\n`).join(''));
+  const text = Buffer.concat(Array.from({ length: Math.ceil(120e6 / block.length) }, () => block));
+  const path = join(tempDir('cancel-check'), 'chat.txt');
+  writeFileSync(path, text);
+  await page.goto('./');
+  await page.getByLabel('Add files').setInputFiles(path);
+  await page.getByLabel('Check the backup after writing it').uncheck();
+  await setPassphrase(page);
+  const backup = await createBackup(page);
+  await openBackup(page, backup);
+  await unlockWithPassphrase(page);
+  await page.getByRole('button', { name: 'Verify backup' }).click();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Cancelled. Nothing was kept.' })).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
 });

@@ -6,6 +6,7 @@ import {
   createBackup,
   expect,
   makeTree,
+  nextDownload,
   openBackup,
   PASSPHRASE,
   savedDownload,
@@ -34,7 +35,7 @@ test('a backup made by the command-line tool restores in the app', async ({ page
   await page.getByLabel('Recovery key').fill(readFileSync(keyFile, 'utf8'));
   await page.getByRole('button', { name: 'Unlock' }).click();
   await expect(page.getByRole('list', { name: 'Backup contents' })).toContainText('empty folder');
-  const download = page.waitForEvent('download');
+  const download = nextDownload(page);
   await page.getByRole('button', { name: 'Restore all' }).click();
   const zip = unzipSync(readFileSync(await savedDownload(await download)));
   for (const [path, content] of Object.entries(files)) {

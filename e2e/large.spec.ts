@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   createBackup,
   expect,
+  nextDownload,
   openBackup,
   savedDownload,
   setPassphrase,
@@ -54,7 +55,7 @@ test(`a ${sizeGiB} GiB file backs up and restores with flat memory and no long t
   await openBackup(page, backup);
   await unlockWithPassphrase(page);
   const restoreMemory = sampleMemory(profileDir);
-  const download = page.waitForEvent('download');
+  const download = nextDownload(page);
   await page.getByRole('button', { name: 'Restore all' }).click();
   await expect(page.getByRole('status').or(page.getByRole('alert'))).toContainText('Restored', { timeout: 300_000 });
   const zip = await savedDownload(await download);

@@ -4,6 +4,7 @@ import type { Page } from '@playwright/test';
 import {
   expect,
   makeTree,
+  nextDownload,
   openBackup,
   PASSPHRASE,
   savedDownload,
@@ -51,7 +52,7 @@ async function addPasskey(page: Page, backup: string): Promise<string> {
   await page.getByRole('button', { name: 'Change how it unlocks' }).click();
   await page.getByRole('button', { name: 'Add a passkey' }).click();
   await expect(page.getByText('A new passkey will be added')).toBeVisible();
-  const download = page.waitForEvent('download');
+  const download = nextDownload(page);
   await page.getByRole('button', { name: 'Save the new backup' }).click();
   return savedDownload(await download);
 }

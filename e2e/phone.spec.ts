@@ -64,3 +64,27 @@ test('every panel fits a 390 px phone', async ({ page }) => {
     expect(await tabRows(page)).toBe(1);
   }
 });
+
+test('main buttons sit level with their neighbours, and dragging over the page says what a drop does', async ({
+  page,
+}) => {
+  await page.goto('./');
+  await page
+    .getByLabel('Add files')
+    .setInputFiles({ name: 'level.txt', mimeType: 'text/plain', buffer: Buffer.from('x') });
+  await setPassphrase(page);
+  const backup = await createBackup(page);
+  await openBackup(page, backup);
+  await expect(page.getByRole('button', { name: 'Unlock', exact: true })).toBeVisible();
+  await unlockWithPassphrase(page);
+  const restoreAll = await page.getByRole('button', { name: 'Restore all' }).boundingBox();
+  const verify = await page.getByRole('button', { name: 'Verify backup' }).boundingBox();
+  expect(Math.abs((restoreAll?.y ?? 0) - (verify?.y ?? 100))).toBeLessThanOrEqual(1);
+
+  await page.evaluate(() => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(['x'], 'x.txt'));
+    window.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  });
+  await expect(page.getByText('Drop files or folders to back them up, or a .coffer file to open it.')).toBeVisible();
+});

@@ -4,6 +4,7 @@ import { unzipSync } from 'fflate';
 import {
   createBackup,
   expect,
+  nextDownload,
   openBackup,
   profileTest,
   savedDownload,
@@ -28,7 +29,7 @@ async function roundTrip(page: import('@playwright/test').Page): Promise<void> {
   const backup = await createBackup(page);
   await openBackup(page, backup);
   await unlockWithPassphrase(page);
-  const download = page.waitForEvent('download');
+  const download = nextDownload(page);
   await page.getByRole('button', { name: 'Restore all' }).click();
   const zip = unzipSync(readFileSync(await savedDownload(await download)));
   expect(new TextDecoder().decode(zip['offline.txt'])).toBe('made without a network\n');

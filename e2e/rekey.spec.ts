@@ -3,8 +3,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import {
+  downloadCounter,
   expect,
   makeTree,
+  nextDownload,
   openBackup,
   PASSPHRASE,
   savedDownload,
@@ -51,7 +53,7 @@ async function openChange(page: Page, backup: string): Promise<void> {
 }
 
 async function saveNew(page: Page): Promise<string> {
-  const download = page.waitForEvent('download');
+  const download = nextDownload(page);
   await page.getByRole('button', { name: 'Save the new backup' }).click();
   const path = await savedDownload(await download);
   await expect(page.getByText(/Saved .*-rekeyed\.coffer/)).toBeVisible();
@@ -94,9 +96,8 @@ test('removing every way in is refused before anything is saved', async ({ page 
   await openChange(page, backup);
   await page.getByLabel('Remove the passphrase').check();
   await page.getByLabel('Remove the recovery key').check();
-  let downloads = 0;
-  page.on('download', () => downloads++);
+  const downloads = await downloadCounter(page);
   await page.getByRole('button', { name: 'Save the new backup' }).click();
   await expect(page.getByText(/A backup needs a passphrase or a recovery key/)).toBeVisible();
-  expect(downloads).toBe(0);
+  expect(await downloads()).toBe(0);
 });

@@ -5,6 +5,7 @@ import { unzipSync } from 'fflate';
 import {
   createBackup,
   expect,
+  nextDownload,
   openBackup,
   savedDownload,
   setPassphrase,
@@ -34,10 +35,10 @@ test('a downloaded file and a Restore-all zip leave no plaintext temp file once 
   await openBackup(page, backup);
   await unlockWithPassphrase(page);
 
-  const one = page.waitForEvent('download');
+  const one = nextDownload(page);
   await page.getByRole('button', { name: 'Download two.txt' }).click();
   expect(readFileSync(await savedDownload(await one), 'utf8')).toBe('second secret');
-  const all = page.waitForEvent('download');
+  const all = nextDownload(page);
   await page.getByRole('button', { name: 'Restore all' }).click();
   const zip = unzipSync(readFileSync(await savedDownload(await all)));
   expect(new TextDecoder().decode(zip['one.txt'])).toBe('first secret');

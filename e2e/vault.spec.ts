@@ -324,8 +324,11 @@ test('settings persist: compression, checking after writing, and the theme', asy
   await page.goto('./');
   await page.getByLabel('Compress files that shrink').uncheck();
   await page.getByLabel('Check the backup after writing it').uncheck();
+  // The theme is an app setting in the footer of every tab, not part of the vault (issue 21, item 12).
   await page.getByRole('button', { name: 'On this device' }).click();
-  await page.getByLabel('Theme').selectOption('dark');
+  await expect(page.locator('main').getByLabel('Theme')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Back up', exact: true }).click();
+  await page.getByRole('contentinfo').getByLabel('Theme').selectOption('dark');
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await page.reload();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');

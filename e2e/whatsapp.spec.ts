@@ -21,7 +21,17 @@ import {
   SHARED_SHA256,
   zlib,
 } from '../test/whatsapp/fixtures.ts';
-import { expect, openBackup, savedDownload, setPassphrase, tempDir, test, unlockWithPassphrase } from './helpers.ts';
+import {
+  downloadCounter,
+  expect,
+  nextDownload,
+  openBackup,
+  savedDownload,
+  setPassphrase,
+  tempDir,
+  test,
+  unlockWithPassphrase,
+} from './helpers.ts';
 
 const ROOT = randomBytes(32);
 const HEX = ROOT.toString('hex');
@@ -67,7 +77,7 @@ test('a dropped crypt15 backup opens the WhatsApp tab; the typed key gives msgst
   await page.getByLabel('WhatsApp key').fill(HEX.slice(0, 40));
   await expect(page.getByText('A WhatsApp key has 64 digits; this has 40.')).toBeVisible();
   await page.getByLabel('WhatsApp key').fill(HEX.replace(/(.{4})/g, '$1 ').toUpperCase());
-  const download = page.waitForEvent('download');
+  const download = nextDownload(page);
   await page.getByRole('button', { name: 'Decrypt' }).click();
   const saved = await download;
   expect(saved.suggestedFilename()).toBe('msgstore.db');
@@ -78,10 +88,9 @@ test('a dropped crypt15 backup opens the WhatsApp tab; the typed key gives msgst
 test('a wrong key, a key of the wrong kind and a damaged file each get their own message and leave nothing', async ({
   page,
 }) => {
-  let downloads = 0;
-  page.on('download', () => downloads++);
   const path = generated();
   await page.goto('./');
+  const downloads = await downloadCounter(page);
   await openWhatsApp(page, path);
   await page.getByLabel('WhatsApp key').fill(randomBytes(32).toString('hex'));
   await page.getByRole('button', { name: 'Decrypt' }).click();
@@ -105,7 +114,7 @@ test('a wrong key, a key of the wrong kind and a damaged file each get their own
   await openWhatsApp(page, generated('photo.crypt15', noise(5000)));
   await expect(page.getByRole('alert')).toContainText('This is not a WhatsApp backup Coffer can open.');
   await expect.poll(() => opfsNames(page)).toEqual([]);
-  expect(downloads).toBe(0);
+  expect(await downloads()).toBe(0);
 });
 
 test('the WhatsApp tab has no accessibility violations, in either theme', async ({ page }) => {
@@ -126,16 +135,15 @@ test('"Seal as a Coffer backup" makes a backup that opens in the Restore tab wit
   await page.goto('./');
   await openWhatsApp(page, generated());
   await setPassphrase(page);
-  let downloads = 0;
-  page.on('download', () => downloads++);
+  const downloads = await downloadCounter(page);
   await page.getByLabel('WhatsApp key').fill(randomBytes(32).toString('hex'));
   await page.getByRole('button', { name: 'Seal as a Coffer backup' }).click();
   await expect(page.getByRole('alert')).toContainText('That key does not open this WhatsApp backup.');
   await expect.poll(() => opfsNames(page)).toEqual([]);
-  expect(downloads).toBe(0);
+  expect(await downloads()).toBe(0);
 
   await page.getByLabel('WhatsApp key').fill(HEX);
-  const download = page.waitForEvent('download');
+  const download = nextDownload(page);
   await page.getByRole('button', { name: 'Seal as a Coffer backup' }).click();
   const saved = await download;
   expect(saved.suggestedFilename()).toBe('msgstore.db.coffer');
@@ -147,7 +155,7 @@ test('"Seal as a Coffer backup" makes a backup that opens in the Restore tab wit
   await openBackup(page, backup);
   await unlockWithPassphrase(page);
   await expect(page.getByRole('list', { name: 'Backup contents' })).toContainText('msgstore.db');
-  const file = page.waitForEvent('download');
+  const file = nextDownload(page);
   await page.getByRole('button', { name: 'Download msgstore.db' }).click();
   expect(sha256(readFileSync(await savedDownload(await file)))).toBe(sha256(DATABASE));
 });
@@ -160,7 +168,7 @@ test('a multi-file backup (a ZIP inside, no MD5) decrypts to its ZIP and seals a
     generated('wallpapers.backup.crypt15', makeCrypt15({ rootKey: ROOT, payload: zip, multiFile: true })),
   );
   await page.getByLabel('WhatsApp key').fill(HEX);
-  const download = page.waitForEvent('download');
+  const download = nextDownload(page);
   await page.getByRole('button', { name: 'Decrypt' }).click();
   const saved = await download;
   expect(saved.suggestedFilename()).toBe('wallpapers.backup.zip');
@@ -168,7 +176,7 @@ test('a multi-file backup (a ZIP inside, no MD5) decrypts to its ZIP and seals a
   await expect(page.getByRole('status')).toContainText('a multi-file backup');
 
   await setPassphrase(page);
-  const sealed = page.waitForEvent('download');
+  const sealed = nextDownload(page);
   await page.getByRole('button', { name: 'Seal as a Coffer backup' }).click();
   const backup = await savedDownload(await sealed);
   await expect(page.getByRole('status')).toContainText('Sealed the 2 entries of the ZIP inside');
@@ -192,7 +200,7 @@ test.describe(
       await openWhatsApp(page, join(SHARED, 'msgstore.db.crypt15'));
       await expect(page.getByText('made by WhatsApp 2.22.5.13')).toBeVisible();
       await page.getByLabel('WhatsApp key').fill(SHARED_ROOT_KEY);
-      const download = page.waitForEvent('download');
+      const download = nextDownload(page);
       await page.getByRole('button', { name: 'Decrypt' }).click();
       expect(sha256(readFileSync(await savedDownload(await download)))).toBe(SHARED_SHA256);
       await expect(page.getByRole('status')).toContainText('an SQLite database with 144 tables');
@@ -204,7 +212,7 @@ test.describe(
         await openWhatsApp(page, join(SHARED, name));
         await expect(page.getByText('It opens with the 158-byte "key" file')).toBeVisible();
         await page.getByLabel('Open key file').setInputFiles(join(SHARED, 'key'));
-        const download = page.waitForEvent('download');
+        const download = nextDownload(page);
         await page.getByRole('button', { name: 'Decrypt' }).click();
         expect(sha256(readFileSync(await savedDownload(await download))), name).toBe(SHARED_SHA256);
       }

@@ -55,8 +55,36 @@ if (e2eTests) {
       PLAYWRIGHT_JSON_OUTPUT_NAME: e2eReport,
     });
     countPlaywright(e2eReport, ok);
+    // WebKit: Playwright cannot drive Debian's WebKit, so a WebDriver smoke run covers it.
+    const webkitReport = join(out, 'webkit.json');
+    run('WebKit smoke run (WebKitWebDriver + MiniBrowser, built app)', process.execPath, [
+      'e2e/webkit/smoke.mjs',
+      '--json',
+      webkitReport,
+      // CI installs Xvfb and the driver, so there a missing one is a failure, not a skip.
+      ...(process.env.CI || process.env.COFFER_WEBKIT_REQUIRED ? ['--require'] : []),
+    ]);
+    countWebKit(webkitReport);
+    step('support matrix (docs/support-matrix.md, from these results)', process.execPath, [
+      'scripts/support-matrix.mjs',
+      '--playwright',
+      e2eReport,
+      '--webkit',
+      webkitReport,
+      '--out',
+      'docs/support-matrix.md',
+    ]);
   } else {
     totals.failed++;
+  }
+}
+
+function countWebKit(path) {
+  if (!existsSync(path)) return void totals.failed++;
+  for (const { status } of JSON.parse(readFileSync(path, 'utf8')).results) {
+    if (status === 'passed') totals.passed++;
+    else if (status === 'failed') totals.failed++;
+    else totals.skipped++;
   }
 }
 

@@ -1,7 +1,11 @@
 /** Browser sources and sinks for the core: Files in, OPFS files or picked handles out. */
 import type { RandomAccessSource } from '../core/index.ts';
+import type { ByteSink } from './byte-sink.ts';
+import { memorySink } from './memory-sink.ts';
 import { readAhead } from './prefetch.ts';
 import type { Output } from './protocol.ts';
+
+export { takeMemoryOutput } from './memory-sink.ts';
 
 /**
  * The part of FileSystemSyncAccessHandle used here, typed locally: TypeScript's DOM library
@@ -27,14 +31,7 @@ export function fileSource(file: Blob): RandomAccessSource {
   };
 }
 
-/** Where the worker writes bytes; `abort` removes whatever was written. */
-export interface ByteSink {
-  write(bytes: Uint8Array): Promise<void> | void;
-  close(): Promise<void>;
-  abort(): Promise<void>;
-  /** The written file, for read-back verification. */
-  file(): Promise<File>;
-}
+export type { ByteSink };
 
 async function opfsSink(name: string): Promise<ByteSink> {
   const root = await navigator.storage.getDirectory();
@@ -114,6 +111,7 @@ async function handleSink(handle: FileSystemFileHandle): Promise<ByteSink> {
 }
 
 export function openSink(output: Output): Promise<ByteSink> {
+  if (output.kind === 'memory') return Promise.resolve(memorySink());
   return output.kind === 'opfs' ? opfsSink(output.name) : handleSink(output.handle);
 }
 

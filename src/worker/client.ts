@@ -25,6 +25,7 @@ export class CofferClient {
   private worker: Worker | undefined;
   private pending: Pending | undefined;
   private nextId = 1;
+  private output: Blob | undefined;
 
   private start(): Worker {
     const worker = new Worker(new URL('./coffer.worker.ts', import.meta.url), { type: 'module', name: 'coffer' });
@@ -43,8 +44,10 @@ export class CofferClient {
     const pending = this.pending;
     if (!pending || message.id !== pending.id) return;
     if (message.type === 'progress') pending.onProgress?.(message.progress);
-    else if (message.type === 'result') this.settle((p) => p.resolve(message.result));
-    else this.settle((p) => p.reject(new WorkerError(message.code, message.message)));
+    else if (message.type === 'result') {
+      this.output = message.output;
+      this.settle((p) => p.resolve(message.result));
+    } else this.settle((p) => p.reject(new WorkerError(message.code, message.message)));
   }
 
   private settle(action: (pending: Pending) => void): void {
@@ -66,10 +69,18 @@ export class CofferClient {
     if (this.pending) return Promise.reject(new WorkerError('busy', 'Coffer is still working on something else.'));
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
+    this.output = undefined;
     return new Promise<Result>((resolve, reject) => {
       this.pending = { id, resolve, reject, onProgress };
       worker.postMessage({ id, command });
     });
+  }
+
+  /** The file the last command wrote to a `memory` output (handed over once, then forgotten). */
+  takeOutput(): Blob | undefined {
+    const output = this.output;
+    this.output = undefined;
+    return output;
   }
 
   /** Stops at once. Whatever the command held (keys, an unlocked backup) is gone with it. */

@@ -14,7 +14,7 @@ import {
   type SlotSpec,
 } from '../core/index.ts';
 import { deriveArgon2id, passphraseBytes } from '../core/kdf.ts';
-import { fileSource, openSink } from './browser-io.ts';
+import { fileSource, openSink, takeMemoryOutput } from './browser-io.ts';
 import { checkFolderCase } from './case-probe.ts';
 import { createDeflatePool, zstdOnHelpers } from './deflate-pool.ts';
 import { directorySink } from './directory-sink.ts';
@@ -211,8 +211,10 @@ function describeFailure(error: unknown): { code: ErrorCode | 'internal'; messag
 self.onmessage = async (event: MessageEvent<CommandEnvelope>) => {
   const { id, command } = event.data;
   try {
-    post({ id, type: 'result', result: await handle(id, command) });
+    const result = await handle(id, command);
+    post({ id, type: 'result', result, output: takeMemoryOutput() });
   } catch (error) {
+    takeMemoryOutput();
     post({ id, type: 'error', ...describeFailure(error) });
   }
 };

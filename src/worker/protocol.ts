@@ -20,7 +20,18 @@ export interface SkippedItem {
   reason: string;
 }
 
-export type Output = { kind: 'opfs'; name: string } | { kind: 'handle'; handle: FileSystemFileHandle };
+/**
+ * Where a command writes its file. `memory` is the fallback where the browser offers no private
+ * file system (WebKit under automation, some private windows): the bytes are collected in the
+ * worker, up to MEMORY_OUTPUT_LIMIT, and handed back with the result.
+ */
+export type Output =
+  | { kind: 'opfs'; name: string }
+  | { kind: 'handle'; handle: FileSystemFileHandle }
+  | { kind: 'memory' };
+
+/** The most a `memory` output holds: the backup (or restored file) lives in RAM until downloaded. */
+export const MEMORY_OUTPUT_LIMIT = 1024 * 1024 * 1024;
 
 export interface CreateCommand {
   type: 'create';
@@ -154,7 +165,7 @@ export type WhatsAppResult =
 
 export type WorkerMessage =
   | { id: number; type: 'progress'; progress: Progress }
-  | { id: number; type: 'result'; result: Result }
+  | { id: number; type: 'result'; result: Result; output?: Blob }
   | { id: number; type: 'error'; code: ErrorCode | 'internal'; message: string };
 
 export interface CommandEnvelope {

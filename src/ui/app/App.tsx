@@ -5,7 +5,6 @@ import { OpenerLink } from '../opener/OpenerLink.tsx';
 import { RestorePanel } from '../restore/RestorePanel.tsx';
 import { coffer } from '../shared/client.ts';
 import { itemsFromDrop, itemsFromFileList, mergeItems } from '../shared/collect.ts';
-import { loadSettings, type Settings } from '../vault/db.ts';
 import { folderPicker, itemsFromHandle, rememberFolder } from '../vault/folders.ts';
 import { VaultPanel } from '../vault/VaultPanel.tsx';
 import { reconcile } from '../vault/vault.ts';
@@ -13,6 +12,8 @@ import { WhatsAppPanel } from '../whatsapp/WhatsAppPanel.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { applyUpdate, BUILD, onLaunchFiles, registerServiceWorker, takeSharedFile, VERSION } from './pwa.ts';
 import { SharedFileConfirm } from './SharedFileConfirm.tsx';
+import { StorageNotice } from './StorageNotice.tsx';
+import { ThemeSetting } from './ThemeSetting.tsx';
 
 type Tab = 'backup' | 'restore' | 'vault' | 'whatsapp';
 
@@ -27,11 +28,6 @@ function isBackupFile(transfer: DataTransfer): File | undefined {
 function isWhatsAppFile(transfer: DataTransfer): File | undefined {
   const files = Array.from(transfer.files);
   return files.length === 1 && /\.crypt\d+$/i.test(files[0].name) ? files[0] : undefined;
-}
-
-function applyTheme(settings: Settings): void {
-  if (settings.theme === 'system') delete document.documentElement.dataset.theme;
-  else document.documentElement.dataset.theme = settings.theme;
 }
 
 export function App() {
@@ -51,7 +47,6 @@ export function App() {
       setTab('restore');
     };
     registerServiceWorker(() => setUpdateReady(true));
-    loadSettings().then(applyTheme);
     // Repair what a closed or crashed tab left half done, and say so if anything was found.
     reconcile().then(({ removedPartial, removedOrphans, missingFiles }) => {
       const fixed = removedPartial + removedOrphans;
@@ -164,6 +159,8 @@ export function App() {
           </h1>
           <p>Encrypted backups made on your device. Nothing you add here is uploaded anywhere.</p>
         </header>
+        {dragging && <p class="drop-hint">Drop files or folders to back them up, or a .coffer file to open it.</p>}
+        <StorageNotice />
         <section class="sources" aria-label="Start">
           <div class="source">
             <p>Back up files and folders</p>
@@ -221,7 +218,6 @@ export function App() {
                 setItems(again);
                 setTab('backup');
               }}
-              onSettings={applyTheme}
               onOpen={(file) => {
                 setBackupFile(file);
                 setTab('restore');
@@ -261,6 +257,7 @@ export function App() {
           <p class="build">
             Coffer {VERSION} (build <span data-testid="build-id">{BUILD}</span>)
           </p>
+          <ThemeSetting />
         </footer>
       </div>
     </ErrorBoundary>

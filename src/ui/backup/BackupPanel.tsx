@@ -9,6 +9,7 @@ import { ErrorNotice } from '../shared/ErrorNotice.tsx';
 import { formatBytes } from '../shared/format.ts';
 import { type FriendlyError, friendlyError } from '../shared/messages.ts';
 import { measureStrength, type Strength } from '../shared/strength.ts';
+import { hasPrivateStorage } from '../shared/temp-output.ts';
 import { DevicePassphrase } from '../vault/DevicePassphrase.tsx';
 import { loadSettings, type Settings, saveSettings } from '../vault/db.ts';
 import {
@@ -96,6 +97,7 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
   const [canRecall, setCanRecall] = useState(false);
   const [devicePassphrase, setDevicePassphrase] = useState('');
   const [deviceStrength, setDeviceStrength] = useState<Strength>();
+  const [canKeep, setCanKeep] = useState(true);
 
   useEffect(() => {
     loadSettings().then((settings) => {
@@ -104,6 +106,7 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
       setVerify(settings.verify);
     });
     hasRememberedKey().then(setCanRecall);
+    hasPrivateStorage().then(setCanKeep);
   }, []);
 
   /** Remembers a choice from the form for next time (settings persist across visits). */
@@ -169,7 +172,7 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
         strong,
         compress,
         verify,
-        keep: form.keep,
+        keep: form.keep && canKeep,
       };
       const result = await makeBackup(request, handle, (update) =>
         setProgress((state) => state && { ...state, progress: update }),
@@ -286,8 +289,14 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
           Check the backup after writing it
         </label>
         <label class="check">
-          <input type="checkbox" checked={form.keep} onChange={(e) => update({ keep: e.currentTarget.checked })} />
+          <input
+            type="checkbox"
+            checked={form.keep && canKeep}
+            disabled={!canKeep}
+            onChange={(e) => update({ keep: e.currentTarget.checked })}
+          />
           Keep a copy on this device
+          {!canKeep && ' (not possible in this browser: it gives Coffer no private storage here)'}
         </label>
       </fieldset>
 

@@ -1,7 +1,8 @@
 /** Making one backup: choose where it goes, write it through the worker, hand it over. */
 import type { BackupItem, Output, Progress, SkippedItem } from '../../worker/protocol.ts';
 import { coffer } from '../shared/client.ts';
-import { downloadBlob, newTempName, opfsFile, removeTemp } from '../shared/download.ts';
+import { downloadBlob } from '../shared/download.ts';
+import { type TempOutput, tempOutput } from '../shared/temp-output.ts';
 import type { StoredBackup } from '../vault/db.ts';
 import { markBackedUp } from '../vault/folders.ts';
 import { beginStore, finishStore, removeStored, storedFile } from '../vault/vault.ts';
@@ -54,7 +55,7 @@ export async function makeBackup(
   const name = handle?.name ?? backupFileName(items.map((item) => item.path));
   const total = items.reduce((sum, item) => sum + (item.file?.size ?? 0), 0);
   let stored: StoredBackup | undefined;
-  let temp: string | undefined;
+  let temp: TempOutput | undefined;
   try {
     if (request.keep) {
       stored = await beginStore({
@@ -68,12 +69,13 @@ export async function makeBackup(
         maxSize: Math.ceil(total * 1.001) + items.length * 4200 + 65536,
       });
     }
-    if (!stored && !handle) temp = await newTempName('backup');
+    // Stored data never grows beyond the inputs plus headers, index and tags.
+    if (!stored && !handle) temp = await tempOutput('backup', 'This backup', total + items.length * 4200 + 65536);
     const output: Output = stored
       ? { kind: 'opfs', name: stored.fileName }
       : handle
         ? { kind: 'handle', handle }
-        : { kind: 'opfs', name: temp as string };
+        : (temp as TempOutput).output;
     const result = await coffer.run(
       {
         type: 'create',
@@ -88,7 +90,7 @@ export async function makeBackup(
       onProgress,
     );
     if (result.type !== 'created') throw new Error('unexpected result');
-    let file: File | undefined;
+    let file: Blob | undefined;
     if (stored) {
       stored = await finishStore(stored, result.size, result.entries);
       file = await storedFile(stored);
@@ -96,7 +98,7 @@ export async function makeBackup(
       else downloadBlob(file, name);
     } else if (temp) {
       // The temporary file stays until this tab's next operation, so Share can still read it.
-      file = await opfsFile(temp);
+      file = await temp.file();
       downloadBlob(file, name);
     } else if (handle) {
       // Share is extra: a handle that cannot be read back (or a stand-in without getFile) just hides it.
@@ -118,7 +120,7 @@ export async function makeBackup(
     };
   } catch (failure) {
     if (stored) await removeStored(stored);
-    if (temp) await removeTemp(temp);
+    if (temp) await temp.discard();
     throw failure;
   }
 }

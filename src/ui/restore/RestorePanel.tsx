@@ -1,15 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import { checkRecoveryKey } from '../../core/recovery-key.ts';
 import type { WorkerError } from '../../worker/client.ts';
-import type { EntryInfo, Output, SlotInfo, UnlockCredentials } from '../../worker/protocol.ts';
+import type { EntryInfo, SlotInfo, UnlockCredentials } from '../../worker/protocol.ts';
 import { type ProgressState, ProgressView } from '../progress/ProgressView.tsx';
 import { ChangeUnlock } from '../rekey/ChangeUnlock.tsx';
 import { PasskeyUnlock } from '../rekey/PasskeyUnlock.tsx';
 import { coffer } from '../shared/client.ts';
-import { handOverTemp, holdTemp, newTempName, opfsFile, removeTemp } from '../shared/download.ts';
 import { ErrorNotice } from '../shared/ErrorNotice.tsx';
 import { formatBytes, formatDate } from '../shared/format.ts';
 import { type FriendlyError, friendlyError } from '../shared/messages.ts';
+import { type TempOutput, tempOutput } from '../shared/temp-output.ts';
 import { ChatReader } from '../whatsapp/chats/ChatReader.tsx';
 import { imageUrl, releaseImageUrl } from './preview.ts';
 import { remember, rememberedFor } from './remembered.ts';
@@ -29,6 +29,8 @@ interface Preview {
   url?: string;
   text?: string;
 }
+
+const CANCELLED = 'Cancelled. Nothing was kept.';
 
 type DirectoryPicker = (options: object) => Promise<FileSystemDirectoryHandle>;
 
@@ -69,6 +71,10 @@ export function RestorePanel({ file }: { file?: File }) {
 
   useEffect(() => () => releaseImageUrl(preview?.url), [preview]);
   useEffect(() => () => chats?.release(), [chats]);
+  // On a phone the preview opens below the list: bring it into view, or Preview seems to do nothing.
+  useEffect(() => {
+    if (preview) document.querySelector('.preview')?.scrollIntoView({ block: 'nearest' });
+  }, [preview]);
 
   const keyTypo = recoveryKey.trim() !== '' && checkRecoveryKey(recoveryKey).problem !== undefined;
   const hasPassphraseSlot = slots?.some((slot) => slot.type === 'passphrase');
@@ -84,7 +90,9 @@ export function RestorePanel({ file }: { file?: File }) {
     try {
       return await task();
     } catch (failure) {
-      setError(friendlyError(failure as WorkerError));
+      // A cancel is what the person asked for: one neutral line, not a red alert.
+      if ((failure as WorkerError).code === 'cancelled') setStatus(CANCELLED);
+      else setError(friendlyError(failure as WorkerError));
       return undefined;
     } finally {
       setProgress(undefined);
@@ -125,42 +133,43 @@ export function RestorePanel({ file }: { file?: File }) {
     }
   }
 
-  async function extractToTemp(path: string): Promise<{ blob: File; temp: string } | undefined> {
-    const temp = await newTempName('file');
-    const output: Output = { kind: 'opfs', name: temp };
-    const result = await run(() => coffer.run({ type: 'extract', path, output }, onProgress));
+  async function extractToTemp(entry: EntryInfo): Promise<{ blob: Blob; temp: TempOutput } | undefined> {
+    const temp = await run(() => tempOutput('file', `"${entry.path.split('/').pop()}"`, entry.size));
+    if (!temp) return undefined;
+    const result = await run(() => coffer.run({ type: 'extract', path: entry.path, output: temp.output }, onProgress));
     if (result?.type !== 'extracted') {
-      await removeTemp(temp);
+      await temp.discard();
       return undefined;
     }
-    return { blob: await opfsFile(temp), temp };
+    return { blob: await temp.file(), temp };
   }
 
   async function download(entry: EntryInfo) {
-    const extracted = await extractToTemp(entry.path);
+    const extracted = await extractToTemp(entry);
     if (!extracted) return;
     const name = entry.path.split('/').pop() ?? 'file';
-    await handOverTemp(extracted.temp, name);
+    await extracted.temp.handOver(name);
     setStatus(`Saved "${name}" (${formatBytes(entry.size)}) to your downloads folder.`);
   }
 
   async function showPreview(entry: EntryInfo) {
     const kind = previewKind(entry);
-    const extracted = kind && (await extractToTemp(entry.path));
+    const extracted = kind && (await extractToTemp(entry));
     if (!kind || !extracted) return;
     try {
       if (kind === 'image') setPreview({ path: entry.path, kind, url: await imageUrl(extracted.blob) });
       else setPreview({ path: entry.path, kind, text: await extracted.blob.text() });
     } finally {
-      await removeTemp(extracted.temp);
+      await extracted.temp.discard();
     }
   }
 
   async function readChats(entry: EntryInfo) {
-    const extracted = await extractToTemp(entry.path);
+    const extracted = await extractToTemp(entry);
     if (!extracted) return;
     const name = entry.path.split('/').pop() ?? 'msgstore.db';
-    setChats({ source: { file: extracted.blob, name }, release: holdTemp(extracted.temp) });
+    const file = new File([extracted.blob], name, { type: 'application/octet-stream' });
+    setChats({ source: { file, name }, release: extracted.temp.hold() });
   }
 
   async function restoreAll() {
@@ -189,15 +198,18 @@ export function RestorePanel({ file }: { file?: File }) {
       }
       return;
     }
-    const temp = await newTempName('zip');
+    // A zip holds the contents plus about 100 bytes of headers per entry.
+    const zipSize = (unlocked?.totalSize ?? 0) + (unlocked?.entries.length ?? 0) * 200 + 22;
+    const temp = await run(() => tempOutput('zip', 'The .zip of this backup', zipSize));
+    if (!temp) return;
     const result = await run(() =>
-      coffer.run({ type: 'restore-all', target: { kind: 'zip', output: { kind: 'opfs', name: temp } } }, onProgress),
+      coffer.run({ type: 'restore-all', target: { kind: 'zip', output: temp.output } }, onProgress),
     );
     if (result?.type === 'restored') {
-      await handOverTemp(temp, `${(file?.name ?? 'backup').replace(/\.coffer$/i, '')}.zip`);
+      await temp.handOver(`${(file?.name ?? 'backup').replace(/\.coffer$/i, '')}.zip`);
       setStatus(`Restored ${result.files} files (${formatBytes(result.bytes)}) as a .zip download.`);
     } else {
-      await removeTemp(temp);
+      await temp.discard();
     }
   }
 
@@ -265,7 +277,7 @@ export function RestorePanel({ file }: { file?: File }) {
       {error && <ErrorNotice error={error} />}
       {progress && <ProgressView state={progress} onCancel={() => coffer.cancel()} />}
       {status && (
-        <p class="notice success" role="status">
+        <p class={status === CANCELLED ? 'notice caution' : 'notice success'} role="status">
           {status}
         </p>
       )}

@@ -15,6 +15,7 @@ const HEADLINES: Record<string, string> = {
   io: 'Reading or writing a file failed.',
   cancelled: 'Cancelled. Nothing was kept.',
   internal: 'Something went wrong inside Coffer.',
+  memory_limit: 'Too large for this browser: it gives Coffer no private storage here.',
 };
 
 const ADVICE: Record<string, string> = {
@@ -22,6 +23,8 @@ const ADVICE: Record<string, string> = {
   payload_damaged: 'Nothing from the damaged part was used. If you have another copy of this backup, try that one.',
   header_damaged: 'Nothing was decrypted. If you have another copy of this backup, try that one.',
   wrong_key: 'Check the passphrase (letter case matters) or use the recovery key, then try again.',
+  memory_limit:
+    'Use Chrome, Edge or Firefox (they let Coffer stream to disk), or the command-line tool, for files this large.',
   not_coffer: 'Choose the backup file itself (Coffer made it, its name usually ends in .coffer).',
 };
 

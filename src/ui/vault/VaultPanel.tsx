@@ -2,7 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import type { BackupItem } from '../../worker/protocol.ts';
 import { downloadBlob } from '../shared/download.ts';
 import { formatBytes, formatDate } from '../shared/format.ts';
-import { loadSettings, type RememberedFolder, type Settings, type StoredBackup, saveSettings } from './db.ts';
+import type { RememberedFolder, StoredBackup } from './db.ts';
+import { evictionWarning } from './eviction.ts';
 import { forgetFolder, readRememberedFolder, rememberedFolders } from './folders.ts';
 import { forgetRecoveryKey, hasRememberedKey } from './remembered-key.ts';
 import { listStored, removeStored, requestPersistence, type StorageInfo, storageInfo, storedFile } from './vault.ts';
@@ -11,7 +12,6 @@ const UNLOCK_NAMES = { passphrase: 'passphrase', 'recovery-key': 'recovery key' 
 
 export interface VaultPanelProps {
   onOpen: (file: File) => void;
-  onSettings: (settings: Settings) => void;
   onBackUpAgain: (items: BackupItem[]) => void;
   notice?: string;
 }
@@ -22,14 +22,14 @@ function storageSplit(usage: number, backups: StoredBackup[] | undefined): strin
   return `${formatBytes(kept)} for backups, ${formatBytes(Math.max(0, usage - kept))} for the app itself`;
 }
 
-export function VaultPanel({ onOpen, onSettings, onBackUpAgain, notice }: VaultPanelProps) {
+export function VaultPanel({ onOpen, onBackUpAgain, notice }: VaultPanelProps) {
   const [folders, setFolders] = useState<RememberedFolder[]>([]);
   const [backups, setBackups] = useState<StoredBackup[]>();
   const [storage, setStorage] = useState<StorageInfo>();
   const [remembered, setRemembered] = useState(false);
-  const [settings, setSettings] = useState<Settings>();
   const [message, setMessage] = useState(notice ?? '');
   const [refusal, setRefusal] = useState('');
+  const eviction = evictionWarning();
 
   const refresh = async () => {
     setBackups(await listStored());
@@ -42,7 +42,9 @@ export function VaultPanel({ onOpen, onSettings, onBackUpAgain, notice }: VaultP
     try {
       onBackUpAgain(await readRememberedFolder(folder));
     } catch (error) {
-      setMessage(error instanceof Error ? error.message : String(error));
+      // Not a success: the caution box, never the green one.
+      setMessage('');
+      setRefusal(error instanceof Error ? error.message : String(error));
     }
   };
 
@@ -50,10 +52,6 @@ export function VaultPanel({ onOpen, onSettings, onBackUpAgain, notice }: VaultP
     await forgetFolder(folder.name);
     await refresh();
   };
-
-  useEffect(() => {
-    void loadSettings().then(setSettings);
-  }, []);
 
   // Start-up repairs may finish after this view opened: show what they did, and the result.
   useEffect(() => {
@@ -93,12 +91,6 @@ export function VaultPanel({ onOpen, onSettings, onBackUpAgain, notice }: VaultP
     await refresh();
   };
 
-  const change = async (next: Settings) => {
-    setSettings(next);
-    onSettings(next);
-    await saveSettings(next);
-  };
-
   return (
     <section class="panel" aria-labelledby="vault-heading">
       <h2 id="vault-heading">On this device</h2>
@@ -106,6 +98,11 @@ export function VaultPanel({ onOpen, onSettings, onBackUpAgain, notice }: VaultP
         Backups kept here are encrypted like any other and stay in this browser's private storage. Download a copy to
         keep one somewhere else too: clearing the browser's data removes them.
       </p>
+      {eviction && (
+        <p class="notice caution" role="note" data-testid="eviction-warning">
+          {eviction}
+        </p>
+      )}
       {message && (
         <p class="notice success" role="status">
           {message}
@@ -205,23 +202,6 @@ export function VaultPanel({ onOpen, onSettings, onBackUpAgain, notice }: VaultP
             Forget the remembered key
           </button>
         </div>
-      )}
-      {settings && (
-        <fieldset>
-          <legend>Settings</legend>
-          <label>
-            Theme
-            <select
-              value={settings.theme}
-              onChange={(e) => change({ ...settings, theme: e.currentTarget.value as Settings['theme'] })}
-            >
-              <option value="system">Same as the system</option>
-              <option value="light">Light</option>
-              <option value="dark">Dark</option>
-            </select>
-          </label>
-          <p class="hint">Compression, checking after writing and key strength are remembered from the backup form.</p>
-        </fieldset>
       )}
     </section>
   );

@@ -4,6 +4,7 @@
  * and `reconcile` repairs what a crashed or closed tab left half done.
  */
 import { liveTabIds, opfsFile, opfsNames, removeOpfsEntry, tabId } from '../shared/opfs.ts';
+import { hasPrivateStorage } from '../shared/temp-output.ts';
 import { openCatalogue, type StoredBackup, type UnlockMethod } from './db.ts';
 
 const FILE_PREFIX = 'vault-';
@@ -31,7 +32,8 @@ export interface StorageInfo {
   persisted: boolean;
 }
 
-export async function storageInfo(): Promise<StorageInfo> {
+export async function storageInfo(): Promise<StorageInfo | undefined> {
+  if (typeof navigator.storage?.estimate !== 'function') return undefined;
   const { usage = 0, quota = 0 } = await navigator.storage.estimate();
   return { usage, quota, persisted: (await navigator.storage.persisted?.()) ?? false };
 }
@@ -50,7 +52,8 @@ export interface NewStoredBackup {
 
 /** Reserves a place for a new backup, refusing before anything is written if it cannot fit. */
 export async function beginStore(backup: NewStoredBackup): Promise<StoredBackup> {
-  const { usage, quota } = await storageInfo();
+  // Where there is no storage estimate the browser reports no quota either; OPFS still refuses when full.
+  const { usage, quota } = (await storageInfo()) ?? { usage: 0, quota: Number.POSITIVE_INFINITY };
   const available = Math.max(0, quota - usage - MARGIN);
   if (backup.maxSize > available) throw new NotEnoughSpace(backup.maxSize, available);
   const id = crypto.randomUUID();
@@ -108,6 +111,8 @@ export interface ReconcileReport {
  * entries whose file is gone (reported, so the person knows).
  */
 export async function reconcile(): Promise<ReconcileReport> {
+  // Without a private file system nothing can have been kept, so there is nothing to repair.
+  if (!(await hasPrivateStorage())) return { removedPartial: 0, removedOrphans: 0, missingFiles: 0 };
   return withLock(async () => {
     const db = await openCatalogue();
     const live = await liveTabIds();
