@@ -32,6 +32,8 @@ export const COMMANDS = {
     ...OUTPUT,
     only: { type: 'string', multiple: true },
     overwrite: { type: 'boolean' },
+    salvage: { type: 'boolean' },
+    json: { type: 'boolean' },
   },
   inspect: { ...HELP, json: { type: 'boolean' } },
   rekey: {

@@ -4,7 +4,7 @@ export const USAGE = `Usage:
   coffer create  -o OUT.coffer [unlock options] PATH...   back up files and folders
   coffer list    IN.coffer [unlock options] [--json]       entries with size and mtime, via the index
   coffer verify  IN.coffer [unlock options]                check every byte; 0 only if wholly intact
-  coffer restore IN.coffer -o DIR [unlock options] [--only PATH]... [--overwrite]
+  coffer restore IN.coffer -o DIR [unlock options] [--only PATH]... [--overwrite] [--salvage] [--json]
   coffer inspect IN.coffer [--json]                        header facts, no key needed
   coffer rekey   IN.coffer -o OUT.coffer [unlock options] [changes]
                                                            change how a backup unlocks, without
@@ -87,7 +87,7 @@ Options:
 
 ${UNLOCK}`,
 
-  restore: `Usage: coffer restore IN.coffer -o DIR [unlock options] [--only PATH]... [--overwrite]
+  restore: `Usage: coffer restore IN.coffer -o DIR [unlock options] [--only PATH]... [--overwrite] [--salvage] [--json]
 
 Restores the backup into DIR (created if missing; its parent folder must exist).
 
@@ -96,6 +96,12 @@ Options:
   --only PATH               restore just this entry, or everything under this folder (repeatable)
   --overwrite               replace existing files in DIR (folders are merged; a file where a
                             folder should go, or the other way round, is always refused)
+  --salvage                 the backup is damaged: restore every file whose data is intact and
+                            list each file that was lost (exit 4 if anything was lost). A file
+                            with any damaged byte is not written at all, never left half-written
+  --json                    print a JSON report on stdout: {"complete", "restored": {"files",
+                            "folders", "bytes"}, "chunkCount", "damagedChunks", "lost": [{"path",
+                            "size", "mtime", "type", "lost": "whole"|"partial", "damagedBytes"}]}
   -q, --quiet               no progress or summary
   -h, --help                show this help
 

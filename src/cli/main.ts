@@ -96,7 +96,11 @@ function report(error: unknown, command?: string): number {
     }
     // WhatsApp files have their own wording (core/whatsapp); the headlines are for Coffer backups.
     const { message, hint } = command === 'whatsapp' ? { message: error.message } : describeFailure(error);
-    printError(message, hint);
+    const salvageHint =
+      command === 'restore' && error.code === 'payload_damaged'
+        ? '\nTo restore every file that is intact (and list the ones that are not), run again with --salvage.'
+        : '';
+    printError(message, hint === undefined ? undefined : `${hint}${salvageHint}`);
     return exitCodeFor(error.code);
   }
   if (isAbortError(error)) {

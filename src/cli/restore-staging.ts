@@ -179,6 +179,8 @@ export function stagingSink(staging: Staging, target: string, syncPaths: Readonl
         },
         async abort() {
           await handle.close().catch(() => {});
+          // Salvage goes on after a lost file: what was written of it must not be committed.
+          await rm(path, { force: true }).catch(() => {});
         },
       };
     },

@@ -37,6 +37,7 @@ export {
   type RekeyChanges,
   rekeyHeader,
 } from './rekey.ts';
+export type { LostEntry, SalvageReport } from './salvage.ts';
 export type { SegmentInflater } from './segments.ts';
 export type { Credentials, ParsedSlot, SlotSpec } from './slots.ts';
 export { backupBytes, type CreateOptions, type CreateProgress, createBackup, type EntrySource } from './writer.ts';

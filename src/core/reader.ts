@@ -24,6 +24,7 @@ import {
 } from './index-codec.ts';
 import type { ByteSource } from './iter.ts';
 import { checkPathSet } from './paths.ts';
+import { type SalvageOptions, type SalvageReport, SalvageRouter, tolerantChunks } from './salvage.ts';
 import { SegmentDecoder, type SegmentInflater } from './segments.ts';
 import type { Credentials } from './slots.ts';
 import { MAX_CHUNKS, openChunk, openStream } from './stream.ts';
@@ -226,6 +227,32 @@ export class OpenedBackup {
     try {
       for await (const piece of plaintext) await router.push(piece);
       await router.finish(this.trailer.indexOffset);
+    } catch (error) {
+      await router.abort();
+      throw error;
+    }
+  }
+
+  /**
+   * Restores every entry whose chunks are intact and reports the others (spec 10). Never throws
+   * for a damaged chunk; the caller decides what a non-empty `lost` list means.
+   */
+  async salvage(sink: RestoreSink, options: Omit<SalvageOptions, 'inflate'> = {}): Promise<SalvageReport> {
+    const router = new SalvageRouter(
+      this.entries,
+      sink,
+      { ...options, inflate: this.openOptions.inflate },
+      this.layout.chunkCount,
+    );
+    try {
+      for await (const chunk of tolerantChunks(
+        this.keys.payloadKey,
+        this.payloadCiphertext(),
+        this.layout,
+        options.signal,
+      ))
+        await router.push(chunk);
+      return await router.finish();
     } catch (error) {
       await router.abort();
       throw error;
