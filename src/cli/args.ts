@@ -22,9 +22,11 @@ export const COMMANDS = {
     kdf: { type: 'string' },
     'no-compress': { type: 'boolean' },
     overwrite: { type: 'boolean' },
+    parity: { type: 'string' },
   },
   list: { ...UNLOCK, ...HELP, ...QUIET, json: { type: 'boolean' } },
   verify: { ...UNLOCK, ...HELP, ...QUIET },
+  repair: { ...UNLOCK, ...HELP, ...QUIET, ...OUTPUT },
   restore: {
     ...UNLOCK,
     ...HELP,

@@ -16,9 +16,16 @@ import {
 } from '../core/index.ts';
 import { keyFromKit } from '../core/recovery-kit.ts';
 import { nodeAesGcm } from './aes-gcm.ts';
+import { cliCoder } from './erasure.ts';
 import { CliError, EXIT, usageError } from './exit-codes.ts';
 import { fsError } from './fs-errors.ts';
 import { nodeSegmentInflate } from './segment-inflate.ts';
+
+/** The Reed–Solomon coder, loaded only for files that have parity (version 3, spec 11). */
+function coderFor(header: Header | undefined) {
+  return header && header.version >= 3 ? cliCoder() : undefined;
+}
+
 import type { Ui } from './ui.ts';
 
 export const ENV_PASSPHRASE = 'COFFER_PASSPHRASE';
@@ -197,7 +204,11 @@ export async function openBackup(
 ): Promise<OpenedBackup> {
   const given = await givenCredentials(options);
   if (given.passphrase !== undefined || given.recoveryKey !== undefined) {
-    return OpenedBackup.open(source, given, header, { aes: nodeAesGcm, inflate: nodeSegmentInflate });
+    return OpenedBackup.open(source, given, header, {
+      aes: nodeAesGcm,
+      inflate: nodeSegmentInflate,
+      coder: coderFor(header),
+    });
   }
   const kinds = slotKinds(header);
   if (kinds.size === 0) {
@@ -218,7 +229,11 @@ export async function openBackup(
   for (let attempt = 1; ; attempt++) {
     const credentials = await promptCredentials(kinds);
     try {
-      return await OpenedBackup.open(source, credentials, header, { aes: nodeAesGcm, inflate: nodeSegmentInflate });
+      return await OpenedBackup.open(source, credentials, header, {
+        aes: nodeAesGcm,
+        inflate: nodeSegmentInflate,
+        coder: coderFor(header),
+      });
     } catch (error) {
       const retry = isCofferError(error) && (error.code === 'wrong_key' || error.code === 'key_typo');
       if (!retry || attempt >= 3) throw error;

@@ -19,6 +19,7 @@ const RUNNERS: Record<CommandName, () => Promise<Runner>> = {
   create: async () => (await import('./commands/create.ts')).runCreate,
   list: async () => (await import('./commands/list.ts')).runList,
   verify: async () => (await import('./commands/verify.ts')).runVerify,
+  repair: async () => (await import('./commands/repair.ts')).runRepair,
   restore: async () => (await import('./commands/restore.ts')).runRestore,
   inspect: async () => (await import('./commands/inspect.ts')).runInspect,
   rekey: async () => (await import('./commands/rekey.ts')).runRekey,
@@ -74,6 +75,7 @@ export async function main(argv: string[]): Promise<number> {
       command === 'create' ||
       command === 'restore' ||
       command === 'verify' ||
+      command === 'repair' ||
       command === 'whatsapp' ||
       command === 'rekey'
     )

@@ -3,7 +3,7 @@
  * chunks, then only the chunks an operation needs. Full restores and verification decrypt the
  * payload once, in order.
  */
-import { concatBytes } from './bytes.ts';
+import { concatBytes, constantTimeEqual as constantTimeBytesEqual } from './bytes.ts';
 import { type AesGcmProvider, TAG_LENGTH } from './crypto.ts';
 import { CofferError, throwIfAborted } from './errors.ts';
 import {
@@ -12,6 +12,7 @@ import {
   type Header,
   parseHeader,
   parseHeaderPrefix,
+  RECOVERY_VERSION,
   unlockHeader,
 } from './header.ts';
 import {
@@ -24,7 +25,16 @@ import {
 } from './index-codec.ts';
 import type { ByteSource } from './iter.ts';
 import { checkPathSet } from './paths.ts';
-import { type SalvageOptions, type SalvageReport, SalvageRouter, tolerantChunks } from './salvage.ts';
+import { type ErasureCoder, openIndexCopy, ParityEncoder, type RecoveryLayout } from './recovery.ts';
+import { boundedSource, readIndexCopy, readRecovery } from './recovery-read.ts';
+import { type CheckedChunk, checkedChunks, checkRecoveryData, emptyStats, type RepairStats } from './repair.ts';
+import {
+  type SalvageOptions,
+  type SalvageReport,
+  SalvageRouter,
+  type TolerantChunk,
+  tolerantChunks,
+} from './salvage.ts';
 import { SegmentDecoder, type SegmentInflater } from './segments.ts';
 import type { Credentials } from './slots.ts';
 import { MAX_CHUNKS, openChunk, openStream } from './stream.ts';
@@ -116,6 +126,8 @@ export interface OpenOptions {
   aes?: AesGcmProvider;
   /** A faster bounded inflater than fflate's where the platform has one (spec 5.4). */
   inflate?: SegmentInflater;
+  /** Reed–Solomon for version 3 files (spec 11); without it their parity cannot be used. */
+  coder?: ErasureCoder;
 }
 
 /** A sink that discards everything: restoring into it is verification. */
@@ -123,6 +135,12 @@ export const discardSink: RestoreSink = { file: () => ({ write() {}, close() {} 
 
 export class OpenedBackup {
   private cachedChunk: { index: number; plaintext: Uint8Array } | undefined;
+
+  /** What a version 3 file needed repairing so far (spec 11); stays empty for version 1. */
+  readonly repairs: RepairStats = emptyStats();
+  private recovery: RecoveryLayout | undefined;
+  private fullSource: RandomAccessSource | undefined;
+  private indexBytes: Uint8Array | undefined;
 
   private constructor(
     readonly source: RandomAccessSource,
@@ -134,6 +152,11 @@ export class OpenedBackup {
     private readonly openOptions: OpenOptions = {},
   ) {}
 
+  /** The recovery section's shape, for a version 3 file. */
+  get recoveryLayout(): RecoveryLayout | undefined {
+    return this.recovery;
+  }
+
   /** Unlocks with the credentials and reads the index; refuses unsafe paths up front. */
   static async open(
     source: RandomAccessSource,
@@ -141,9 +164,30 @@ export class OpenedBackup {
     header?: Header,
     options: OpenOptions = {},
   ): Promise<OpenedBackup> {
-    const parsed = header ?? (await readHeader(source));
+    let parsed = header ?? (await readHeader(source));
+    const full = source;
+    const recovery = parsed.version === RECOVERY_VERSION ? await readRecovery(source) : undefined;
+    if (recovery) {
+      if (recovery.headerLength !== parsed.headerLength || recovery.chunkSizeLog2 !== parsed.chunkSizeLog2) {
+        throw new CofferError('header_damaged', "The backup's header does not match its recovery footer.");
+      }
+      source = boundedSource(source, recovery.headerLength + recovery.payloadLength);
+    }
     const layout = payloadLayout(parsed, source.size);
-    const keys = await unlockHeader(parsed, credentials, options.aes);
+    let keys: FileKeys;
+    let headerFromCopy = false;
+    try {
+      keys = await unlockHeader(parsed, credentials, options.aes);
+    } catch (error) {
+      // A damaged slot or MAC: the header copy (spec 11.3) may still open.
+      const retry =
+        recovery && error instanceof CofferError && (error.code === 'header_damaged' || error.code === 'wrong_key');
+      const copy = retry ? await full.read(recovery.headerCopyOffset, recovery.headerLength) : undefined;
+      if (!copy || constantTimeBytesEqual(copy, parsed.bytes)) throw error;
+      parsed = parseHeader(copy, full.size);
+      keys = await unlockHeader(parsed, credentials, options.aes);
+      headerFromCopy = true;
+    }
     const partial = new OpenedBackup(
       source,
       parsed,
@@ -152,18 +196,51 @@ export class OpenedBackup {
       { indexOffset: 0, indexLength: 0, entryCount: 0 },
       [],
     );
+    if (recovery) {
+      try {
+        const opened = await OpenedBackup.finishOpen(partial, options);
+        opened.attachRecovery(recovery, full, opened.indexBytes as Uint8Array, headerFromCopy);
+        return opened;
+      } catch (error) {
+        if (!(error instanceof CofferError) || error.code !== 'payload_damaged') throw error;
+        const copy = await readIndexCopy(full, recovery, keys.recoveryKey, layout.plaintextLength);
+        checkPathSet(copy.entries);
+        const opened = new OpenedBackup(source, parsed, keys, layout, copy.trailer, copy.entries, options);
+        opened.attachRecovery(recovery, full, copy.bytes, headerFromCopy);
+        opened.repairs.indexFromCopy = true;
+        return opened;
+      }
+    }
+    return OpenedBackup.finishOpen(partial, options);
+  }
+
+  private attachRecovery(
+    recovery: RecoveryLayout,
+    full: RandomAccessSource,
+    indexBytes: Uint8Array,
+    headerFromCopy: boolean,
+  ): void {
+    this.recovery = recovery;
+    this.fullSource = full;
+    this.indexBytes = indexBytes;
+    this.repairs.headerFromCopy = headerFromCopy;
+  }
+
+  private static async finishOpen(partial: OpenedBackup, options: OpenOptions): Promise<OpenedBackup> {
+    const { source, header: parsed, keys, layout } = partial;
     if (layout.plaintextLength < TRAILER_LENGTH) {
       // Authenticate first so that a cut file is reported as such, not as a short archive.
       await partial.decryptChunk(layout.chunkCount - 1);
       throw new CofferError('payload_damaged', "This backup's contents are damaged: there is no index.");
     }
-    const trailer = decodeTrailer(
-      await partial.readPlaintext(layout.plaintextLength - TRAILER_LENGTH, TRAILER_LENGTH),
-      layout.plaintextLength,
-    );
-    const entries = decodeIndex(await partial.readPlaintext(trailer.indexOffset, trailer.indexLength), trailer);
+    const trailerBytes = await partial.readPlaintext(layout.plaintextLength - TRAILER_LENGTH, TRAILER_LENGTH);
+    const trailer = decodeTrailer(trailerBytes, layout.plaintextLength);
+    const indexBytes = await partial.readPlaintext(trailer.indexOffset, trailer.indexLength);
+    const entries = decodeIndex(indexBytes, trailer);
     checkPathSet(entries);
-    return new OpenedBackup(source, parsed, keys, layout, trailer, entries, options);
+    const opened = new OpenedBackup(source, parsed, keys, layout, trailer, entries, options);
+    opened.indexBytes = concatBytes([indexBytes, trailerBytes]);
+    return opened;
   }
 
   get totalSize(): number {
@@ -222,7 +299,9 @@ export class OpenedBackup {
    */
   async restore(sink: RestoreSink, options: RestoreOptions = {}): Promise<void> {
     if (options.only) return this.restoreSelected(sink, options.only, options);
-    const plaintext = openStream(this.keys.payloadKey, this.payloadCiphertext(), this.layout.chunkSize, options.signal);
+    const plaintext = this.recovery
+      ? this.repairedPlaintext(options.signal)
+      : openStream(this.keys.payloadKey, this.payloadCiphertext(), this.layout.chunkSize, options.signal);
     const router = new EntryRouter(this.entries, sink, options, this.totalSize, this.openOptions.inflate);
     try {
       for await (const piece of plaintext) await router.push(piece);
@@ -245,13 +324,10 @@ export class OpenedBackup {
       this.layout.chunkCount,
     );
     try {
-      for await (const chunk of tolerantChunks(
-        this.keys.payloadKey,
-        this.payloadCiphertext(),
-        this.layout,
-        options.signal,
-      ))
-        await router.push(chunk);
+      const chunks = this.recovery
+        ? this.tolerantRepaired(options.signal)
+        : tolerantChunks(this.keys.payloadKey, this.payloadCiphertext(), this.layout, options.signal);
+      for await (const chunk of chunks) await router.push(chunk);
       return await router.finish();
     } catch (error) {
       await router.abort();
@@ -259,8 +335,76 @@ export class OpenedBackup {
     }
   }
 
+  /** Every chunk of a version 3 file, rebuilt from parity where needed (spec 11.4). */
+  private checked(signal?: AbortSignal): AsyncGenerator<CheckedChunk> {
+    return checkedChunks({
+      source: this.fullSource as RandomAccessSource,
+      payloadKey: this.keys.payloadKey,
+      recoveryKey: this.keys.recoveryKey,
+      recovery: this.recovery as RecoveryLayout,
+      coder: this.openOptions.coder,
+      stats: this.repairs,
+      signal,
+    });
+  }
+
+  private async *repairedPlaintext(signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+    for await (const chunk of this.checked(signal)) {
+      if (!chunk.plaintext) throw unrepairable(chunk.index, this.repairs.noCoder);
+      yield chunk.plaintext;
+    }
+  }
+
+  private async *tolerantRepaired(signal?: AbortSignal): AsyncGenerator<TolerantChunk> {
+    for await (const chunk of this.checked(signal)) {
+      yield chunk.plaintext
+        ? { index: chunk.index, plaintext: chunk.plaintext }
+        : { index: chunk.index, damagedLength: chunk.sealed.length - TAG_LENGTH };
+    }
+  }
+
+  /**
+   * A clean copy of a version 3 file (spec 11.5): the good header, every chunk (rebuilt where
+   * it was damaged), and a recovery section written anew. Throws before the end if any chunk
+   * cannot be rebuilt, so a caller that writes to a temporary name never keeps a bad copy.
+   */
+  async *repairedFile(signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+    const recovery = this.recovery;
+    const coder = this.openOptions.coder;
+    if (!recovery || !coder) {
+      throw new CofferError(
+        'invalid_input',
+        recovery
+          ? 'Repair needs the Reed–Solomon coder.'
+          : 'This backup has no recovery data (it was made without parity), so it cannot be repaired; --salvage restores what is intact.',
+      );
+    }
+    const encoder = new ParityEncoder(coder, this.keys.recoveryKey, this.header.chunkSizeLog2, recovery);
+    yield this.header.bytes;
+    for await (const chunk of this.checked(signal)) {
+      if (!chunk.plaintext) throw unrepairable(chunk.index, false);
+      await encoder.push(chunk.sealed);
+      yield chunk.sealed;
+    }
+    yield* encoder.finish(this.header.bytes, this.indexBytes as Uint8Array);
+  }
+
   async verify(options: Omit<RestoreOptions, 'only'> = {}): Promise<void> {
     await this.restore(discardSink, options);
+    const recovery = this.recovery;
+    const full = this.fullSource;
+    if (!recovery || !full) return;
+    const checked = await checkRecoveryData(
+      { source: full, recoveryKey: this.keys.recoveryKey, recovery, stats: this.repairs, signal: options.signal },
+      async () =>
+        (await openIndexCopy(
+          this.keys.recoveryKey,
+          await full.read(recovery.indexCopyOffset, recovery.indexCopyLength),
+        )) !== undefined,
+    );
+    // Shards already found damaged while rebuilding are counted again here: keep the larger count.
+    this.repairs.damagedParityShards = Math.max(this.repairs.damagedParityShards, checked.damagedParityShards);
+    this.repairs.indexCopyDamaged = checked.indexCopyDamaged;
   }
 
   private payloadCiphertext(): ByteSource {
@@ -299,6 +443,15 @@ export class OpenedBackup {
       await file.close();
     }
   }
+}
+
+function unrepairable(index: number, noCoder: boolean): CofferError {
+  return new CofferError(
+    'payload_damaged',
+    noCoder
+      ? `Chunk ${index} failed its integrity check; this backup has parity, but this reader cannot use it.`
+      : `Chunk ${index} failed its integrity check and could not be rebuilt from the parity, so it was not used.`,
+  );
 }
 
 export interface EntryDecoder {

@@ -88,7 +88,7 @@ describe('restore --salvage', () => {
     const result = await coffer(['restore', backup, '-o', out, '--recovery-key-file', key, '--salvage', '--json']);
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ complete: true, lost: [], damagedChunks: [] });
-    expect(await readFile(join(out, 'd', 'a.bin'))).toEqual(noise(600 * 1024, 1));
+    expect((await readFile(join(out, 'd', 'a.bin'))).equals(noise(600 * 1024, 1))).toBe(true);
   });
 
   it('refuses --salvage with --only as a usage error', async () => {
