@@ -22,7 +22,7 @@ const { values } = parseArgs({
     'skip-node': { type: 'boolean', default: false },
     repeats: { type: 'string' },
     out: { type: 'string' },
-    /** Only these groups (comma-separated): cli.io, cli.tree, native, node, browser.io, browser.tree, browser.big, browser.ref, browser.peers. */
+    /** Only these groups (comma-separated): cli.io, cli.tree, salvage, native, node, browser.io, browser.tree, browser.big, browser.ref, browser.peers. */
     only: { type: 'string' },
   },
 });

@@ -36,6 +36,7 @@ import {
   unknownSlot,
 } from './parts.ts';
 import { passkeySlotWithCommitment, type VectorCredentials, vectorPasskey } from './passkey-parts.ts';
+import { recoveryVectors } from './recovery-vectors.ts';
 
 export type Expect = 'success' | FormatFailure;
 
@@ -61,7 +62,7 @@ interface Built {
   entries?: VectorEntry[];
 }
 
-interface VectorDef {
+export interface VectorDef {
   name: string;
   description: string;
   expect: Expect;
@@ -1304,6 +1305,8 @@ export const VECTORS: VectorDef[] = [
   ),
   // ----- passkey slots (spec 3.4) ---------------------------------------------------------------
   ...passkeyVectors(),
+  // ----- recovery section, format version 3 (spec 11) -------------------------------------------
+  ...recoveryVectors(),
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -175,6 +175,20 @@ async function handle(id: number, command: CommandEnvelope['command']): Promise<
     case 'verify': {
       const backup = requireOpened();
       await backup.verify({ onProgress: progressReporter(id, 'verifying') });
+      const { repairs } = backup;
+      if (
+        repairs.headerFromCopy ||
+        repairs.indexFromCopy ||
+        repairs.indexCopyDamaged ||
+        repairs.damagedParityShards > 0
+      ) {
+        // A version 3 file (spec 11) whose copies or parity stood in for damage: never "intact".
+        // (This worker has no Reed–Solomon coder yet, so damaged chunks fail verify outright.)
+        throw new CofferError(
+          'payload_damaged',
+          'This backup is damaged but repairable: its header, index or parity copies were needed or are damaged. Run "coffer repair" on it to write a clean copy.',
+        );
+      }
       const files = backup.entries.filter((entry) => entry.type === 'file').length;
       return { type: 'verified', files, bytes: backup.totalSize };
     }
