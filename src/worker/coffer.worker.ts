@@ -6,8 +6,10 @@
 import {
   backupBytes,
   CofferError,
+  discardSink,
   type EntrySource,
   type ErrorCode,
+  type IndexEntry,
   isCofferError,
   KDF_PRESETS,
   OpenedBackup,
@@ -20,7 +22,7 @@ import { fileSource, openSink, syncFileWriter } from './browser-io.ts';
 import { checkFolderCase } from './case-probe.ts';
 import { createDeflatePool } from './deflate-pool.ts';
 import { inflateNative } from './inflate-native.ts';
-import type { CommandEnvelope, CreateCommand, Progress, Result, WorkerMessage } from './protocol.ts';
+import type { CommandEnvelope, CreateCommand, Progress, Result, SalvageInfo, WorkerMessage } from './protocol.ts';
 import { handleRekey, slotInfo } from './rekey.ts';
 import { representableItems } from './skip-unrepresentable.ts';
 import { handleWhatsApp } from './whatsapp.ts';
@@ -209,14 +211,31 @@ async function handle(id: number, command: CommandEnvelope['command']): Promise<
     }
     case 'restore-all': {
       const backup = requireOpened();
-      const files = backup.entries.filter((entry) => entry.type === 'file').length;
+      const allFiles = backup.entries.filter((entry) => entry.type === 'file').length;
+      let selected: IndexEntry[] | undefined;
+      let salvage: SalvageInfo | undefined;
+      if (command.salvage) {
+        // First find what is damaged (every chunk opened, nothing kept), then restore only the
+        // intact entries: a zip cannot take back an entry it has started, so none may fail.
+        const report = await backup.salvage(discardSink, { onProgress: progressReporter(id, 'verifying') });
+        const lost = new Set(report.lost.map((entry) => entry.path));
+        selected = backup.entries.filter((entry) => !lost.has(entry.path));
+        salvage = {
+          files: allFiles,
+          damagedChunks: report.damagedChunks.length,
+          lost: report.lost.map(({ path, size, whole }) => ({ path, size, whole })),
+        };
+      }
+      const entries = selected ?? backup.entries;
+      const files = entries.filter((entry) => entry.type === 'file').length;
+      const bytes = entries.reduce((sum, entry) => sum + entry.size, 0);
       const onProgress = progressReporter(id, 'restoring');
       if (command.target.kind === 'zip') {
-        checkZipLimits(backup.entries);
+        checkZipLimits(entries);
         const out = await openSink(command.target.output);
         try {
           const zip = zipWriter(out);
-          await backup.restore(zip.sink, { onProgress });
+          await backup.restore(zip.sink, { onProgress, only: selected });
           await zip.finish();
           await out.close();
         } catch (error) {
@@ -227,10 +246,10 @@ async function handle(id: number, command: CommandEnvelope['command']): Promise<
         const { handle: root, folderName } = command.target;
         // The page made this folder and checked that it was new; it is never created here.
         const folder = await root.getDirectoryHandle(folderName);
-        await checkFolderCase(folder, backup.entries);
-        await backup.restore(directorySink(folder), { onProgress });
+        await checkFolderCase(folder, entries);
+        await backup.restore(directorySink(folder), { onProgress, only: selected });
       }
-      return { type: 'restored', files, bytes: backup.totalSize };
+      return { type: 'restored', files, bytes, salvage };
     }
   }
 }

@@ -48,6 +48,8 @@ export type Command =
   | { type: 'extract'; path: string; output: Output }
   | {
       type: 'restore-all';
+      /** Salvage (spec 10): restore only the entries whose chunks are intact, and list the rest. */
+      salvage?: boolean;
       target:
         | { kind: 'directory'; handle: FileSystemDirectoryHandle; folderName: string }
         | { kind: 'zip'; output: Output };
@@ -109,6 +111,13 @@ export interface Progress {
   phase: 'deriving-key' | 'writing' | 'verifying' | 'reading' | 'restoring' | 'decrypting';
 }
 
+/** What a salvage could not restore: never empty when the restore was incomplete. */
+export interface SalvageInfo {
+  files: number;
+  damagedChunks: number;
+  lost: { path: string; size: number; whole: boolean }[];
+}
+
 export interface EntryInfo {
   path: string;
   type: 'file' | 'dir';
@@ -128,7 +137,7 @@ export type Result =
   | { type: 'unlocked'; entries: EntryInfo[]; totalSize: number }
   | { type: 'verified'; files: number; bytes: number }
   | { type: 'extracted'; size: number }
-  | { type: 'restored'; files: number; bytes: number }
+  | { type: 'restored'; files: number; bytes: number; salvage?: SalvageInfo }
   | { type: 'device-key'; key: Uint8Array }
   | WhatsAppResult
   | {

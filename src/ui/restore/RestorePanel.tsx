@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { checkRecoveryKey } from '../../core/recovery-key.ts';
 import type { WorkerError } from '../../worker/client.ts';
-import type { EntryInfo, Output, SlotInfo, UnlockCredentials } from '../../worker/protocol.ts';
+import type { EntryInfo, Output, SalvageInfo, SlotInfo, UnlockCredentials } from '../../worker/protocol.ts';
 import { type ProgressState, ProgressView } from '../progress/ProgressView.tsx';
 import { ChangeUnlock } from '../rekey/ChangeUnlock.tsx';
 import { PasskeyUnlock } from '../rekey/PasskeyUnlock.tsx';
@@ -12,6 +12,7 @@ import { formatBytes, formatDate } from '../shared/format.ts';
 import { type FriendlyError, friendlyError } from '../shared/messages.ts';
 import { imageUrl, releaseImageUrl } from './preview.ts';
 import { remember, rememberedFor } from './remembered.ts';
+import { SalvageResult } from './SalvageResult.tsx';
 import { createRestoreFolder, removeRestored } from './target-folder.ts';
 import { MAX_ROWS, previewKind, treeRows } from './tree.ts';
 
@@ -45,6 +46,9 @@ export function RestorePanel({ file }: { file?: File }) {
   const [error, setError] = useState<FriendlyError>();
   const [status, setStatus] = useState('');
   const [preview, setPreview] = useState<Preview>();
+  /** The last restore or verify met damaged chunks: offer salvage (spec 10). */
+  const [damaged, setDamaged] = useState(false);
+  const [salvaged, setSalvaged] = useState<{ info: SalvageInfo; restored: number; where: string }>();
 
   useEffect(() => {
     if (rememberedFor(file)?.slots) return; // Back from another tab: still open as it was.
@@ -73,6 +77,8 @@ export function RestorePanel({ file }: { file?: File }) {
   async function run<T>(task: () => Promise<T>): Promise<T | undefined> {
     setError(undefined);
     setStatus('');
+    setDamaged(false);
+    setSalvaged(undefined);
     setProgress({
       progress: { bytesDone: 0, bytesTotal: unlocked?.totalSize ?? 0, currentPath: '', phase: 'reading' },
       startedAt: performance.now(),
@@ -81,6 +87,7 @@ export function RestorePanel({ file }: { file?: File }) {
       return await task();
     } catch (failure) {
       setError(friendlyError(failure as WorkerError));
+      setDamaged((failure as WorkerError).code === 'payload_damaged');
       return undefined;
     } finally {
       setProgress(undefined);
@@ -152,7 +159,7 @@ export function RestorePanel({ file }: { file?: File }) {
     }
   }
 
-  async function restoreAll() {
+  async function restoreAll(salvage = false) {
     const picker = directoryPicker();
     if (picker) {
       let handle: FileSystemDirectoryHandle;
@@ -167,9 +174,11 @@ export function RestorePanel({ file }: { file?: File }) {
       const folderName = await run(() => createRestoreFolder(handle, base));
       if (folderName === undefined) return;
       const result = await run(() =>
-        coffer.run({ type: 'restore-all', target: { kind: 'directory', handle, folderName } }, onProgress),
+        coffer.run({ type: 'restore-all', salvage, target: { kind: 'directory', handle, folderName } }, onProgress),
       );
-      if (result?.type === 'restored') {
+      if (result?.type === 'restored' && result.salvage) {
+        setSalvaged({ info: result.salvage, restored: result.files, where: `into "${folderName}" in ${handle.name}` });
+      } else if (result?.type === 'restored') {
         setStatus(
           `Restored ${result.files} files (${formatBytes(result.bytes)}) into "${folderName}" in ${handle.name}.`,
         );
@@ -180,10 +189,17 @@ export function RestorePanel({ file }: { file?: File }) {
     }
     const temp = await newTempName('zip');
     const result = await run(() =>
-      coffer.run({ type: 'restore-all', target: { kind: 'zip', output: { kind: 'opfs', name: temp } } }, onProgress),
+      coffer.run(
+        { type: 'restore-all', salvage, target: { kind: 'zip', output: { kind: 'opfs', name: temp } } },
+        onProgress,
+      ),
     );
-    if (result?.type === 'restored') {
-      await handOverTemp(temp, `${(file?.name ?? 'backup').replace(/\.coffer$/i, '')}.zip`);
+    const zipName = `${(file?.name ?? 'backup').replace(/\.coffer$/i, '')}${salvage ? '-salvaged' : ''}.zip`;
+    if (result?.type === 'restored' && result.salvage) {
+      await handOverTemp(temp, zipName);
+      setSalvaged({ info: result.salvage, restored: result.files, where: `as ${zipName}` });
+    } else if (result?.type === 'restored') {
+      await handOverTemp(temp, zipName);
       setStatus(`Restored ${result.files} files (${formatBytes(result.bytes)}) as a .zip download.`);
     } else {
       await removeTemp(temp);
@@ -252,6 +268,15 @@ export function RestorePanel({ file }: { file?: File }) {
         </form>
       )}
       {error && <ErrorNotice error={error} />}
+      {unlocked && damaged && !busy && (
+        <div class="row">
+          {/* Distinct from Restore all: it restores only the intact files and lists the others. */}
+          <button type="button" class="secondary" onClick={() => restoreAll(true)}>
+            Restore what can be restored
+          </button>
+        </div>
+      )}
+      {salvaged && <SalvageResult {...salvaged} />}
       {progress && <ProgressView state={progress} onCancel={() => coffer.cancel()} />}
       {status && (
         <p class="notice success" role="status">
@@ -261,7 +286,7 @@ export function RestorePanel({ file }: { file?: File }) {
       {unlocked && (
         <div class="contents">
           <div class="row">
-            <button type="button" class="primary" onClick={restoreAll} disabled={busy}>
+            <button type="button" class="primary" onClick={() => restoreAll()} disabled={busy}>
               Restore all
             </button>
             <button type="button" class="secondary" onClick={verify} disabled={busy}>

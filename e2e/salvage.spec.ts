@@ -1,0 +1,63 @@
+/**
+ * A damaged backup in the app (issue 18): Restore all refuses it with the damaged-backup message;
+ * the distinct "Restore what can be restored" then gives a .zip of every intact file and lists
+ * the lost one, and the result says it is incomplete.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { unzipSync } from 'fflate';
+import { expect, openBackup, savedDownload, tempDir, test } from './helpers.ts';
+
+function coffer(args: string[]): string {
+  return execFileSync(process.execPath, ['bin/coffer.mjs', ...args], { encoding: 'utf8' });
+}
+
+/** Incompressible bytes, so the layout follows the file sizes. */
+function noise(length: number, seed: number): Buffer {
+  const out = Buffer.alloc(length);
+  let x = seed;
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+test('Restore what can be restored: the intact files as a .zip, the lost one listed', async ({ page }) => {
+  const dir = tempDir('salvage');
+  const root = join(dir, 'docs');
+  mkdirSync(root);
+  // a.bin fills chunks 0-2 of the payload; b.txt and c.bin come after it, in chunk 2.
+  writeFileSync(join(root, 'a.bin'), noise(600 * 1024, 7));
+  writeFileSync(join(root, 'b.txt'), 'still here\n');
+  writeFileSync(join(root, 'c.bin'), noise(5000, 9));
+  const key = join(dir, 'key.txt');
+  const backup = join(dir, 'damaged.coffer');
+  coffer(['create', '-q', '--no-compress', '--new-recovery-key', key, '-o', backup, root]);
+  const bytes = readFileSync(backup);
+  bytes[bytes.readUInt32LE(12) + 256 * 1024 + 16 + 4321] ^= 0x20; // chunk 1, inside a.bin
+  writeFileSync(backup, bytes);
+
+  await page.goto('./');
+  await openBackup(page, backup);
+  await page.getByLabel('Recovery key').fill(readFileSync(key, 'utf8'));
+  await page.getByRole('button', { name: 'Unlock', exact: true }).click();
+  await expect(page.getByRole('list', { name: 'Backup contents' })).toContainText('b.txt');
+
+  await page.getByRole('button', { name: 'Restore all' }).click();
+  await expect(page.getByRole('alert')).toContainText('damaged');
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Restore what can be restored' }).click();
+  const saved = await savedDownload(await download);
+  expect(saved).toMatch(/-salvaged\.zip$/);
+  const zip = unzipSync(readFileSync(saved));
+  expect(new TextDecoder().decode(zip['docs/b.txt'])).toBe('still here\n');
+  expect(Buffer.from(zip['docs/c.bin']).equals(noise(5000, 9))).toBe(true);
+  expect(Object.keys(zip)).not.toContain('docs/a.bin');
+
+  await expect(page.getByRole('status')).toContainText('Incomplete: restored 2 of 3 files');
+  await expect(page.getByRole('list', { name: 'Lost files' })).toContainText('docs/a.bin');
+});
