@@ -61,3 +61,38 @@ test('Restore what can be restored: the intact files as a .zip, the lost one lis
   await expect(page.getByRole('status')).toContainText('Incomplete: restored 2 of 3 files');
   await expect(page.getByRole('list', { name: 'Lost files' })).toContainText('docs/a.bin');
 });
+
+test('Verify backup says "damaged but repairable" with what was repaired; Repair saves a clean copy', async ({
+  page,
+}) => {
+  const dir = tempDir('repair');
+  const root = join(dir, 'docs');
+  mkdirSync(root);
+  for (let i = 0; i < 3; i++) writeFileSync(join(root, `f${i}.bin`), noise(1024 * 1024, i + 11));
+  const key = join(dir, 'key.txt');
+  const good = join(dir, 'good.coffer');
+  coffer(['create', '-q', '--parity', '10', '--new-recovery-key', key, '-o', good, root]);
+  const bytes = readFileSync(good);
+  const headerLength = bytes.readUInt32LE(12);
+  for (const chunk of [3, 8]) bytes[headerLength + chunk * (256 * 1024 + 16) + 77] ^= 0x01;
+  const damaged = join(dir, 'damaged.coffer');
+  writeFileSync(damaged, bytes);
+
+  await page.goto('./');
+  await openBackup(page, damaged);
+  await page.getByLabel('Recovery key').fill(readFileSync(key, 'utf8'));
+  await page.getByRole('button', { name: 'Unlock', exact: true }).click();
+  await expect(page.getByRole('list', { name: 'Backup contents' })).toContainText('f2.bin');
+  await page.getByRole('button', { name: 'Verify backup' }).click();
+  await expect(page.getByRole('status')).toContainText('Damaged but repairable');
+  await expect(page.getByRole('list', { name: 'What was repaired' })).toContainText(
+    '2 chunks of 13 failed the integrity check and were rebuilt from parity (chunks 3, 8)',
+  );
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Repair', exact: true }).click();
+  const saved = await savedDownload(await download);
+  expect(saved).toMatch(/damaged-repaired\.coffer$/);
+  // The clean copy is the file as it was written, byte for byte.
+  expect(readFileSync(saved).equals(readFileSync(good))).toBe(true);
+  await expect(page.getByRole('status')).toContainText('Repaired: saved a clean copy');
+});

@@ -166,3 +166,34 @@ export async function checkRecoveryData(
   }
   return { damagedParityShards, indexCopyDamaged: !(await openIndex()) };
 }
+
+/** One line per kind of damage found and what was done about it (the CLI and the app say the same). */
+export function describeRepairs(stats: RepairStats, chunkCount: number): string[] {
+  const lines: string[] = [];
+  if (stats.headerFromCopy) lines.push('the header was damaged; its copy was used');
+  if (stats.indexFromCopy) lines.push('the index was damaged; its copy was used');
+  // A backup read twice (restore, then verify) meets the same damage twice: count it once.
+  const chunks = [...new Set(stats.repairedChunks)].sort((a, b) => a - b);
+  const repaired = chunks.length;
+  if (repaired > 0) {
+    const shown = chunks.slice(0, 10).join(', ');
+    const more = repaired > 10 ? `, and ${repaired - 10} more` : '';
+    lines.push(
+      `${repaired} ${repaired === 1 ? 'chunk' : 'chunks'} of ${chunkCount} failed the integrity check and ${repaired === 1 ? 'was' : 'were'} rebuilt from parity (${repaired === 1 ? 'chunk' : 'chunks'} ${shown}${more})`,
+    );
+  }
+  const parity = stats.damagedParityShards;
+  if (parity > 0) lines.push(`${parity} ${parity === 1 ? 'parity block' : 'parity blocks'} damaged`);
+  if (stats.indexCopyDamaged) lines.push('the copy of the index was damaged');
+  return lines;
+}
+
+export function needsRepair(stats: RepairStats): boolean {
+  return (
+    stats.damagedChunks.length > 0 ||
+    stats.damagedParityShards > 0 ||
+    stats.headerFromCopy ||
+    stats.indexFromCopy ||
+    stats.indexCopyDamaged
+  );
+}

@@ -18,9 +18,11 @@ import {
   type SlotSpec,
 } from '../core/index.ts';
 import { deriveArgon2id, passphraseBytes } from '../core/kdf.ts';
+import { describeRepairs, needsRepair } from '../core/repair.ts';
 import { fileSource, openSink, syncFileWriter } from './browser-io.ts';
 import { checkFolderCase } from './case-probe.ts';
 import { createDeflatePool } from './deflate-pool.ts';
+import { workerCoder } from './erasure.ts';
 import { inflateNative } from './inflate-native.ts';
 import type { CommandEnvelope, CreateCommand, Progress, Result, SalvageInfo, WorkerMessage } from './protocol.ts';
 import { handleRekey, slotInfo } from './rekey.ts';
@@ -75,7 +77,16 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
   let size = 0;
   try {
     const onProgress = progressReporter(id, 'writing');
-    const options = { slots, compress: command.compress, totalBytes, onProgress, compressor: pool?.compress };
+    const coder = command.parity === undefined ? undefined : await workerCoder();
+    const options = {
+      slots,
+      compress: command.compress,
+      totalBytes,
+      onProgress,
+      compressor: pool?.compress,
+      parity: command.parity,
+      coder,
+    };
     for await (const piece of backupBytes(entries, options)) {
       await sink.write(piece);
       size += piece.length;
@@ -92,7 +103,7 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
       fileSource(await sink.file()),
       { passphrase: command.passphrase, recoveryKey: command.recoveryKey },
       undefined,
-      { inflate: inflateNative },
+      { inflate: inflateNative, coder: command.parity === undefined ? undefined : await workerCoder() },
     );
     await written.verify({ onProgress: progressReporter(id, 'verifying') });
   }
@@ -168,31 +179,40 @@ async function handle(id: number, command: CommandEnvelope['command']): Promise<
     case 'unlock': {
       opened = undefined;
       post({ id, type: 'progress', progress: { bytesDone: 0, bytesTotal: 0, currentPath: '', phase: 'deriving-key' } });
-      opened = await OpenedBackup.open(fileSource(command.file), command.credentials, undefined, {
-        inflate: inflateNative,
-      });
+      const source = fileSource(command.file);
+      const header = await readHeader(source);
+      // Only a backup with parity (format version 3) needs the Reed–Solomon module.
+      const coder = header.version === 3 ? await workerCoder() : undefined;
+      opened = await OpenedBackup.open(source, command.credentials, header, { inflate: inflateNative, coder });
       const entries = opened.entries.map(({ path, type, size, mtime }) => ({ path, type, size, mtime }));
       return { type: 'unlocked', entries, totalSize: opened.totalSize };
     }
     case 'verify': {
       const backup = requireOpened();
       await backup.verify({ onProgress: progressReporter(id, 'verifying') });
-      const { repairs } = backup;
-      if (
-        repairs.headerFromCopy ||
-        repairs.indexFromCopy ||
-        repairs.indexCopyDamaged ||
-        repairs.damagedParityShards > 0
-      ) {
-        // A version 3 file (spec 11) whose copies or parity stood in for damage: never "intact".
-        // (This worker has no Reed–Solomon coder yet, so damaged chunks fail verify outright.)
-        throw new CofferError(
-          'payload_damaged',
-          'This backup is damaged but repairable: its header, index or parity copies were needed or are damaged. Run "coffer repair" on it to write a clean copy.',
-        );
-      }
       const files = backup.entries.filter((entry) => entry.type === 'file').length;
-      return { type: 'verified', files, bytes: backup.totalSize };
+      // A version 3 file whose parity or copies stood in for damage: never reported as intact.
+      const repairs = needsRepair(backup.repairs)
+        ? describeRepairs(backup.repairs, backup.layout.chunkCount)
+        : undefined;
+      return { type: 'verified', files, bytes: backup.totalSize, repairs };
+    }
+    case 'repair': {
+      const backup = requireOpened();
+      const sink = await openSink(command.output);
+      let size = 0;
+      try {
+        // Throws before the end if any chunk cannot be rebuilt; the sink then removes what it wrote.
+        for await (const piece of backup.repairedFile()) {
+          await sink.write(piece);
+          size += piece.length;
+        }
+        await sink.close();
+      } catch (error) {
+        await sink.abort();
+        throw error;
+      }
+      return { type: 'repaired', size, repairs: describeRepairs(backup.repairs, backup.layout.chunkCount) };
     }
     case 'extract': {
       const backup = requireOpened();

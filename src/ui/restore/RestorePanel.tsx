@@ -12,7 +12,7 @@ import { formatBytes, formatDate } from '../shared/format.ts';
 import { type FriendlyError, friendlyError } from '../shared/messages.ts';
 import { imageUrl, releaseImageUrl } from './preview.ts';
 import { remember, rememberedFor } from './remembered.ts';
-import { SalvageResult } from './SalvageResult.tsx';
+import { RepairableNotice, SalvageResult } from './SalvageResult.tsx';
 import { createRestoreFolder, removeRestored } from './target-folder.ts';
 import { MAX_ROWS, previewKind, treeRows } from './tree.ts';
 
@@ -49,6 +49,7 @@ export function RestorePanel({ file }: { file?: File }) {
   /** The last restore or verify met damaged chunks: offer salvage (spec 10). */
   const [damaged, setDamaged] = useState(false);
   const [salvaged, setSalvaged] = useState<{ info: SalvageInfo; restored: number; where: string }>();
+  const [repairable, setRepairable] = useState<string[]>();
 
   useEffect(() => {
     if (rememberedFor(file)?.slots) return; // Back from another tab: still open as it was.
@@ -79,6 +80,7 @@ export function RestorePanel({ file }: { file?: File }) {
     setStatus('');
     setDamaged(false);
     setSalvaged(undefined);
+    setRepairable(undefined);
     setProgress({
       progress: { bytesDone: 0, bytesTotal: unlocked?.totalSize ?? 0, currentPath: '', phase: 'reading' },
       startedAt: performance.now(),
@@ -123,8 +125,22 @@ export function RestorePanel({ file }: { file?: File }) {
 
   async function verify() {
     const result = await run(() => coffer.run({ type: 'verify' }, onProgress));
-    if (result?.type === 'verified') {
+    if (result?.type === 'verified' && result.repairs) setRepairable(result.repairs);
+    else if (result?.type === 'verified') {
       setStatus(`Verified: all ${result.files} files (${formatBytes(result.bytes)}) are intact.`);
+    }
+  }
+
+  /** A clean copy of a backup with parity (spec 11.5), saved like any download; the original is untouched. */
+  async function repair() {
+    const temp = await newTempName('file');
+    const result = await run(() => coffer.run({ type: 'repair', output: { kind: 'opfs', name: temp } }, onProgress));
+    if (result?.type === 'repaired') {
+      const name = `${(file?.name ?? 'backup').replace(/\.coffer$/i, '')}-repaired.coffer`;
+      await handOverTemp(temp, name);
+      setStatus(`Repaired: saved a clean copy as ${name} (${formatBytes(result.size)}). ${result.repairs.join('; ')}.`);
+    } else {
+      await removeTemp(temp);
     }
   }
 
@@ -277,6 +293,7 @@ export function RestorePanel({ file }: { file?: File }) {
         </div>
       )}
       {salvaged && <SalvageResult {...salvaged} />}
+      {repairable && <RepairableNotice repairs={repairable} onRepair={repair} busy={busy} />}
       {progress && <ProgressView state={progress} onCancel={() => coffer.cancel()} />}
       {status && (
         <p class="notice success" role="status">

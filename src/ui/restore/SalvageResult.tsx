@@ -27,3 +27,28 @@ export function SalvageResult({ info, restored, where }: { info: SalvageInfo; re
     </div>
   );
 }
+
+/** Verify found damage that parity or the copies undid (spec 11): say what, and offer a clean copy. */
+export function RepairableNotice({
+  repairs,
+  onRepair,
+  busy,
+}: {
+  repairs: string[];
+  onRepair: () => void;
+  busy: boolean;
+}) {
+  return (
+    <div class="notice warning" role="status">
+      <p class="notice-headline">Damaged but repairable: every file checked out after repair in memory.</p>
+      <ul aria-label="What was repaired">
+        {repairs.map((line) => (
+          <li key={line}>{line}</li>
+        ))}
+      </ul>
+      <button type="button" class="primary" onClick={onRepair} disabled={busy}>
+        Repair
+      </button>
+    </div>
+  );
+}
