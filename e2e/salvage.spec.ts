@@ -7,7 +7,17 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
-import { expect, openBackup, savedDownload, tempDir, test } from './helpers.ts';
+import {
+  createBackup,
+  expect,
+  makeTree,
+  openBackup,
+  PASSPHRASE,
+  savedDownload,
+  setPassphrase,
+  tempDir,
+  test,
+} from './helpers.ts';
 
 function coffer(args: string[]): string {
   return execFileSync(process.execPath, ['bin/coffer.mjs', ...args], { encoding: 'utf8' });
@@ -95,4 +105,28 @@ test('Verify backup says "damaged but repairable" with what was repaired; Repair
   // The clean copy is the file as it was written, byte for byte.
   expect(readFileSync(saved).equals(readFileSync(good))).toBe(true);
   await expect(page.getByRole('status')).toContainText('Repaired: saved a clean copy');
+});
+
+test('"Add repair data" makes a backup with parity that the command-line tool verifies and repairs', async ({
+  page,
+}) => {
+  const { root } = makeTree();
+  await page.goto('./');
+  await page.getByLabel('Add folder').setInputFiles(root);
+  await setPassphrase(page);
+  await page.getByLabel(/Add repair data/).check();
+  const backup = await createBackup(page);
+  const bytes = readFileSync(backup);
+  expect(bytes.readUInt16LE(8)).toBe(3); // format version 3: the recovery section (spec 11)
+  const env = { ...process.env, COFFER_PASSPHRASE: PASSPHRASE };
+  const run = (args: string[]) =>
+    execFileSync(process.execPath, ['bin/coffer.mjs', ...args], { encoding: 'utf8', env });
+  expect(run(['verify', backup])).toContain('OK:');
+  // Damage the first chunk: the tool rebuilds it from the parity the app wrote.
+  bytes[bytes.readUInt32LE(12) + 5] ^= 0x01;
+  const damaged = join(tempDir('app-parity'), 'damaged.coffer');
+  writeFileSync(damaged, bytes);
+  const repaired = join(tempDir('app-parity-out'), 'repaired.coffer');
+  run(['repair', damaged, '-o', repaired, '-q']);
+  expect(readFileSync(repaired).equals(readFileSync(backup))).toBe(true);
 });
