@@ -51,6 +51,17 @@ describe('parity in the CLI', () => {
     const verified = await coffer(['verify', good, '--recovery-key-file', key]);
     expect(verified.code, verified.stderr).toBe(0);
     expect(verified.stdout).toContain('OK: 3 files');
+    // No key needed to see the recovery section's shape (the footer is not encrypted).
+    const inspected = await coffer(['inspect', good]);
+    expect(inspected.stdout).toContain('format version 3');
+    expect(inspected.stdout).toContain('chunks          13 of 256 KiB');
+    expect(inspected.stdout).toContain('recovery        2 parity chunks per 13 (1 stripe)');
+    const json = JSON.parse((await coffer(['inspect', good, '--json'])).stdout);
+    expect(json).toMatchObject({
+      version: 3,
+      chunkCount: 13,
+      recovery: { dataShards: 13, parityShards: 2, stripes: 1 },
+    });
   });
 
   it('verify says "damaged but repairable" with what was repaired, exit 4', async () => {
