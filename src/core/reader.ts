@@ -5,6 +5,7 @@
  */
 import { concatBytes, constantTimeEqual as constantTimeBytesEqual } from './bytes.ts';
 import { type AesGcmProvider, TAG_LENGTH } from './crypto.ts';
+import { EntryRouter, entryDecoder } from './entry-router.ts';
 import { CofferError, throwIfAborted } from './errors.ts';
 import {
   type FileKeys,
@@ -15,14 +16,7 @@ import {
   RECOVERY_VERSION,
   unlockHeader,
 } from './header.ts';
-import {
-  decodeIndex,
-  decodeTrailer,
-  type IndexEntry,
-  METHOD_STORED,
-  TRAILER_LENGTH,
-  type Trailer,
-} from './index-codec.ts';
+import { decodeIndex, decodeTrailer, type IndexEntry, TRAILER_LENGTH, type Trailer } from './index-codec.ts';
 import type { ByteSource } from './iter.ts';
 import { checkPathSet } from './paths.ts';
 import { type ErasureCoder, openIndexCopy, ParityEncoder, type RecoveryLayout } from './recovery.ts';
@@ -35,7 +29,10 @@ import {
   type TolerantChunk,
   tolerantChunks,
 } from './salvage.ts';
-import { SegmentDecoder, type SegmentInflater } from './segments.ts';
+import type { SegmentInflater } from './segments.ts';
+
+export { type EntryDecoder, entryDecoder } from './entry-router.ts';
+
 import type { Credentials } from './slots.ts';
 import { MAX_CHUNKS, openChunk, openStream } from './stream.ts';
 
@@ -452,113 +449,4 @@ function unrepairable(index: number, noCoder: boolean): CofferError {
       ? `Chunk ${index} failed its integrity check; this backup has parity, but this reader cannot use it.`
       : `Chunk ${index} failed its integrity check and could not be rebuilt from the parity, so it was not used.`,
   );
-}
-
-export interface EntryDecoder {
-  push(stored: Uint8Array): Uint8Array[] | Promise<Uint8Array[]>;
-  finish(): void;
-}
-
-export function entryDecoder(entry: IndexEntry, inflate?: SegmentInflater): EntryDecoder {
-  if (entry.method !== METHOD_STORED) return new SegmentDecoder(entry.path, entry.size, inflate);
-  let seen = 0;
-  return {
-    push(stored) {
-      seen += stored.length;
-      return [stored];
-    },
-    finish() {
-      if (seen !== entry.size) {
-        throw new CofferError(
-          'payload_damaged',
-          `This backup's contents are damaged: ${JSON.stringify(entry.path)} is incomplete.`,
-        );
-      }
-    },
-  };
-}
-
-/** Splits the in-order plaintext into entries and feeds each to the sink. */
-class EntryRouter {
-  private next = 0;
-  private position = 0;
-  private current: { entry: IndexEntry; sink: FileSink; decoder: EntryDecoder; end: number } | undefined;
-  private readonly progress: RestoreProgress;
-
-  constructor(
-    private readonly entries: readonly IndexEntry[],
-    private readonly sink: RestoreSink,
-    private readonly options: RestoreOptions,
-    bytesTotal: number,
-    private readonly inflate?: SegmentInflater,
-  ) {
-    this.progress = { bytesDone: 0, bytesTotal, currentPath: '' };
-  }
-
-  async push(piece: Uint8Array): Promise<void> {
-    // openStream only checks the signal when it reads input, which for a small backup (or
-    // one read in large pieces) happens once; check per decrypted chunk as well.
-    throwIfAborted(this.options.signal);
-    let offset = 0;
-    do {
-      if (!this.current) await this.startEntries();
-      const current = this.current;
-      if (!current) {
-        // Past the last entry: the rest is the index and trailer, already read and checked.
-        this.position += piece.length - offset;
-        return;
-      }
-      const take = Math.min(current.end - this.position, piece.length - offset);
-      for (const decoded of await current.decoder.push(piece.subarray(offset, offset + take))) {
-        await current.sink.write(decoded);
-        this.progress.bytesDone += decoded.length;
-        this.options.onProgress?.(this.progress);
-      }
-      offset += take;
-      this.position += take;
-      if (this.position === current.end) await this.closeCurrent();
-    } while (offset < piece.length);
-  }
-
-  /** Opens the next entry that has data, handling folders and empty files on the way. */
-  private async startEntries(): Promise<void> {
-    while (this.next < this.entries.length) {
-      const entry = this.entries[this.next++];
-      this.progress.currentPath = entry.path;
-      if (entry.type === 'dir') {
-        await this.sink.directory?.(entry);
-        continue;
-      }
-      this.current = {
-        entry,
-        sink: await this.sink.file(entry),
-        decoder: entryDecoder(entry, this.inflate),
-        end: entry.offset + entry.storedLength,
-      };
-      if (entry.storedLength > 0) return;
-      await this.closeCurrent();
-    }
-  }
-
-  private async closeCurrent(): Promise<void> {
-    const current = this.current as NonNullable<typeof this.current>;
-    current.decoder.finish();
-    this.current = undefined;
-    await current.sink.close();
-  }
-
-  async finish(indexOffset: number): Promise<void> {
-    if (!this.current) await this.startEntries();
-    if (this.current || this.next < this.entries.length || this.position < indexOffset) {
-      throw new CofferError(
-        'payload_damaged',
-        "This backup's contents are damaged: the data ends before its last file.",
-      );
-    }
-  }
-
-  async abort(): Promise<void> {
-    await this.current?.sink.abort?.();
-    this.current = undefined;
-  }
 }
