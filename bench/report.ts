@@ -82,6 +82,10 @@ const ROWS: [string, [string, string][]][] = [
       ['cli.many.list', '100,000 small files: coffer list'],
       ['cli.many.restore', '100,000 small files: coffer restore'],
       ['cli.many.verify', '100,000 small files: coffer verify'],
+      ['salvage.create', 'salvage set (N files, random): coffer create --no-compress'],
+      ['salvage.createParity', 'salvage set: coffer create --no-compress --parity 10'],
+      ['salvage.restoreSalvage', 'salvage set, 1% of chunks damaged: coffer restore --salvage'],
+      ['salvage.restoreParity', 'salvage set with parity, same damage: coffer restore'],
     ],
   ],
   [
@@ -231,6 +235,35 @@ export function targets(f: Figures): Target[] {
     const values = keys.map(m).filter((v): v is number => v !== undefined);
     return values.length ? Math.max(...values) : undefined;
   };
+  // Issue 18: salvage and parity with 1% of the chunks damaged (bench/salvage.ts).
+  const salvaged = f['salvage.restoreSalvage']?.extra;
+  out.push(
+    salvaged
+      ? {
+          name: `Salvage, 1% of chunks damaged (${salvaged.damagedChunks} chunks): intact files byte for byte, lost = those touching damage`,
+          measured: `${salvaged.mismatches} wrong files, ${salvaged.wrongLost} misreported, ${salvaged.lostFiles} lost`,
+          required: '0 wrong, 0 misreported',
+          met: salvaged.mismatches === 0 && salvaged.wrongLost === 0,
+        }
+      : { name: 'Salvage, 1% of chunks damaged', measured: '-', required: '0 wrong, 0 misreported', met: null },
+  );
+  const repaired = f['salvage.restoreParity']?.extra;
+  out.push({
+    name: 'Parity 10%, same damage: every file restored byte for byte',
+    measured: repaired ? `${repaired.mismatches} wrong files` : '-',
+    required: '0 wrong',
+    met: repaired ? repaired.mismatches === 0 : null,
+  });
+  const withParity = m('salvage.createParity');
+  const without = m('salvage.create');
+  const cost = withParity !== undefined && without !== undefined ? withParity / without : undefined;
+  out.push({
+    name: `create --parity 10 / create (size ${f['salvage.createParity']?.extra?.sizeRatio?.toFixed(3) ?? '-'}x)`,
+    measured: cost === undefined ? '-' : `${cost.toFixed(2)}x`,
+    required: '<= 1.15x',
+    met: cost === undefined ? null : cost <= 1.15,
+    value: cost,
+  });
   const encCeiling = maxOf('browser.aesgcm.encrypt1', 'browser.aesgcm.encrypt4');
   const decCeiling = maxOf('browser.aesgcm.decrypt1', 'browser.aesgcm.decrypt4');
   ratio('Chromium create, random / WebCrypto encrypt ceiling', 'browser.create.random', encCeiling, 0.6);

@@ -12,6 +12,7 @@ import { assembleHeader, deriveKeys, headerParts } from '../spec/gen/parts.ts';
 import { toCredentials } from '../spec/gen/passkey-parts.ts';
 import type { VectorEntry, VectorJson } from '../spec/gen/vectors.ts';
 import { nodeAesGcm } from '../src/cli/aes-gcm.ts';
+import { cliCoder } from '../src/cli/erasure.ts';
 import { nodeSegmentInflate } from '../src/cli/segment-inflate.ts';
 import { concatBytes } from '../src/core/bytes.ts';
 import { CofferError, FORMAT_FAILURES } from '../src/core/errors.ts';
@@ -113,7 +114,8 @@ async function restoreWhole(
   credentials: Credentials,
   options?: OpenOptions,
 ): Promise<VectorEntry[]> {
-  const opened = await OpenedBackup.open(bytesSource(bytes), credentials, undefined, options);
+  // Version 3 vectors (spec 11) need the Reed–Solomon coder to rebuild damaged chunks.
+  const opened = await OpenedBackup.open(bytesSource(bytes), credentials, undefined, { coder: cliCoder(), ...options });
   const out: VectorEntry[] = [];
   await opened.restore(collectingSink(out));
   return out;
@@ -126,7 +128,7 @@ async function restoreTinyPieces(bytes: Uint8Array, credentials: Credentials, pi
     read: async (offset, length) => bytes.slice(offset, offset + length),
     stream: (offset) => rechunk([bytes.subarray(offset)], piece),
   };
-  const opened = await OpenedBackup.open(source, credentials);
+  const opened = await OpenedBackup.open(source, credentials, undefined, { coder: cliCoder() });
   const out: VectorEntry[] = [];
   await opened.restore(collectingSink(out));
   return out;
@@ -242,15 +244,22 @@ describe.each(vectors.map((vector) => [vector.json.name, vector] as const))('%s'
     }
   });
 
-  it.each([1, 7, 13])('openStream in pieces of %i bytes', async (piece) => {
-    for (const credentials of sets) expect(await outcome(() => readStreamed(bytes, credentials, piece))).toEqual(want);
-  });
+  // A version 3 file (spec 11) has its recovery section after the payload: the purely
+  // sequential version 1 reader and random access without parity do not apply to it.
+  const version1 = !(bytes.length > 10 && bytes[8] === 3 && bytes[9] === 0);
+
+  if (version1) {
+    it.each([1, 7, 13])('openStream in pieces of %i bytes', async (piece) => {
+      for (const credentials of sets)
+        expect(await outcome(() => readStreamed(bytes, credentials, piece))).toEqual(want);
+    });
+  }
 
   it('restore with a source that streams 3-byte pieces', async () => {
     for (const credentials of sets) expect(await outcome(() => restoreTinyPieces(bytes, credentials, 3))).toEqual(want);
   });
 
-  if (json.expect === 'success') {
+  if (json.expect === 'success' && version1) {
     it('random access to each entry', async () => {
       for (const credentials of sets) expect(await outcome(() => readEachEntry(bytes, credentials))).toEqual(want);
     });

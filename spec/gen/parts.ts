@@ -85,6 +85,7 @@ export async function deriveKeys(
   return {
     payloadKey: await hkdfAesKey(base, payloadNonce, 'coffer/v1 payload'),
     headerMacKey: await hkdfHmacKey(base, new Uint8Array(0), 'coffer/v1 header mac'),
+    recoveryKey: await hkdfAesKey(base, payloadNonce, 'coffer/v3 recovery'),
   };
 }
 

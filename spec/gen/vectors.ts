@@ -36,6 +36,7 @@ import {
   unknownSlot,
 } from './parts.ts';
 import { passkeySlotWithCommitment, type VectorCredentials, vectorPasskey } from './passkey-parts.ts';
+import { recoveryVectors } from './recovery-vectors.ts';
 import { zstdVectors } from './zstd-vectors.ts';
 
 export type Expect = 'success' | FormatFailure;
@@ -1315,6 +1316,8 @@ export const VECTORS: VectorDef[] = [
   ...passkeyVectors(),
   // ----- method 2, zstd segments (spec 5.6) ------------------------------------------------------
   ...zstdVectors({ success, archiveFailure, text, T0 }),
+  // ----- recovery section, format version 3 (spec 11) -------------------------------------------
+  ...recoveryVectors(),
 ];
 
 // ---------------------------------------------------------------------------------------------

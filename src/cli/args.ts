@@ -23,9 +23,11 @@ export const COMMANDS = {
     'no-compress': { type: 'boolean' },
     compression: { type: 'string' },
     overwrite: { type: 'boolean' },
+    parity: { type: 'string' },
   },
   list: { ...UNLOCK, ...HELP, ...QUIET, json: { type: 'boolean' } },
   verify: { ...UNLOCK, ...HELP, ...QUIET },
+  repair: { ...UNLOCK, ...HELP, ...QUIET, ...OUTPUT },
   restore: {
     ...UNLOCK,
     ...HELP,
@@ -33,6 +35,8 @@ export const COMMANDS = {
     ...OUTPUT,
     only: { type: 'string', multiple: true },
     overwrite: { type: 'boolean' },
+    salvage: { type: 'boolean' },
+    json: { type: 'boolean' },
   },
   inspect: { ...HELP, json: { type: 'boolean' } },
   rekey: {

@@ -16,9 +16,16 @@ import {
 } from '../core/index.ts';
 import { keyFromKit } from '../core/recovery-kit.ts';
 import { nodeAesGcm } from './aes-gcm.ts';
+import { cliCoder } from './erasure.ts';
 import { CliError, EXIT, usageError } from './exit-codes.ts';
 import { fsError } from './fs-errors.ts';
 import { nodeSegmentInflate } from './segment-inflate.ts';
+
+/** The Reed–Solomon coder, loaded only for files that have parity (version 3, spec 11). */
+function coderFor(header: Header | undefined) {
+  return header && header.version >= 3 ? cliCoder() : undefined;
+}
+
 import type { Ui } from './ui.ts';
 import { zstdPool } from './zstd-pool.ts';
 
@@ -202,6 +209,7 @@ export async function openBackup(
       aes: nodeAesGcm,
       inflate: nodeSegmentInflate,
       zstd: zstdPool().decompress,
+      coder: coderFor(header),
     });
   }
   const kinds = slotKinds(header);
@@ -227,6 +235,7 @@ export async function openBackup(
         aes: nodeAesGcm,
         inflate: nodeSegmentInflate,
         zstd: zstdPool().decompress,
+        coder: coderFor(header),
       });
     } catch (error) {
       const retry = isCofferError(error) && (error.code === 'wrong_key' || error.code === 'key_typo');

@@ -4,7 +4,8 @@ export const USAGE = `Usage:
   coffer create  -o OUT.coffer [unlock options] PATH...   back up files and folders
   coffer list    IN.coffer [unlock options] [--json]       entries with size and mtime, via the index
   coffer verify  IN.coffer [unlock options]                check every byte; 0 only if wholly intact
-  coffer restore IN.coffer -o DIR [unlock options] [--only PATH]... [--overwrite]
+  coffer repair  IN.coffer -o OUT.coffer [unlock options]  rebuild a damaged backup made with --parity
+  coffer restore IN.coffer -o DIR [unlock options] [--only PATH]... [--overwrite] [--salvage] [--json]
   coffer inspect IN.coffer [--json]                        header facts, no key needed
   coffer rekey   IN.coffer -o OUT.coffer [unlock options] [changes]
                                                            change how a backup unlocks, without
@@ -79,6 +80,10 @@ Options:
                             default; versions before zstd refuse it with "a compression method
                             ... does not know")
   --no-compress             store files as they are (no compression)
+  --parity PCT              add PCT% Reed–Solomon parity (0-100) plus copies of the header and
+                            index, so damage can be repaired: with 10, about 10% larger, and any
+                            5 damaged 256 KiB chunks in each run of 55 are rebuilt. Such a backup
+                            is format version 3: Coffer versions without parity refuse it
   -q, --quiet               no progress or summary
   -h, --help                show this help
 
@@ -100,7 +105,8 @@ ${UNLOCK}`,
   verify: `Usage: coffer verify IN.coffer|LOCATION [unlock options]
 
 Decrypts and checks every byte of the backup without writing anything. Exits 0 only if the
-whole backup is intact.
+whole backup is intact. A backup made with --parity whose damage parity can undo is reported
+"DAMAGED BUT REPAIRABLE" with what was repaired (exit 4): run "coffer repair" on it.
 
 Options:
   -q, --quiet               print nothing on success
@@ -108,7 +114,22 @@ Options:
 
 ${UNLOCK}`,
 
-  restore: `Usage: coffer restore IN.coffer|LOCATION -o DIR [unlock options] [--only PATH]... [--overwrite]
+  repair: `Usage: coffer repair IN.coffer -o OUT.coffer [unlock options]
+
+Writes a clean copy of a backup made with --parity: damaged chunks are rebuilt from the parity
+(each one checked by its own integrity tag), a damaged header or index is taken from its copy,
+and the parity is written anew. IN is never changed and OUT must not exist. If the damage is more
+than the parity can undo, nothing is written (exit 4): "coffer restore --salvage" then restores
+every file that is intact.
+
+Options:
+  -o, --output OUT          the repaired backup to write (refused if it exists)
+  -q, --quiet               no summary
+  -h, --help                show this help
+
+${UNLOCK}`,
+
+  restore: `Usage: coffer restore IN.coffer|LOCATION -o DIR [unlock options] [--only PATH]... [--overwrite] [--salvage] [--json]
 
 Restores the backup into DIR (created if missing; its parent folder must exist). From a server
 with --only, just the chunks that hold those entries are fetched.
@@ -118,6 +139,12 @@ Options:
   --only PATH               restore just this entry, or everything under this folder (repeatable)
   --overwrite               replace existing files in DIR (folders are merged; a file where a
                             folder should go, or the other way round, is always refused)
+  --salvage                 the backup is damaged: restore every file whose data is intact and
+                            list each file that was lost (exit 4 if anything was lost). A file
+                            with any damaged byte is not written at all, never left half-written
+  --json                    print a JSON report on stdout: {"complete", "restored": {"files",
+                            "folders", "bytes"}, "chunkCount", "damagedChunks", "lost": [{"path",
+                            "size", "mtime", "type", "lost": "whole"|"partial", "damagedBytes"}]}
   -q, --quiet               no progress or summary
   -h, --help                show this help
 

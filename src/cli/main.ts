@@ -19,6 +19,7 @@ const RUNNERS: Record<CommandName, () => Promise<Runner>> = {
   create: async () => (await import('./commands/create.ts')).runCreate,
   list: async () => (await import('./commands/list.ts')).runList,
   verify: async () => (await import('./commands/verify.ts')).runVerify,
+  repair: async () => (await import('./commands/repair.ts')).runRepair,
   restore: async () => (await import('./commands/restore.ts')).runRestore,
   inspect: async () => (await import('./commands/inspect.ts')).runInspect,
   rekey: async () => (await import('./commands/rekey.ts')).runRekey,
@@ -76,6 +77,7 @@ export async function main(argv: string[]): Promise<number> {
       command === 'create' ||
       command === 'restore' ||
       command === 'verify' ||
+      command === 'repair' ||
       command === 'whatsapp' ||
       command === 'rekey' ||
       command === 'push' ||
@@ -100,7 +102,11 @@ function report(error: unknown, command?: string): number {
     }
     // WhatsApp files have their own wording (core/whatsapp); the headlines are for Coffer backups.
     const { message, hint } = command === 'whatsapp' ? { message: error.message } : describeFailure(error);
-    printError(message, hint);
+    const salvageHint =
+      command === 'restore' && error.code === 'payload_damaged'
+        ? '\nTo restore every file that is intact (and list the ones that are not), run again with --salvage.'
+        : '';
+    printError(message, hint === undefined ? undefined : `${hint}${salvageHint}`);
     return exitCodeFor(error.code);
   }
   if (isAbortError(error)) {

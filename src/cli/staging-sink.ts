@@ -8,7 +8,7 @@
  * out fresh decrypted or inflated buffers) and written in the background, several files at once,
  * with the bytes and files in flight bounded; large files are streamed as they arrive.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { FileSink, IndexEntry, RestoreSink } from '../core/index.ts';
 import { chmodFd, closeFd, datasyncFd, openFd, utimesFd, writeAllFd } from './fd.ts';
@@ -134,8 +134,11 @@ export function stagingSink(staging: Staging, target: string, syncPaths: Readonl
         rethrow();
       },
       async abort() {
-        if (!closed) await closeFd(fd).catch(() => {});
+        if (closed) return;
         closed = true;
+        await closeFd(fd).catch(() => {});
+        // Salvage goes on after a lost file: what was written of it must not be committed.
+        await rm(path, { force: true }).catch(() => {});
       },
     };
   };

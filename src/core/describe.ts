@@ -2,6 +2,7 @@
 import { toHex } from './bytes.ts';
 import type { Header } from './header.ts';
 import { payloadLayout } from './reader.ts';
+import type { RecoveryLayout } from './recovery.ts';
 
 export interface HeaderDescription {
   version: number;
@@ -17,10 +18,19 @@ export interface HeaderDescription {
   headerLength: number;
   fileSize: number;
   chunkCount: number;
+  /** Format version 3 (spec 11): the recovery section's shape; null when its footer is damaged. */
+  recovery?: { dataShards: number; parityShards: number; stripes: number; payloadLength: number } | null;
 }
 
-export function describeHeader(header: Header, fileSize: number): HeaderDescription {
-  const layout = payloadLayout(header, fileSize);
+export function describeHeader(header: Header, fileSize: number, recovery?: RecoveryLayout | null): HeaderDescription {
+  // A version 3 file's payload ends where its footer says, before the recovery section.
+  const layout = payloadLayout(header, recovery ? recovery.headerLength + recovery.payloadLength : fileSize);
+  const shape = recovery && {
+    dataShards: recovery.dataShards,
+    parityShards: recovery.parityShards,
+    stripes: recovery.stripeCount,
+    payloadLength: recovery.payloadLength,
+  };
   return {
     version: header.version,
     slots: header.slots.map((slot) => {
@@ -43,5 +53,6 @@ export function describeHeader(header: Header, fileSize: number): HeaderDescript
     headerLength: header.headerLength,
     fileSize,
     chunkCount: layout.chunkCount,
+    ...(recovery === undefined ? {} : { recovery: shape ?? null }),
   };
 }

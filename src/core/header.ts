@@ -18,6 +18,11 @@ import { describeForeignFile } from './sniff.ts';
 
 export const MAGIC = new Uint8Array([0x89, 0x43, 0x4f, 0x46, 0x46, 0x45, 0x52, 0x0a]);
 export const FORMAT_VERSION = 1;
+/**
+ * Version 3 is version 1 plus a recovery section after the payload (spec 11). Version 2 is never
+ * used: the frozen test vector unsupported-version-2 requires readers to refuse it.
+ */
+export const RECOVERY_VERSION = 3;
 export const FIXED_HEADER_LENGTH = 52;
 export const HEADER_PREFIX_LENGTH = 16;
 export const MAC_LENGTH = 32;
@@ -29,6 +34,7 @@ export const DEFAULT_CHUNK_LOG2 = 18;
 const NONCE_LENGTH = 32;
 const HEADER_MAC_INFO = 'coffer/v1 header mac';
 const PAYLOAD_INFO = 'coffer/v1 payload';
+const RECOVERY_INFO = 'coffer/v3 recovery';
 
 export interface Header {
   version: number;
@@ -45,6 +51,8 @@ export interface Header {
 export interface FileKeys {
   payloadKey: AesGcmKey;
   headerMacKey: CryptoKey;
+  /** Seals the index copy and the parity shards of a version 3 file (spec 11). */
+  recoveryKey: AesGcmKey;
 }
 
 function startsWithMagic(bytes: Uint8Array): boolean {
@@ -73,10 +81,10 @@ export function parseHeaderPrefix(prefix: Uint8Array, fileSize: number): number 
   }
   const dv = view(prefix);
   const version = dv.getUint16(8, true);
-  if (version !== FORMAT_VERSION) {
+  if (version !== FORMAT_VERSION && version !== RECOVERY_VERSION) {
     throw new CofferError(
       'unsupported_version',
-      `This backup uses Coffer format version ${version}; this version of Coffer reads version ${FORMAT_VERSION}. Update Coffer to open it.`,
+      `This backup uses Coffer format version ${version}; this version of Coffer reads versions ${FORMAT_VERSION} and ${RECOVERY_VERSION}. Update Coffer to open it.`,
     );
   }
   if (dv.getUint16(10, true) !== 0) {
@@ -140,7 +148,7 @@ export function parseHeader(bytes: Uint8Array, fileSize: number): Header {
     throw new CofferError('header_damaged', "The backup's header is damaged: its key slots do not fill it exactly.");
   }
   return {
-    version: FORMAT_VERSION,
+    version: view(header).getUint16(8, true),
     headerLength,
     chunkSizeLog2,
     chunkSize: 2 ** chunkSizeLog2,
@@ -158,15 +166,23 @@ export async function deriveFileKeys(
   const base = await importHkdfKey(fileKey);
   return {
     payloadKey: aes
-      ? await derivePayloadCipher(base, payloadNonce, aes)
+      ? await derivePayloadCipher(base, payloadNonce, aes, PAYLOAD_INFO)
       : await hkdfAesKey(base, payloadNonce, PAYLOAD_INFO),
     headerMacKey: await hkdfHmacKey(base, new Uint8Array(0), HEADER_MAC_INFO),
+    recoveryKey: aes
+      ? await derivePayloadCipher(base, payloadNonce, aes, RECOVERY_INFO)
+      : await hkdfAesKey(base, payloadNonce, RECOVERY_INFO),
   };
 }
 
 /** The same HKDF output as hkdfAesKey, as raw bytes handed to the provider and then wiped. */
-async function derivePayloadCipher(base: CryptoKey, payloadNonce: Uint8Array, aes: AesGcmProvider): Promise<AesGcmKey> {
-  const raw = await hkdfRawBytes(base, payloadNonce, PAYLOAD_INFO, 32);
+async function derivePayloadCipher(
+  base: CryptoKey,
+  payloadNonce: Uint8Array,
+  aes: AesGcmProvider,
+  info: string,
+): Promise<AesGcmKey> {
+  const raw = await hkdfRawBytes(base, payloadNonce, info, 32);
   try {
     return aes(raw);
   } finally {
@@ -205,6 +221,7 @@ export async function buildHeader(
   chunkSizeLog2: number,
   random: RandomSource,
   aes?: AesGcmProvider,
+  version: number = FORMAT_VERSION,
 ): Promise<BuiltHeader> {
   if (specs.length < 1 || specs.length > MAX_SLOTS) {
     throw new CofferError(
@@ -229,7 +246,7 @@ export async function buildHeader(
     const fixed = new Uint8Array(FIXED_HEADER_LENGTH);
     fixed.set(MAGIC, 0);
     const dv = view(fixed);
-    dv.setUint16(8, FORMAT_VERSION, true);
+    dv.setUint16(8, version, true);
     const headerLength = FIXED_HEADER_LENGTH + slots.reduce((sum, s) => sum + s.length, 0) + MAC_LENGTH;
     dv.setUint32(12, headerLength, true);
     fixed[16] = chunkSizeLog2;

@@ -37,6 +37,7 @@ export {
   type RekeyChanges,
   rekeyHeader,
 } from './rekey.ts';
+export type { LostEntry, SalvageReport } from './salvage.ts';
 export type { SegmentCompressor, SegmentInflater } from './segments.ts';
 export type { Credentials, ParsedSlot, SlotSpec } from './slots.ts';
 export {

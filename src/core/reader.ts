@@ -3,8 +3,9 @@
  * chunks, then only the chunks an operation needs. Full restores and verification decrypt the
  * payload once, in order.
  */
-import { concatBytes } from './bytes.ts';
+import { concatBytes, constantTimeEqual as constantTimeBytesEqual } from './bytes.ts';
 import { type AesGcmProvider, TAG_LENGTH } from './crypto.ts';
+import { EntryRouter, entryDecoder } from './entry-router.ts';
 import { CofferError, throwIfAborted } from './errors.ts';
 import {
   type FileKeys,
@@ -12,19 +13,26 @@ import {
   type Header,
   parseHeader,
   parseHeaderPrefix,
+  RECOVERY_VERSION,
   unlockHeader,
 } from './header.ts';
-import {
-  decodeIndex,
-  decodeTrailer,
-  type IndexEntry,
-  METHOD_STORED,
-  TRAILER_LENGTH,
-  type Trailer,
-} from './index-codec.ts';
+import { decodeIndex, decodeTrailer, type IndexEntry, TRAILER_LENGTH, type Trailer } from './index-codec.ts';
 import type { ByteSource } from './iter.ts';
 import { checkPathSet } from './paths.ts';
-import { type SegmentCodecs, type SegmentInflater, segmentDecoder } from './segments.ts';
+import { type ErasureCoder, openIndexCopy, ParityEncoder, type RecoveryLayout } from './recovery.ts';
+import { boundedSource, readIndexCopy, readRecovery } from './recovery-read.ts';
+import { type CheckedChunk, checkedChunks, checkRecoveryData, emptyStats, type RepairStats } from './repair.ts';
+import {
+  type SalvageOptions,
+  type SalvageReport,
+  SalvageRouter,
+  type TolerantChunk,
+  tolerantChunks,
+} from './salvage.ts';
+import type { SegmentInflater } from './segments.ts';
+
+export { type EntryDecoder, entryDecoder } from './entry-router.ts';
+
 import type { Credentials } from './slots.ts';
 import { MAX_CHUNKS, openChunk, openStream } from './stream.ts';
 
@@ -117,6 +125,8 @@ export interface OpenOptions {
   inflate?: SegmentInflater;
   /** A zstd decoder for method 2 (spec 5.6), for example one that runs on other cores. */
   zstd?: SegmentInflater;
+  /** Reed–Solomon for version 3 files (spec 11); without it their parity cannot be used. */
+  coder?: ErasureCoder;
 }
 
 /** A sink that discards everything: restoring into it is verification. */
@@ -124,6 +134,12 @@ export const discardSink: RestoreSink = { file: () => ({ write() {}, close() {} 
 
 export class OpenedBackup {
   private cachedChunk: { index: number; plaintext: Uint8Array } | undefined;
+
+  /** What a version 3 file needed repairing so far (spec 11); stays empty for version 1. */
+  readonly repairs: RepairStats = emptyStats();
+  private recovery: RecoveryLayout | undefined;
+  private fullSource: RandomAccessSource | undefined;
+  private indexBytes: Uint8Array | undefined;
 
   private constructor(
     readonly source: RandomAccessSource,
@@ -135,6 +151,11 @@ export class OpenedBackup {
     private readonly openOptions: OpenOptions = {},
   ) {}
 
+  /** The recovery section's shape, for a version 3 file. */
+  get recoveryLayout(): RecoveryLayout | undefined {
+    return this.recovery;
+  }
+
   /** Unlocks with the credentials and reads the index; refuses unsafe paths up front. */
   static async open(
     source: RandomAccessSource,
@@ -142,9 +163,30 @@ export class OpenedBackup {
     header?: Header,
     options: OpenOptions = {},
   ): Promise<OpenedBackup> {
-    const parsed = header ?? (await readHeader(source));
+    let parsed = header ?? (await readHeader(source));
+    const full = source;
+    const recovery = parsed.version === RECOVERY_VERSION ? await readRecovery(source) : undefined;
+    if (recovery) {
+      if (recovery.headerLength !== parsed.headerLength || recovery.chunkSizeLog2 !== parsed.chunkSizeLog2) {
+        throw new CofferError('header_damaged', "The backup's header does not match its recovery footer.");
+      }
+      source = boundedSource(source, recovery.headerLength + recovery.payloadLength);
+    }
     const layout = payloadLayout(parsed, source.size);
-    const keys = await unlockHeader(parsed, credentials, options.aes);
+    let keys: FileKeys;
+    let headerFromCopy = false;
+    try {
+      keys = await unlockHeader(parsed, credentials, options.aes);
+    } catch (error) {
+      // A damaged slot or MAC: the header copy (spec 11.3) may still open.
+      const retry =
+        recovery && error instanceof CofferError && (error.code === 'header_damaged' || error.code === 'wrong_key');
+      const copy = retry ? await full.read(recovery.headerCopyOffset, recovery.headerLength) : undefined;
+      if (!copy || constantTimeBytesEqual(copy, parsed.bytes)) throw error;
+      parsed = parseHeader(copy, full.size);
+      keys = await unlockHeader(parsed, credentials, options.aes);
+      headerFromCopy = true;
+    }
     const partial = new OpenedBackup(
       source,
       parsed,
@@ -153,18 +195,51 @@ export class OpenedBackup {
       { indexOffset: 0, indexLength: 0, entryCount: 0 },
       [],
     );
+    if (recovery) {
+      try {
+        const opened = await OpenedBackup.finishOpen(partial, options);
+        opened.attachRecovery(recovery, full, opened.indexBytes as Uint8Array, headerFromCopy);
+        return opened;
+      } catch (error) {
+        if (!(error instanceof CofferError) || error.code !== 'payload_damaged') throw error;
+        const copy = await readIndexCopy(full, recovery, keys.recoveryKey, layout.plaintextLength);
+        checkPathSet(copy.entries);
+        const opened = new OpenedBackup(source, parsed, keys, layout, copy.trailer, copy.entries, options);
+        opened.attachRecovery(recovery, full, copy.bytes, headerFromCopy);
+        opened.repairs.indexFromCopy = true;
+        return opened;
+      }
+    }
+    return OpenedBackup.finishOpen(partial, options);
+  }
+
+  private attachRecovery(
+    recovery: RecoveryLayout,
+    full: RandomAccessSource,
+    indexBytes: Uint8Array,
+    headerFromCopy: boolean,
+  ): void {
+    this.recovery = recovery;
+    this.fullSource = full;
+    this.indexBytes = indexBytes;
+    this.repairs.headerFromCopy = headerFromCopy;
+  }
+
+  private static async finishOpen(partial: OpenedBackup, options: OpenOptions): Promise<OpenedBackup> {
+    const { source, header: parsed, keys, layout } = partial;
     if (layout.plaintextLength < TRAILER_LENGTH) {
       // Authenticate first so that a cut file is reported as such, not as a short archive.
       await partial.decryptChunk(layout.chunkCount - 1);
       throw new CofferError('payload_damaged', "This backup's contents are damaged: there is no index.");
     }
-    const trailer = decodeTrailer(
-      await partial.readPlaintext(layout.plaintextLength - TRAILER_LENGTH, TRAILER_LENGTH),
-      layout.plaintextLength,
-    );
-    const entries = decodeIndex(await partial.readPlaintext(trailer.indexOffset, trailer.indexLength), trailer);
+    const trailerBytes = await partial.readPlaintext(layout.plaintextLength - TRAILER_LENGTH, TRAILER_LENGTH);
+    const trailer = decodeTrailer(trailerBytes, layout.plaintextLength);
+    const indexBytes = await partial.readPlaintext(trailer.indexOffset, trailer.indexLength);
+    const entries = decodeIndex(indexBytes, trailer);
     checkPathSet(entries);
-    return new OpenedBackup(source, parsed, keys, layout, trailer, entries, options);
+    const opened = new OpenedBackup(source, parsed, keys, layout, trailer, entries, options);
+    opened.indexBytes = concatBytes([indexBytes, trailerBytes]);
+    return opened;
   }
 
   get totalSize(): number {
@@ -223,7 +298,9 @@ export class OpenedBackup {
    */
   async restore(sink: RestoreSink, options: RestoreOptions = {}): Promise<void> {
     if (options.only) return this.restoreSelected(sink, options.only, options);
-    const plaintext = openStream(this.keys.payloadKey, this.payloadCiphertext(), this.layout.chunkSize, options.signal);
+    const plaintext = this.recovery
+      ? this.repairedPlaintext(options.signal)
+      : openStream(this.keys.payloadKey, this.payloadCiphertext(), this.layout.chunkSize, options.signal);
     const router = new EntryRouter(this.entries, sink, options, this.totalSize, this.openOptions);
     try {
       for await (const piece of plaintext) await router.push(piece);
@@ -234,8 +311,99 @@ export class OpenedBackup {
     }
   }
 
+  /**
+   * Restores every entry whose chunks are intact and reports the others (spec 10). Never throws
+   * for a damaged chunk; the caller decides what a non-empty `lost` list means.
+   */
+  async salvage(sink: RestoreSink, options: Omit<SalvageOptions, 'codecs'> = {}): Promise<SalvageReport> {
+    const router = new SalvageRouter(
+      this.entries,
+      sink,
+      { ...options, codecs: this.openOptions },
+      this.layout.chunkCount,
+    );
+    try {
+      const chunks = this.recovery
+        ? this.tolerantRepaired(options.signal)
+        : tolerantChunks(this.keys.payloadKey, this.payloadCiphertext(), this.layout, options.signal);
+      for await (const chunk of chunks) await router.push(chunk);
+      return await router.finish();
+    } catch (error) {
+      await router.abort();
+      throw error;
+    }
+  }
+
+  /** Every chunk of a version 3 file, rebuilt from parity where needed (spec 11.4). */
+  private checked(signal?: AbortSignal): AsyncGenerator<CheckedChunk> {
+    return checkedChunks({
+      source: this.fullSource as RandomAccessSource,
+      payloadKey: this.keys.payloadKey,
+      recoveryKey: this.keys.recoveryKey,
+      recovery: this.recovery as RecoveryLayout,
+      coder: this.openOptions.coder,
+      stats: this.repairs,
+      signal,
+    });
+  }
+
+  private async *repairedPlaintext(signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+    for await (const chunk of this.checked(signal)) {
+      if (!chunk.plaintext) throw unrepairable(chunk.index, this.repairs.noCoder);
+      yield chunk.plaintext;
+    }
+  }
+
+  private async *tolerantRepaired(signal?: AbortSignal): AsyncGenerator<TolerantChunk> {
+    for await (const chunk of this.checked(signal)) {
+      yield chunk.plaintext
+        ? { index: chunk.index, plaintext: chunk.plaintext }
+        : { index: chunk.index, damagedLength: chunk.sealed.length - TAG_LENGTH };
+    }
+  }
+
+  /**
+   * A clean copy of a version 3 file (spec 11.5): the good header, every chunk (rebuilt where
+   * it was damaged), and a recovery section written anew. Throws before the end if any chunk
+   * cannot be rebuilt, so a caller that writes to a temporary name never keeps a bad copy.
+   */
+  async *repairedFile(signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+    const recovery = this.recovery;
+    const coder = this.openOptions.coder;
+    if (!recovery || !coder) {
+      throw new CofferError(
+        'invalid_input',
+        recovery
+          ? 'Repair needs the Reed–Solomon coder.'
+          : 'This backup has no recovery data (it was made without parity), so it cannot be repaired; --salvage restores what is intact.',
+      );
+    }
+    const encoder = new ParityEncoder(coder, this.keys.recoveryKey, this.header.chunkSizeLog2, recovery);
+    yield this.header.bytes;
+    for await (const chunk of this.checked(signal)) {
+      if (!chunk.plaintext) throw unrepairable(chunk.index, false);
+      await encoder.push(chunk.sealed);
+      yield chunk.sealed;
+    }
+    yield* encoder.finish(this.header.bytes, this.indexBytes as Uint8Array);
+  }
+
   async verify(options: Omit<RestoreOptions, 'only'> = {}): Promise<void> {
     await this.restore(discardSink, options);
+    const recovery = this.recovery;
+    const full = this.fullSource;
+    if (!recovery || !full) return;
+    const checked = await checkRecoveryData(
+      { source: full, recoveryKey: this.keys.recoveryKey, recovery, stats: this.repairs, signal: options.signal },
+      async () =>
+        (await openIndexCopy(
+          this.keys.recoveryKey,
+          await full.read(recovery.indexCopyOffset, recovery.indexCopyLength),
+        )) !== undefined,
+    );
+    // Shards already found damaged while rebuilding are counted again here: keep the larger count.
+    this.repairs.damagedParityShards = Math.max(this.repairs.damagedParityShards, checked.damagedParityShards);
+    this.repairs.indexCopyDamaged = checked.indexCopyDamaged;
   }
 
   private payloadCiphertext(): ByteSource {
@@ -276,117 +444,11 @@ export class OpenedBackup {
   }
 }
 
-export interface EntryDecoder {
-  push(stored: Uint8Array): Uint8Array[] | Promise<Uint8Array[]>;
-  /** After the last stored byte: the last decoded pieces; throws if the entry is incomplete. */
-  finish(): Uint8Array[] | Promise<Uint8Array[]>;
-}
-
-export function entryDecoder(entry: IndexEntry, codecs: SegmentCodecs = {}): EntryDecoder {
-  if (entry.method !== METHOD_STORED) return segmentDecoder(entry.path, entry.size, entry.method, codecs);
-  let seen = 0;
-  return {
-    push(stored) {
-      seen += stored.length;
-      return [stored];
-    },
-    finish() {
-      if (seen !== entry.size) {
-        throw new CofferError(
-          'payload_damaged',
-          `This backup's contents are damaged: ${JSON.stringify(entry.path)} is incomplete.`,
-        );
-      }
-      return [];
-    },
-  };
-}
-
-/** Splits the in-order plaintext into entries and feeds each to the sink. */
-class EntryRouter {
-  private next = 0;
-  private position = 0;
-  private current: { entry: IndexEntry; sink: FileSink; decoder: EntryDecoder; end: number } | undefined;
-  private readonly progress: RestoreProgress;
-
-  constructor(
-    private readonly entries: readonly IndexEntry[],
-    private readonly sink: RestoreSink,
-    private readonly options: RestoreOptions,
-    bytesTotal: number,
-    private readonly codecs: SegmentCodecs = {},
-  ) {
-    this.progress = { bytesDone: 0, bytesTotal, currentPath: '' };
-  }
-
-  async push(piece: Uint8Array): Promise<void> {
-    // openStream only checks the signal when it reads input, which for a small backup (or
-    // one read in large pieces) happens once; check per decrypted chunk as well.
-    throwIfAborted(this.options.signal);
-    let offset = 0;
-    do {
-      if (!this.current) await this.startEntries();
-      const current = this.current;
-      if (!current) {
-        // Past the last entry: the rest is the index and trailer, already read and checked.
-        this.position += piece.length - offset;
-        return;
-      }
-      const take = Math.min(current.end - this.position, piece.length - offset);
-      await this.write(current.sink, await current.decoder.push(piece.subarray(offset, offset + take)));
-      offset += take;
-      this.position += take;
-      if (this.position === current.end) await this.closeCurrent();
-    } while (offset < piece.length);
-  }
-
-  /** Opens the next entry that has data, handling folders and empty files on the way. */
-  private async startEntries(): Promise<void> {
-    while (this.next < this.entries.length) {
-      const entry = this.entries[this.next++];
-      this.progress.currentPath = entry.path;
-      if (entry.type === 'dir') {
-        await this.sink.directory?.(entry);
-        continue;
-      }
-      this.current = {
-        entry,
-        sink: await this.sink.file(entry),
-        decoder: entryDecoder(entry, this.codecs),
-        end: entry.offset + entry.storedLength,
-      };
-      if (entry.storedLength > 0) return;
-      await this.closeCurrent();
-    }
-  }
-
-  private async write(sink: FileSink, pieces: Uint8Array[]): Promise<void> {
-    for (const decoded of pieces) {
-      await sink.write(decoded);
-      this.progress.bytesDone += decoded.length;
-      this.options.onProgress?.(this.progress);
-    }
-  }
-
-  private async closeCurrent(): Promise<void> {
-    const current = this.current as NonNullable<typeof this.current>;
-    await this.write(current.sink, await current.decoder.finish());
-    this.current = undefined;
-    await current.sink.close();
-  }
-
-  async finish(indexOffset: number): Promise<void> {
-    if (!this.current) await this.startEntries();
-    if (this.current || this.next < this.entries.length || this.position < indexOffset) {
-      throw new CofferError(
-        'payload_damaged',
-        "This backup's contents are damaged: the data ends before its last file.",
-      );
-    }
-  }
-
-  async abort(): Promise<void> {
-    await this.current?.sink.abort?.();
-    this.current = undefined;
-  }
+function unrepairable(index: number, noCoder: boolean): CofferError {
+  return new CofferError(
+    'payload_damaged',
+    noCoder
+      ? `Chunk ${index} failed its integrity check; this backup has parity, but this reader cannot use it.`
+      : `Chunk ${index} failed its integrity check and could not be rebuilt from the parity, so it was not used.`,
+  );
 }

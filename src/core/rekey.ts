@@ -94,6 +94,13 @@ function describeKind(kind: string): string {
  * device must never be the only way in, and a header with no slot at all opens nothing.
  */
 export function checkPlan(header: Header, changes: RekeyChanges): void {
+  if (header.version !== 1) {
+    // Its recovery section holds a copy of the header (spec 11), which a rekey would leave stale.
+    throw new CofferError(
+      'invalid_input',
+      'Changing how a backup with parity unlocks is not supported yet; nothing was changed.',
+    );
+  }
   const kinds = kindsAfter(header, changes);
   if (!kinds.some((kind) => kind === 'passphrase' || kind === 'recovery-key')) {
     throw new CofferError(

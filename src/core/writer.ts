@@ -6,7 +6,7 @@
 import { concatBytes } from './bytes.ts';
 import { type AesGcmProvider, type RandomSource, randomBytes } from './crypto.ts';
 import { CofferError, throwIfAborted } from './errors.ts';
-import { buildHeader, DEFAULT_CHUNK_LOG2 } from './header.ts';
+import { buildHeader, DEFAULT_CHUNK_LOG2, FORMAT_VERSION, RECOVERY_VERSION } from './header.ts';
 import {
   type EntryType,
   encodeRecord,
@@ -18,6 +18,7 @@ import {
 } from './index-codec.ts';
 import { type ByteSource, iterateBytes, toReadableStream } from './iter.ts';
 import { checkPath, describePath } from './paths.ts';
+import { type ErasureCoder, MAX_PARITY_PERCENT, ParityEncoder } from './recovery.ts';
 import {
   COMPRESSIBLE_RATIO,
   deflateLevel1,
@@ -84,6 +85,12 @@ export interface CreateOptions {
   compressor?: SegmentCompressor;
   /** A faster AES-256-GCM than WebCrypto where the platform has one (the CLI: node:crypto). */
   aes?: AesGcmProvider;
+  /**
+   * Writes a version 3 file with a recovery section (spec 11): a header copy, an index copy and
+   * this much Reed–Solomon parity, in percent of the payload (0: the copies only). Needs `coder`.
+   */
+  parity?: number;
+  coder?: ErasureCoder;
   totalBytes?: number;
   signal?: AbortSignal;
   onProgress?: (progress: CreateProgress) => void;
@@ -105,10 +112,29 @@ export async function* backupBytes(
 ): AsyncGenerator<Uint8Array> {
   const random = options.random ?? randomBytes;
   const chunkSizeLog2 = options.chunkSizeLog2 ?? DEFAULT_CHUNK_LOG2;
-  const { bytes, keys } = await buildHeader(options.slots, chunkSizeLog2, random, options.aes);
+  const parity = options.parity;
+  if (
+    parity !== undefined &&
+    (!Number.isInteger(parity) || parity < 0 || parity > MAX_PARITY_PERCENT || !options.coder)
+  ) {
+    throw new CofferError('invalid_input', `Parity must be a whole percentage from 0 to ${MAX_PARITY_PERCENT}.`);
+  }
+  const version = parity === undefined ? FORMAT_VERSION : RECOVERY_VERSION;
+  const { bytes, keys } = await buildHeader(options.slots, chunkSizeLog2, random, options.aes, version);
   yield bytes;
-  const plaintext = archivePlaintext(entries, options);
-  yield* sealChunks(keys.payloadKey, cutChunks(plaintext, 2 ** chunkSizeLog2));
+  const tail: Uint8Array[] = [];
+  const plaintext = archivePlaintext(entries, options, tail);
+  const sealed = sealChunks(keys.payloadKey, cutChunks(plaintext, 2 ** chunkSizeLog2));
+  if (parity === undefined || !options.coder) {
+    yield* sealed;
+    return;
+  }
+  const encoder = new ParityEncoder(options.coder, keys.recoveryKey, chunkSizeLog2, parity);
+  for await (const piece of sealed) {
+    await encoder.push(piece);
+    yield piece;
+  }
+  yield* encoder.finish(bytes, concatBytes(tail));
 }
 
 interface FileStats {
@@ -120,6 +146,8 @@ interface FileStats {
 async function* archivePlaintext(
   entries: Iterable<EntrySource> | AsyncIterable<EntrySource>,
   options: CreateOptions,
+  /** Receives the index and trailer bytes, for the index copy of spec 11. */
+  tail: Uint8Array[] = [],
 ): AsyncGenerator<Uint8Array> {
   const seen = new Set<string>();
   const index: Uint8Array[] = [];
@@ -172,8 +200,14 @@ async function* archivePlaintext(
     options.onEntry?.({ path, type: source.type, ...stats });
   }
   // Batched so that a million small records do not become a million stream pieces.
-  for (let i = 0; i < index.length; i += 4096) yield concatBytes(index.slice(i, i + 4096));
-  yield encodeTrailer({ indexOffset: offset, indexLength, entryCount });
+  for (let i = 0; i < index.length; i += 4096) {
+    const batch = concatBytes(index.slice(i, i + 4096));
+    tail.push(batch);
+    yield batch;
+  }
+  const trailer = encodeTrailer({ indexOffset: offset, indexLength, entryCount });
+  tail.push(trailer);
+  yield trailer;
 }
 
 /** Reads up to SAMPLE_SIZE bytes so the method can be chosen by content. */

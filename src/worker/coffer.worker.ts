@@ -6,7 +6,9 @@
 import {
   backupBytes,
   CofferError,
+  discardSink,
   type ErrorCode,
+  type IndexEntry,
   isCofferError,
   KDF_PRESETS,
   OpenedBackup,
@@ -14,13 +16,15 @@ import {
   type SlotSpec,
 } from '../core/index.ts';
 import { deriveArgon2id, passphraseBytes } from '../core/kdf.ts';
+import { describeRepairs, needsRepair } from '../core/repair.ts';
 import { fileSource, openSink, takeMemoryOutput } from './browser-io.ts';
 import { checkFolderCase } from './case-probe.ts';
 import { createDeflatePool, zstdOnHelpers } from './deflate-pool.ts';
 import { directorySink } from './directory-sink.ts';
+import { workerCoder } from './erasure.ts';
 import { inflateNative } from './inflate-native.ts';
 import { prefetchedEntries } from './prefetch.ts';
-import type { CommandEnvelope, CreateCommand, Progress, Result, WorkerMessage } from './protocol.ts';
+import type { CommandEnvelope, CreateCommand, Progress, Result, SalvageInfo, WorkerMessage } from './protocol.ts';
 import { handleRekey, slotInfo } from './rekey.ts';
 import { representableItems } from './skip-unrepresentable.ts';
 import { handleWhatsApp } from './whatsapp.ts';
@@ -66,6 +70,7 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
   let size = 0;
   try {
     const onProgress = progressReporter(id, 'writing');
+    const coder = command.parity === undefined ? undefined : await workerCoder();
     const options = {
       slots,
       compress: command.compress,
@@ -73,6 +78,8 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
       totalBytes,
       onProgress,
       compressor: pool?.compress,
+      parity: command.parity,
+      coder,
     };
     for await (const piece of backupBytes(prefetchedEntries(kept), options)) {
       await sink.write(piece);
@@ -90,7 +97,11 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
       fileSource(await sink.file()),
       { passphrase: command.passphrase, recoveryKey: command.recoveryKey },
       undefined,
-      { inflate: inflateNative, zstd: zstdOnHelpers },
+      {
+        inflate: inflateNative,
+        zstd: zstdOnHelpers,
+        coder: command.parity === undefined ? undefined : await workerCoder(),
+      },
     );
     await written.verify({ onProgress: progressReporter(id, 'verifying') });
   }
@@ -128,9 +139,14 @@ async function handle(id: number, command: CommandEnvelope['command']): Promise<
     case 'unlock': {
       opened = undefined;
       post({ id, type: 'progress', progress: { bytesDone: 0, bytesTotal: 0, currentPath: '', phase: 'deriving-key' } });
-      opened = await OpenedBackup.open(fileSource(command.file), command.credentials, undefined, {
+      const source = fileSource(command.file);
+      const header = await readHeader(source);
+      // Only a backup with parity (format version 3) needs the Reed–Solomon module.
+      const coder = header.version === 3 ? await workerCoder() : undefined;
+      opened = await OpenedBackup.open(source, command.credentials, header, {
         inflate: inflateNative,
         zstd: zstdOnHelpers,
+        coder,
       });
       const entries = opened.entries.map(({ path, type, size, mtime }) => ({ path, type, size, mtime }));
       return { type: 'unlocked', entries, totalSize: opened.totalSize };
@@ -139,7 +155,28 @@ async function handle(id: number, command: CommandEnvelope['command']): Promise<
       const backup = requireOpened();
       await backup.verify({ onProgress: progressReporter(id, 'verifying') });
       const files = backup.entries.filter((entry) => entry.type === 'file').length;
-      return { type: 'verified', files, bytes: backup.totalSize };
+      // A version 3 file whose parity or copies stood in for damage: never reported as intact.
+      const repairs = needsRepair(backup.repairs)
+        ? describeRepairs(backup.repairs, backup.layout.chunkCount)
+        : undefined;
+      return { type: 'verified', files, bytes: backup.totalSize, repairs };
+    }
+    case 'repair': {
+      const backup = requireOpened();
+      const sink = await openSink(command.output);
+      let size = 0;
+      try {
+        // Throws before the end if any chunk cannot be rebuilt; the sink then removes what it wrote.
+        for await (const piece of backup.repairedFile()) {
+          await sink.write(piece);
+          size += piece.length;
+        }
+        await sink.close();
+      } catch (error) {
+        await sink.abort();
+        throw error;
+      }
+      return { type: 'repaired', size, repairs: describeRepairs(backup.repairs, backup.layout.chunkCount) };
     }
     case 'extract': {
       const backup = requireOpened();
@@ -158,14 +195,31 @@ async function handle(id: number, command: CommandEnvelope['command']): Promise<
     }
     case 'restore-all': {
       const backup = requireOpened();
-      const files = backup.entries.filter((entry) => entry.type === 'file').length;
+      const allFiles = backup.entries.filter((entry) => entry.type === 'file').length;
+      let selected: IndexEntry[] | undefined;
+      let salvage: SalvageInfo | undefined;
+      if (command.salvage) {
+        // First find what is damaged (every chunk opened, nothing kept), then restore only the
+        // intact entries: a zip cannot take back an entry it has started, so none may fail.
+        const report = await backup.salvage(discardSink, { onProgress: progressReporter(id, 'verifying') });
+        const lost = new Set(report.lost.map((entry) => entry.path));
+        selected = backup.entries.filter((entry) => !lost.has(entry.path));
+        salvage = {
+          files: allFiles,
+          damagedChunks: report.damagedChunks.length,
+          lost: report.lost.map(({ path, size, whole }) => ({ path, size, whole })),
+        };
+      }
+      const entries = selected ?? backup.entries;
+      const files = entries.filter((entry) => entry.type === 'file').length;
+      const bytes = entries.reduce((sum, entry) => sum + entry.size, 0);
       const onProgress = progressReporter(id, 'restoring');
       if (command.target.kind === 'zip') {
-        checkZipLimits(backup.entries);
+        checkZipLimits(entries);
         const out = await openSink(command.target.output);
         try {
           const zip = zipWriter(out);
-          await backup.restore(zip.sink, { onProgress });
+          await backup.restore(zip.sink, { onProgress, only: selected });
           await zip.finish();
           await out.close();
         } catch (error) {
@@ -176,10 +230,10 @@ async function handle(id: number, command: CommandEnvelope['command']): Promise<
         const { handle: root, folderName } = command.target;
         // The page made this folder and checked that it was new; it is never created here.
         const folder = await root.getDirectoryHandle(folderName);
-        await checkFolderCase(folder, backup.entries);
+        await checkFolderCase(folder, entries);
         const sink = directorySink(folder);
         try {
-          await backup.restore(sink, { onProgress });
+          await backup.restore(sink, { onProgress, only: selected });
         } catch (error) {
           // Every background write settles before the page removes the folder.
           await sink.drain().catch(() => {});
@@ -188,7 +242,7 @@ async function handle(id: number, command: CommandEnvelope['command']): Promise<
         // A background write's failure is the restore's failure.
         await sink.drain();
       }
-      return { type: 'restored', files, bytes: backup.totalSize };
+      return { type: 'restored', files, bytes, salvage };
     }
   }
 }

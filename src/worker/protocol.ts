@@ -42,6 +42,8 @@ export interface CreateCommand {
   compress: boolean;
   output: Output;
   verify: boolean;
+  /** Parity in percent (spec 11): a format version 3 file that can be repaired; absent: version 1. */
+  parity?: number;
 }
 
 export interface UnlockCredentials {
@@ -56,9 +58,13 @@ export type Command =
   | { type: 'inspect'; file: File }
   | { type: 'unlock'; file: File; credentials: UnlockCredentials }
   | { type: 'verify' }
+  /** A clean copy of the opened backup with parity (spec 11.5). */
+  | { type: 'repair'; output: Output }
   | { type: 'extract'; path: string; output: Output }
   | {
       type: 'restore-all';
+      /** Salvage (spec 10): restore only the entries whose chunks are intact, and list the rest. */
+      salvage?: boolean;
       target:
         | { kind: 'directory'; handle: FileSystemDirectoryHandle; folderName: string }
         | { kind: 'zip'; output: Output };
@@ -120,6 +126,13 @@ export interface Progress {
   phase: 'deriving-key' | 'writing' | 'verifying' | 'reading' | 'restoring' | 'decrypting';
 }
 
+/** What a salvage could not restore: never empty when the restore was incomplete. */
+export interface SalvageInfo {
+  files: number;
+  damagedChunks: number;
+  lost: { path: string; size: number; whole: boolean }[];
+}
+
 export interface EntryInfo {
   path: string;
   type: 'file' | 'dir';
@@ -137,9 +150,11 @@ export type Result =
   | { type: 'created'; size: number; entries: number; verified: boolean; skipped: SkippedItem[] }
   | { type: 'inspected'; slots: SlotInfo[]; size: number }
   | { type: 'unlocked'; entries: EntryInfo[]; totalSize: number }
-  | { type: 'verified'; files: number; bytes: number }
+  /** `repairs`: the file is damaged but repairable, and this is what parity or the copies undid. */
+  | { type: 'verified'; files: number; bytes: number; repairs?: string[] }
+  | { type: 'repaired'; size: number; repairs: string[] }
   | { type: 'extracted'; size: number }
-  | { type: 'restored'; files: number; bytes: number }
+  | { type: 'restored'; files: number; bytes: number; salvage?: SalvageInfo }
   | { type: 'device-key'; key: Uint8Array }
   | WhatsAppResult
   | {

@@ -188,8 +188,8 @@ describe('header bound checks (spec 2 and 3), in order, before any KDF', () => {
     }
   });
 
-  it('a version other than 1 is unsupported_version, checked before the other fields', async () => {
-    for (const version of [0, 2, 0x100, 0xffff]) {
+  it('a version other than 1 and 3 (spec 11) is unsupported_version, checked before the other fields', async () => {
+    for (const version of [0, 2, 4, 0x100, 0xffff]) {
       const bad = patch(header, (_, dv) => {
         dv.setUint16(8, version, true);
         dv.setUint16(10, 1, true); // flags also bad: the version must win
@@ -488,7 +488,7 @@ describe('unlockHeader', () => {
       false,
       ['sign'],
     );
-    const keys = { headerMacKey: macKey, payloadKey: macKey };
+    const keys = { headerMacKey: macKey, payloadKey: macKey, recoveryKey: macKey };
     const rebuilt = await assemble(header, [unknownSlot(7, utf8('??')), ...rawSlots(header)], keys);
     const file = concatBytes([rebuilt, backup.subarray(headerLength)]);
     const opened = await OpenedBackup.open(bytesSource(file), { recoveryKey: RECOVERY_KEY });

@@ -14,11 +14,13 @@ import {
   type KdfPreset,
   type SlotSpec,
 } from '../../core/index.ts';
+import { MAX_PARITY_PERCENT } from '../../core/recovery.ts';
 import { nodeAesGcm } from '../aes-gcm.ts';
 import { flag, parseCommand, requireOutput, stringOption } from '../args.ts';
 import { creationCredentials, promptNewPassphrase } from '../credentials.ts';
 import { DEFLATE_LEVEL, nativeDeflate } from '../deflate.ts';
 import { toEntrySources } from '../entry-sources.ts';
+import { cliCoder } from '../erasure.ts';
 import { CliError, EXIT, refused, usageError } from '../exit-codes.ts';
 import { earlyFlusher, fsyncFile, lstatOrUndefined, randomSuffix, writeSecretFile } from '../files.ts';
 import { errnoCode, fsError, isNodeFsError } from '../fs-errors.ts';
@@ -60,6 +62,7 @@ export async function runCreate(argv: string[]): Promise<number> {
     );
   }
   const overwrite = flag(parsed, 'overwrite');
+  const parity = parityOption(stringOption(parsed, 'parity', 'create'));
   const ui = createUi(flag(parsed, 'quiet'));
 
   // Refusals first, before any slow work or any file is written.
@@ -141,6 +144,8 @@ export async function runCreate(argv: string[]): Promise<number> {
         compression,
         compressor: compression === 'zstd' ? zstdPool().compress : nativeDeflate(DEFLATE_LEVEL),
         aes: nodeAesGcm,
+        parity,
+        coder: parity === undefined ? undefined : cliCoder(),
         totalBytes: walk.bytes,
         signal: interruptSignal,
         onProgress,
@@ -180,6 +185,19 @@ export async function runCreate(argv: string[]): Promise<number> {
   } finally {
     forget();
   }
+}
+
+/** `--parity PCT`: a whole percentage, 0 (header and index copies only) to 100. */
+function parityOption(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = /^\d{1,3}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(value >= 0 && value <= MAX_PARITY_PERCENT)) {
+    throw usageError(
+      `create: --parity must be a whole percentage from 0 to ${MAX_PARITY_PERCENT}, not ${JSON.stringify(raw)}.`,
+      'For example --parity 10: about 10% larger, and any 5 damaged chunks in each run of 55 are rebuilt.',
+    );
+  }
+  return value;
 }
 
 /** Renames the finished file to OUT; without --overwrite, never replaces something that appeared meanwhile. */

@@ -1,5 +1,6 @@
 /** `coffer inspect IN.coffer [--json]`: header facts; no key needed, nothing decrypted. */
 import { describeHeader, type HeaderDescription } from '../../core/index.ts';
+import { readRecovery } from '../../core/recovery-read.ts';
 import { flag, parseCommand, singleInput } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
 import { COMMAND_HELP } from '../help.ts';
@@ -13,9 +14,11 @@ export async function runInspect(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const input = singleInput(parsed, 'inspect');
-  const description = await withLocationHeader(input, 'inspect', async (source, header) =>
-    describeHeader(header, source.size),
-  );
+  const description = await withLocationHeader(input, 'inspect', async (source, header) => {
+    // No key needed: the footer of a version 3 file is not encrypted (spec 11.1).
+    const recovery = header.version === 3 ? await readRecovery(source).catch(() => null) : undefined;
+    return describeHeader(header, source.size, recovery);
+  });
   if (flag(parsed, 'json')) {
     process.stdout.write(`${JSON.stringify(description, null, 2)}\n`);
     return EXIT.ok;
@@ -39,6 +42,13 @@ function summary(input: string, d: HeaderDescription): string {
     `  file size       ${d.fileSize} bytes (${humanSize(d.fileSize)})`,
     `  header          ${d.headerLength} bytes; the payload starts at offset ${d.payloadOffset}`,
     `  chunks          ${d.chunkCount} of ${humanSize(d.chunkSize)} (${d.sealedChunkSize} bytes each when sealed)`,
+    ...(d.recovery === undefined
+      ? []
+      : [
+          d.recovery
+            ? `  recovery        ${d.recovery.parityShards} parity chunks per ${d.recovery.dataShards} (${plural(d.recovery.stripes, 'stripe')}), and copies of the header and index`
+            : '  recovery        the recovery footer is damaged (the last 64 bytes); this backup cannot be read',
+        ]),
     `Key slots (any one opens the backup):`,
     ...d.slots.map(slotLine),
   ].join('\n');

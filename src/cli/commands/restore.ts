@@ -1,10 +1,10 @@
-/** `coffer restore IN.coffer -o DIR [unlock options] [--only PATH]... [--overwrite]` */
+/** `coffer restore IN.coffer -o DIR [unlock options] [--only PATH]... [--overwrite] [--salvage] [--json]` */
 import { realpath, stat, utimes } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { displayName } from '../../core/display-name.ts';
-import { checkPathSet } from '../../core/index.ts';
+import { checkPathSet, isCofferError, type SalvageReport } from '../../core/index.ts';
 import { flag, parseCommand, requireOutput, singleInput, stringList } from '../args.ts';
-import { CliError, EXIT, refused } from '../exit-codes.ts';
+import { CliError, EXIT, refused, usageError } from '../exit-codes.ts';
 import { lstatOrUndefined } from '../files.ts';
 import { fsError } from '../fs-errors.ts';
 import { COMMAND_HELP } from '../help.ts';
@@ -20,6 +20,7 @@ import {
   type StagingSink,
   stagingSink,
 } from '../restore-target.ts';
+import { jsonReport, printLost } from '../salvage-report.ts';
 import { interruptSignal, onForcedExit } from '../signals.ts';
 import { createUi, humanSize, percent, plural, rate } from '../ui.ts';
 import { withOpenedBackup } from './common.ts';
@@ -34,7 +35,12 @@ export async function runRestore(argv: string[]): Promise<number> {
   const output = requireOutput(parsed, 'restore', 'DIR');
   const selectors = stringList(parsed, 'only');
   const overwrite = flag(parsed, 'overwrite');
-  const ui = createUi(flag(parsed, 'quiet'));
+  const salvage = flag(parsed, 'salvage');
+  const json = flag(parsed, 'json');
+  if (salvage && selectors.length > 0) {
+    throw usageError('restore: --salvage restores everything it can; it cannot be combined with --only.');
+  }
+  const ui = createUi(flag(parsed, 'quiet') || json);
 
   // Where the restore goes: DIR itself if it exists (through a link, if it is one), else a new folder.
   let dir = resolve(output);
@@ -54,7 +60,9 @@ export async function runRestore(argv: string[]): Promise<number> {
   });
   if (!parentStat.isDirectory()) throw new CliError(EXIT.other, `${JSON.stringify(parent)} is not a folder.`);
 
+  let opened = false;
   return withOpenedBackup(input, parsed, 'restore', ui, async (backup) => {
+    opened = true;
     const plan = planRestore(backup.entries, selectors);
     checkPlatformPaths(dir, itemPaths(plan.items));
     const state = await checkTarget(dir, dirExists, plan.items, overwrite);
@@ -69,6 +77,7 @@ export async function runRestore(argv: string[]): Promise<number> {
     const forget = onForcedExit(() => staging.removeSync());
     let committed = false;
     let sink: StagingSink | undefined;
+    let report: SalvageReport | undefined;
     const started = Date.now();
     try {
       let caseInsensitive = await isCaseInsensitive(staging.root).catch(() => false);
@@ -79,20 +88,19 @@ export async function runRestore(argv: string[]): Promise<number> {
       }
       if (caseInsensitive) checkPathSet(plan.items, true);
       sink = stagingSink(staging, dir, state.replaced);
-      await backup.restore(sink, {
-        only: plan.only,
-        signal: interruptSignal,
-        onProgress: (progress) =>
-          ui.progress(
-            `Restoring ${percent(progress.bytesDone, progress.bytesTotal)} ${humanSize(progress.bytesDone)} of ${humanSize(progress.bytesTotal)}  ${displayName(progress.currentPath)}`,
-          ),
-      });
+      const onProgress = (progress: { bytesDone: number; bytesTotal: number; currentPath: string }) =>
+        ui.progress(
+          `Restoring ${percent(progress.bytesDone, progress.bytesTotal)} ${humanSize(progress.bytesDone)} of ${humanSize(progress.bytesTotal)}  ${displayName(progress.currentPath)}`,
+        );
+      if (salvage) report = await backup.salvage(sink, { signal: interruptSignal, onProgress });
+      else await backup.restore(sink, { only: plan.only, signal: interruptSignal, onProgress });
       await sink.flush();
       ui.clearProgress();
+      // A lost file was removed from the staging folder; it must not be moved into place either.
+      const lostPaths = new Set(report?.lost.map((lost) => lost.path));
+      const items = lostPaths.size > 0 ? plan.items.filter((item) => !lostPaths.has(item.path)) : plan.items;
       // Everything restored is now decrypted and verified; only now does the target change.
-      const problems = dirExists
-        ? await commitMerge(staging, dir, plan.items, state)
-        : await commitNew(staging, dir, plan.items);
+      const problems = dirExists ? await commitMerge(staging, dir, items, state) : await commitNew(staging, dir, items);
       committed = true;
       for (const problem of problems) ui.warn(`could not set the time or mode of ${problem}`);
     } finally {
@@ -106,10 +114,31 @@ export async function runRestore(argv: string[]): Promise<number> {
       if (dirStat && !committed) await utimes(dir, dirStat.atime, dirStat.mtime).catch(() => {});
     }
     const folders = plan.items.length - plan.files;
+    const lost = report?.lost.length ?? 0;
+    const files = plan.files - lost;
+    const bytes = report ? report.restoredBytes : plan.bytes;
+    if (report) printLost(createUi(false), report);
+    if (json) process.stdout.write(jsonReport({ files, folders, bytes }, report));
+    if (lost > 0) {
+      // Always said, even with --quiet: a salvaged restore must never pass for a complete one.
+      process.stderr.write(
+        `coffer: INCOMPLETE: restored ${files} of ${plural(plan.files, 'file')} to ${output}; ${plural(lost, 'file was', 'files were')} lost (listed above).\n`,
+      );
+      return EXIT.damaged;
+    }
     ui.note(
-      `Restored ${plural(plan.files, 'file')} and ${plural(folders, 'folder')} (${humanSize(plan.bytes)}${rate(plan.bytes, started)}) to ${output}${state.replaced.size > 0 ? `, replacing ${plural(state.replaced.size, 'existing file')}` : ''}.`,
+      `Restored ${plural(files, 'file')} and ${plural(folders, 'folder')} (${humanSize(bytes)}${rate(bytes, started)}) to ${output}${state.replaced.size > 0 ? `, replacing ${plural(state.replaced.size, 'existing file')}` : ''}.`,
     );
     return EXIT.ok;
+  }).catch((error: unknown) => {
+    if (salvage && !opened && isCofferError(error) && error.code === 'payload_damaged') {
+      throw new CliError(
+        EXIT.damaged,
+        'this backup is damaged where it lists its contents (its index), so salvage cannot tell which files it holds; nothing was restored.',
+        `A backup made with --parity keeps a second copy of its index and can be repaired.\ndetails: ${error.message}`,
+      );
+    }
+    throw error;
   });
 }
 

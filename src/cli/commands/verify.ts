@@ -2,6 +2,7 @@
 import { flag, parseCommand, singleInput } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
 import { COMMAND_HELP } from '../help.ts';
+import { needsRepair, repairLines } from '../repair-report.ts';
 import { interruptSignal } from '../signals.ts';
 import { createUi, humanSize, percent } from '../ui.ts';
 import { withOpenedBackup } from './common.ts';
@@ -14,7 +15,7 @@ export async function runVerify(argv: string[]): Promise<number> {
   }
   const input = singleInput(parsed, 'verify');
   const ui = createUi(flag(parsed, 'quiet'));
-  const { files, bytes } = await withOpenedBackup(input, parsed, 'verify', ui, async (backup) => {
+  const { files, bytes, repairs } = await withOpenedBackup(input, parsed, 'verify', ui, async (backup) => {
     await backup.verify({
       signal: interruptSignal,
       onProgress: (progress) =>
@@ -26,8 +27,16 @@ export async function runVerify(argv: string[]): Promise<number> {
     return {
       files: backup.entries.filter((entry) => entry.type === 'file').length,
       bytes: backup.totalSize,
+      repairs: needsRepair(backup.repairs) ? repairLines(backup.repairs, backup.layout.chunkCount) : undefined,
     };
   });
+  if (repairs) {
+    // Every byte checked out after repair, but the file itself is damaged: not a plain OK.
+    process.stdout.write(
+      `DAMAGED BUT REPAIRABLE: ${files} files, ${bytes} bytes verified after repair in memory; the file itself is damaged:\n${repairs.map((line) => `  - ${line}\n`).join('')}Run "coffer repair ${input} -o NEW.coffer" to write a clean copy.\n`,
+    );
+    return EXIT.damaged;
+  }
   if (!ui.quiet) process.stdout.write(`OK: ${files} files, ${bytes} bytes verified\n`);
   return EXIT.ok;
 }

@@ -83,12 +83,16 @@ function spaceError(failure: NotEnoughSpace): FriendlyError {
   };
 }
 
+/** Spec 11: 10% parity, 5 parity shards per stripe of 50 chunks of 256 KiB. */
+const PARITY_PERCENT = 10;
+
 export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
   const [form, update] = usePendingForm();
   const [strength, setStrength] = useState<Strength>();
   const [strong, setStrong] = useState(false);
   const [compress, setCompress] = useState(true);
   const [verify, setVerify] = useState(true);
+  const [parity, setParity] = useState(false);
   const [progress, setProgress] = useState<ProgressState>();
   const [error, setError] = useState<FriendlyError>();
   const [cancelled, setCancelled] = useState(false);
@@ -173,6 +177,7 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
         compress,
         verify,
         keep: form.keep && canKeep,
+        parity: parity ? PARITY_PERCENT : undefined,
       };
       const result = await makeBackup(request, handle, (update) =>
         setProgress((state) => state && { ...state, progress: update }),
@@ -287,6 +292,10 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
             }}
           />
           Check the backup after writing it
+        </label>
+        <label class="check">
+          <input type="checkbox" checked={parity} onChange={(e) => setParity(e.currentTarget.checked)} />
+          Add repair data (about 10% larger: any 5 damaged blocks in each run of 55 can be repaired)
         </label>
         <label class="check">
           <input

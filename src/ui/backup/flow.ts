@@ -32,6 +32,8 @@ export interface BackupRequest {
   compress: boolean;
   verify: boolean;
   keep: boolean;
+  /** Repair data in percent (spec 11), or undefined for none. */
+  parity?: number;
 }
 
 type SaveFilePicker = (options: object) => Promise<FileSystemFileHandle>;
@@ -85,6 +87,7 @@ export async function makeBackup(
         kdf: request.strong ? 'strong' : 'default',
         compress: request.compress,
         verify: request.verify,
+        parity: request.parity,
         output,
       },
       onProgress,

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { checkRecoveryKey } from '../../core/recovery-key.ts';
 import type { WorkerError } from '../../worker/client.ts';
-import type { EntryInfo, SlotInfo, UnlockCredentials } from '../../worker/protocol.ts';
+import type { EntryInfo, SalvageInfo, SlotInfo, UnlockCredentials } from '../../worker/protocol.ts';
 import { type ProgressState, ProgressView } from '../progress/ProgressView.tsx';
 import { ChangeUnlock } from '../rekey/ChangeUnlock.tsx';
 import { PasskeyUnlock } from '../rekey/PasskeyUnlock.tsx';
@@ -13,6 +13,7 @@ import { type TempOutput, tempOutput } from '../shared/temp-output.ts';
 import { ChatReader } from '../whatsapp/chats/ChatReader.tsx';
 import { imageUrl, releaseImageUrl } from './preview.ts';
 import { remember, rememberedFor } from './remembered.ts';
+import { RepairableNotice, SalvageResult } from './SalvageResult.tsx';
 import { createRestoreFolder, removeRestored } from './target-folder.ts';
 import { MAX_ROWS, previewKind, treeRows } from './tree.ts';
 
@@ -50,6 +51,10 @@ export function RestorePanel({ file }: { file?: File }) {
   const [preview, setPreview] = useState<Preview>();
   /** A WhatsApp msgstore.db from the backup, read in the tab (its temporary copy kept until replaced). */
   const [chats, setChats] = useState<{ source: { file: File; name: string }; release: () => void }>();
+  /** The last restore or verify met damaged chunks: offer salvage (spec 10). */
+  const [damaged, setDamaged] = useState(false);
+  const [salvaged, setSalvaged] = useState<{ info: SalvageInfo; restored: number; where: string }>();
+  const [repairable, setRepairable] = useState<string[]>();
 
   useEffect(() => {
     if (rememberedFor(file)?.slots) return; // Back from another tab: still open as it was.
@@ -83,6 +88,9 @@ export function RestorePanel({ file }: { file?: File }) {
   async function run<T>(task: () => Promise<T>): Promise<T | undefined> {
     setError(undefined);
     setStatus('');
+    setDamaged(false);
+    setSalvaged(undefined);
+    setRepairable(undefined);
     setProgress({
       progress: { bytesDone: 0, bytesTotal: unlocked?.totalSize ?? 0, currentPath: '', phase: 'reading' },
       startedAt: performance.now(),
@@ -93,6 +101,7 @@ export function RestorePanel({ file }: { file?: File }) {
       // A cancel is what the person asked for: one neutral line, not a red alert.
       if ((failure as WorkerError).code === 'cancelled') setStatus(CANCELLED);
       else setError(friendlyError(failure as WorkerError));
+      setDamaged((failure as WorkerError).code === 'payload_damaged');
       return undefined;
     } finally {
       setProgress(undefined);
@@ -128,8 +137,23 @@ export function RestorePanel({ file }: { file?: File }) {
 
   async function verify() {
     const result = await run(() => coffer.run({ type: 'verify' }, onProgress));
-    if (result?.type === 'verified') {
+    if (result?.type === 'verified' && result.repairs) setRepairable(result.repairs);
+    else if (result?.type === 'verified') {
       setStatus(`Verified: all ${result.files} files (${formatBytes(result.bytes)}) are intact.`);
+    }
+  }
+
+  /** A clean copy of a backup with parity (spec 11.5), saved like any download; the original is untouched. */
+  async function repair() {
+    const temp = await run(() => tempOutput('file', 'The repaired backup', file?.size ?? 0));
+    if (!temp) return;
+    const result = await run(() => coffer.run({ type: 'repair', output: temp.output }, onProgress));
+    if (result?.type === 'repaired') {
+      const name = `${(file?.name ?? 'backup').replace(/\.coffer$/i, '')}-repaired.coffer`;
+      await temp.handOver(name);
+      setStatus(`Repaired: saved a clean copy as ${name} (${formatBytes(result.size)}). ${result.repairs.join('; ')}.`);
+    } else {
+      await temp.discard();
     }
   }
 
@@ -172,7 +196,7 @@ export function RestorePanel({ file }: { file?: File }) {
     setChats({ source: { file, name }, release: extracted.temp.hold() });
   }
 
-  async function restoreAll() {
+  async function restoreAll(salvage = false) {
     const picker = directoryPicker();
     if (picker) {
       let handle: FileSystemDirectoryHandle;
@@ -187,9 +211,11 @@ export function RestorePanel({ file }: { file?: File }) {
       const folderName = await run(() => createRestoreFolder(handle, base));
       if (folderName === undefined) return;
       const result = await run(() =>
-        coffer.run({ type: 'restore-all', target: { kind: 'directory', handle, folderName } }, onProgress),
+        coffer.run({ type: 'restore-all', salvage, target: { kind: 'directory', handle, folderName } }, onProgress),
       );
-      if (result?.type === 'restored') {
+      if (result?.type === 'restored' && result.salvage) {
+        setSalvaged({ info: result.salvage, restored: result.files, where: `into "${folderName}" in ${handle.name}` });
+      } else if (result?.type === 'restored') {
         setStatus(
           `Restored ${result.files} files (${formatBytes(result.bytes)}) into "${folderName}" in ${handle.name}.`,
         );
@@ -203,10 +229,14 @@ export function RestorePanel({ file }: { file?: File }) {
     const temp = await run(() => tempOutput('zip', 'The .zip of this backup', zipSize));
     if (!temp) return;
     const result = await run(() =>
-      coffer.run({ type: 'restore-all', target: { kind: 'zip', output: temp.output } }, onProgress),
+      coffer.run({ type: 'restore-all', salvage, target: { kind: 'zip', output: temp.output } }, onProgress),
     );
-    if (result?.type === 'restored') {
-      await temp.handOver(`${(file?.name ?? 'backup').replace(/\.coffer$/i, '')}.zip`);
+    const zipName = `${(file?.name ?? 'backup').replace(/\.coffer$/i, '')}${salvage ? '-salvaged' : ''}.zip`;
+    if (result?.type === 'restored' && result.salvage) {
+      await temp.handOver(zipName);
+      setSalvaged({ info: result.salvage, restored: result.files, where: `as ${zipName}` });
+    } else if (result?.type === 'restored') {
+      await temp.handOver(zipName);
       setStatus(`Restored ${result.files} files (${formatBytes(result.bytes)}) as a .zip download.`);
     } else {
       await temp.discard();
@@ -275,6 +305,16 @@ export function RestorePanel({ file }: { file?: File }) {
         </form>
       )}
       {error && <ErrorNotice error={error} />}
+      {unlocked && damaged && !busy && (
+        <div class="row">
+          {/* Distinct from Restore all: it restores only the intact files and lists the others. */}
+          <button type="button" class="secondary" onClick={() => restoreAll(true)}>
+            Restore what can be restored
+          </button>
+        </div>
+      )}
+      {salvaged && <SalvageResult {...salvaged} />}
+      {repairable && <RepairableNotice repairs={repairable} onRepair={repair} busy={busy} />}
       {progress && <ProgressView state={progress} onCancel={() => coffer.cancel()} />}
       {status && (
         <p class={status === CANCELLED ? 'notice caution' : 'notice success'} role="status">
@@ -284,7 +324,7 @@ export function RestorePanel({ file }: { file?: File }) {
       {unlocked && (
         <div class="contents">
           <div class="row">
-            <button type="button" class="primary" onClick={restoreAll} disabled={busy}>
+            <button type="button" class="primary" onClick={() => restoreAll()} disabled={busy}>
               Restore all
             </button>
             <button type="button" class="secondary" onClick={verify} disabled={busy}>

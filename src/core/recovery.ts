@@ -1,0 +1,235 @@
+/**
+ * The recovery section of a version 3 file (spec 11): a copy of the header, a separately sealed
+ * copy of the index, Reed–Solomon parity over the sealed chunks, and a footer that locates them.
+ * Parity is computed over ciphertext, so repairing needs no plaintext and every repaired chunk is
+ * still checked by its own GCM tag before it is used.
+ */
+import { concatBytes, constantTimeEqual, readU64, utf8, view, writeU64 } from './bytes.ts';
+import { type AesGcmKey, openWith, sealWith, sha256, TAG_LENGTH } from './crypto.ts';
+import { CofferError } from './errors.ts';
+import { chunkIv } from './stream.ts';
+
+export const FOOTER_LENGTH = 64;
+export const FOOTER_MAGIC = utf8('COFFREC1');
+/** Data shards per stripe that a writer uses (fewer when the payload has fewer chunks). */
+export const STRIPE_DATA_SHARDS = 50;
+export const MAX_SHARDS = 256;
+export const MAX_PARITY_PERCENT = 100;
+
+/** Reed–Solomon over GF(2^8) on one stripe held in one buffer of (k + m) equal shards. */
+export interface ErasureCoder {
+  /** Fills the last m shards with parity of the first k. */
+  encode(shards: Uint8Array, dataShards: number, parityShards: number): void;
+  /** Rebuilds the shards marked unavailable from the others; throws if too few are left. */
+  reconstruct(shards: Uint8Array, dataShards: number, parityShards: number, available: boolean[]): void;
+}
+
+export interface Footer {
+  payloadLength: number;
+  headerLength: number;
+  indexCopyLength: number;
+  chunkSizeLog2: number;
+  dataShards: number;
+  parityShards: number;
+}
+
+/** Where everything of a version 3 file is, from its footer and its size. */
+export interface RecoveryLayout extends Footer {
+  fileSize: number;
+  sealedChunkSize: number;
+  chunkCount: number;
+  stripeCount: number;
+  headerCopyOffset: number;
+  indexCopyOffset: number;
+  parityOffset: number;
+  /** A sealed parity shard: the shard and its tag. */
+  sealedShardSize: number;
+}
+
+function damaged(what: string): CofferError {
+  return new CofferError('payload_damaged', `This backup's recovery data is damaged: ${what}.`);
+}
+
+export async function encodeFooter(footer: Footer): Promise<Uint8Array> {
+  const out = new Uint8Array(FOOTER_LENGTH);
+  const dv = view(out);
+  out.set(FOOTER_MAGIC, 0);
+  writeU64(dv, 8, footer.payloadLength);
+  dv.setUint32(16, footer.headerLength, true);
+  dv.setUint32(20, footer.indexCopyLength, true);
+  out[24] = footer.chunkSizeLog2;
+  out[25] = footer.dataShards;
+  out[26] = footer.parityShards;
+  out.set(await sha256(out.subarray(0, 32)), 32);
+  return out;
+}
+
+/** Parses the last 64 bytes; undefined when they are not an intact footer. */
+export async function decodeFooter(bytes: Uint8Array): Promise<Footer | undefined> {
+  if (bytes.length !== FOOTER_LENGTH) return undefined;
+  for (let i = 0; i < FOOTER_MAGIC.length; i++) if (bytes[i] !== FOOTER_MAGIC[i]) return undefined;
+  if (!constantTimeEqual(await sha256(bytes.subarray(0, 32)), bytes.subarray(32))) return undefined;
+  const dv = view(bytes);
+  const payloadLength = readU64(dv, 8);
+  if (payloadLength === undefined) return undefined;
+  for (let i = 27; i < 32; i++) if (bytes[i] !== 0) return undefined;
+  return {
+    payloadLength,
+    headerLength: dv.getUint32(16, true),
+    indexCopyLength: dv.getUint32(20, true),
+    chunkSizeLog2: bytes[24],
+    dataShards: bytes[25],
+    parityShards: bytes[26],
+  };
+}
+
+/** Checks a footer against the file size and the format's bounds (spec 11.2). */
+export function recoveryLayout(footer: Footer, fileSize: number): RecoveryLayout {
+  const { payloadLength, headerLength, indexCopyLength, chunkSizeLog2, dataShards, parityShards } = footer;
+  if (chunkSizeLog2 < 10 || chunkSizeLog2 > 24) throw damaged('its chunk size is out of range');
+  if (dataShards < 1 || dataShards + parityShards > MAX_SHARDS) throw damaged('its stripe shape is out of range');
+  if (headerLength < 88 || headerLength > 65536) throw damaged('its header length is out of range');
+  if (indexCopyLength < 32 + TAG_LENGTH) throw damaged('its index copy is too short');
+  const sealedChunkSize = 2 ** chunkSizeLog2 + TAG_LENGTH;
+  const chunkCount = Math.ceil(payloadLength / sealedChunkSize);
+  const stripeCount = parityShards > 0 ? Math.ceil(chunkCount / dataShards) : 0;
+  const sealedShardSize = sealedChunkSize + TAG_LENGTH;
+  const headerCopyOffset = headerLength + payloadLength;
+  const indexCopyOffset = headerCopyOffset + headerLength;
+  const parityOffset = indexCopyOffset + indexCopyLength;
+  const end = parityOffset + stripeCount * parityShards * sealedShardSize + FOOTER_LENGTH;
+  if (chunkCount < 1 || end !== fileSize) throw damaged('its footer does not match the size of the file');
+  return {
+    ...footer,
+    fileSize,
+    sealedChunkSize,
+    chunkCount,
+    stripeCount,
+    headerCopyOffset,
+    indexCopyOffset,
+    parityOffset,
+    sealedShardSize,
+  };
+}
+
+/** The IV of the index copy: counter 0 with flag 0x01; parity shard i uses counter i, flag 0x00. */
+export function indexCopyIv(): Uint8Array {
+  return chunkIv(0, true);
+}
+
+export async function sealIndexCopy(key: AesGcmKey, indexAndTrailer: Uint8Array): Promise<Uint8Array> {
+  return concatBytes(pieces(await sealWith(key, indexCopyIv(), indexAndTrailer)));
+}
+
+export async function openIndexCopy(key: AesGcmKey, sealed: Uint8Array): Promise<Uint8Array | undefined> {
+  return openWith(key, indexCopyIv(), sealed);
+}
+
+function pieces(sealed: Uint8Array | Uint8Array[]): Uint8Array[] {
+  return Array.isArray(sealed) ? sealed : [sealed];
+}
+
+/** Parity shards per stripe for a parity percentage: at least one, rounded up. */
+export function parityShardsFor(dataShards: number, percent: number): number {
+  if (percent <= 0) return 0;
+  return Math.min(MAX_SHARDS - dataShards, Math.max(1, Math.ceil((dataShards * percent) / 100)));
+}
+
+/**
+ * Collects sealed chunks into stripes and computes their parity as it goes. The writer fixes
+ * the stripe shape before it knows the chunk count, so a payload of fewer than
+ * STRIPE_DATA_SHARDS chunks is one short stripe (k = chunk count), computed at the end.
+ */
+export class ParityEncoder {
+  private readonly shardSize: number;
+  private stripe: Uint8Array;
+  private fill = 0;
+  private chunks = 0;
+  private payloadLength = 0;
+  private readonly parity: Uint8Array[] = [];
+  private shardNumber = 0;
+  private dataShards = STRIPE_DATA_SHARDS;
+
+  private readonly parityFor: (dataShards: number) => number;
+  private readonly fixedShape: boolean;
+
+  /**
+   * `shape` is a percentage (a writer: k = STRIPE_DATA_SHARDS or the chunk count if fewer) or
+   * an exact stripe shape (a repair, which rewrites what the footer said).
+   */
+  constructor(
+    private readonly coder: ErasureCoder,
+    private readonly key: AesGcmKey,
+    private readonly chunkSizeLog2: number,
+    shape: number | { dataShards: number; parityShards: number },
+  ) {
+    this.shardSize = 2 ** chunkSizeLog2 + TAG_LENGTH;
+    if (typeof shape === 'number') {
+      this.parityFor = (k) => parityShardsFor(k, shape);
+      this.fixedShape = false;
+    } else {
+      this.dataShards = shape.dataShards;
+      this.parityFor = () => shape.parityShards;
+      this.fixedShape = true;
+    }
+    this.stripe = new Uint8Array(this.shardSize * MAX_SHARDS);
+  }
+
+  /** Takes the sealed payload in pieces of any size, in order. */
+  async push(piece: Uint8Array): Promise<void> {
+    this.payloadLength += piece.length;
+    let offset = 0;
+    const dataBytes = this.dataShards * this.shardSize;
+    while (offset < piece.length) {
+      const take = Math.min(dataBytes - this.fill, piece.length - offset);
+      this.stripe.set(piece.subarray(offset, offset + take), this.fill);
+      this.fill += take;
+      offset += take;
+      if (this.fill === dataBytes) await this.flushStripe(this.dataShards);
+    }
+  }
+
+  private async flushStripe(dataShards: number): Promise<void> {
+    const m = this.parityFor(this.dataShards);
+    this.chunks += dataShards;
+    if (m === 0) {
+      this.fill = 0;
+      return;
+    }
+    // Zero the padding: a short last chunk and any missing shards of the last stripe.
+    this.stripe.fill(0, this.fill, this.dataShards * this.shardSize);
+    const buffer = this.stripe.subarray(0, (this.dataShards + m) * this.shardSize);
+    this.coder.encode(buffer, this.dataShards, m);
+    for (let j = 0; j < m; j++) {
+      const start = (this.dataShards + j) * this.shardSize;
+      const sealed = await sealWith(
+        this.key,
+        chunkIv(this.shardNumber++, false),
+        buffer.subarray(start, start + this.shardSize),
+      );
+      this.parity.push(concatBytes(pieces(sealed)));
+    }
+    this.fill = 0;
+  }
+
+  /** The recovery section: header copy, index copy, parity, footer. */
+  async *finish(header: Uint8Array, indexAndTrailer: Uint8Array): AsyncGenerator<Uint8Array> {
+    const chunkCount = Math.ceil(this.payloadLength / this.shardSize);
+    if (!this.fixedShape && this.chunks === 0 && chunkCount < this.dataShards) this.dataShards = chunkCount;
+    if (this.fill > 0) await this.flushStripe(Math.ceil(this.fill / this.shardSize));
+    this.stripe = new Uint8Array(0);
+    yield header;
+    const indexCopy = await sealIndexCopy(this.key, indexAndTrailer);
+    yield indexCopy;
+    for (const shard of this.parity) yield shard;
+    this.parity.length = 0;
+    yield await encodeFooter({
+      payloadLength: this.payloadLength,
+      headerLength: header.length,
+      indexCopyLength: indexCopy.length,
+      chunkSizeLog2: this.chunkSizeLog2,
+      dataShards: this.dataShards,
+      parityShards: this.parityFor(this.dataShards),
+    });
+  }
+}
