@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { checkRecoveryKey } from '../../core/recovery-key.ts';
 import type { WorkerError } from '../../worker/client.ts';
-import type { EntryInfo, SalvageInfo, SlotInfo, UnlockCredentials } from '../../worker/protocol.ts';
+import type { EntryInfo, SlotInfo, UnlockCredentials } from '../../worker/protocol.ts';
 import { type ProgressState, ProgressView } from '../progress/ProgressView.tsx';
 import { ChangeUnlock } from '../rekey/ChangeUnlock.tsx';
 import { PasskeyUnlock } from '../rekey/PasskeyUnlock.tsx';
@@ -13,8 +13,8 @@ import { type TempOutput, tempOutput } from '../shared/temp-output.ts';
 import { ChatReader } from '../whatsapp/chats/ChatReader.tsx';
 import { imageUrl, releaseImageUrl } from './preview.ts';
 import { remember, rememberedFor } from './remembered.ts';
+import { restoreEverything, type Salvaged } from './restore-all.ts';
 import { RepairableNotice, SalvageResult } from './SalvageResult.tsx';
-import { createRestoreFolder, removeRestored } from './target-folder.ts';
 import { MAX_ROWS, previewKind, treeRows } from './tree.ts';
 
 interface Unlocked {
@@ -33,12 +33,6 @@ interface Preview {
 
 const CANCELLED = 'Cancelled. Nothing was kept.';
 
-type DirectoryPicker = (options: object) => Promise<FileSystemDirectoryHandle>;
-
-function directoryPicker(): DirectoryPicker | undefined {
-  return (window as { showDirectoryPicker?: DirectoryPicker }).showDirectoryPicker;
-}
-
 export function RestorePanel({ file }: { file?: File }) {
   const [slots, setSlots] = useState<SlotInfo[] | undefined>(rememberedFor(file)?.slots);
   const [passphrase, setPassphrase] = useState('');
@@ -53,7 +47,7 @@ export function RestorePanel({ file }: { file?: File }) {
   const [chats, setChats] = useState<{ source: { file: File; name: string }; release: () => void }>();
   /** The last restore or verify met damaged chunks: offer salvage (spec 10). */
   const [damaged, setDamaged] = useState(false);
-  const [salvaged, setSalvaged] = useState<{ info: SalvageInfo; restored: number; where: string }>();
+  const [salvaged, setSalvaged] = useState<Salvaged>();
   const [repairable, setRepairable] = useState<string[]>();
 
   useEffect(() => {
@@ -196,51 +190,19 @@ export function RestorePanel({ file }: { file?: File }) {
     setChats({ source: { file, name }, release: extracted.temp.hold() });
   }
 
-  async function restoreAll(salvage = false) {
-    const picker = directoryPicker();
-    if (picker) {
-      let handle: FileSystemDirectoryHandle;
-      try {
-        handle = await picker({ mode: 'readwrite' });
-      } catch {
-        return;
-      }
-      // Always a new folder, so nothing already on disk can be overwritten; what this restore
-      // wrote is removed again if it fails or is cancelled, so no half-restored folder is left.
-      const base = (file?.name ?? 'backup').replace(/\.coffer$/i, '');
-      const folderName = await run(() => createRestoreFolder(handle, base));
-      if (folderName === undefined) return;
-      const result = await run(() =>
-        coffer.run({ type: 'restore-all', salvage, target: { kind: 'directory', handle, folderName } }, onProgress),
-      );
-      if (result?.type === 'restored' && result.salvage) {
-        setSalvaged({ info: result.salvage, restored: result.files, where: `into "${folderName}" in ${handle.name}` });
-      } else if (result?.type === 'restored') {
-        setStatus(
-          `Restored ${result.files} files (${formatBytes(result.bytes)}) into "${folderName}" in ${handle.name}.`,
-        );
-      } else {
-        await removeRestored(handle, folderName, unlocked?.entries ?? []);
-      }
-      return;
-    }
-    // A zip holds the contents plus about 100 bytes of headers per entry.
-    const zipSize = (unlocked?.totalSize ?? 0) + (unlocked?.entries.length ?? 0) * 200 + 22;
-    const temp = await run(() => tempOutput('zip', 'The .zip of this backup', zipSize));
-    if (!temp) return;
-    const result = await run(() =>
-      coffer.run({ type: 'restore-all', salvage, target: { kind: 'zip', output: temp.output } }, onProgress),
+  function restoreAll(salvage = false) {
+    return restoreEverything(
+      {
+        file,
+        entries: unlocked?.entries ?? [],
+        totalSize: unlocked?.totalSize ?? 0,
+        run,
+        onProgress,
+        setStatus,
+        setSalvaged,
+      },
+      salvage,
     );
-    const zipName = `${(file?.name ?? 'backup').replace(/\.coffer$/i, '')}${salvage ? '-salvaged' : ''}.zip`;
-    if (result?.type === 'restored' && result.salvage) {
-      await temp.handOver(zipName);
-      setSalvaged({ info: result.salvage, restored: result.files, where: `as ${zipName}` });
-    } else if (result?.type === 'restored') {
-      await temp.handOver(zipName);
-      setStatus(`Restored ${result.files} files (${formatBytes(result.bytes)}) as a .zip download.`);
-    } else {
-      await temp.discard();
-    }
   }
 
   const rows = unlocked ? treeRows(unlocked.entries, filter) : [];
