@@ -17,6 +17,7 @@ import {
 } from '../core/index.ts';
 import { deriveArgon2id, passphraseBytes } from '../core/kdf.ts';
 import { describeRepairs, needsRepair } from '../core/repair.ts';
+import { zstdReady } from '../core/zstd.ts';
 import { fileSource, openSink, takeMemoryOutput } from './browser-io.ts';
 import { checkFolderCase } from './case-probe.ts';
 import { createDeflatePool, zstdOnHelpers } from './deflate-pool.ts';
@@ -31,6 +32,11 @@ import { handleWhatsApp } from './whatsapp.ts';
 import { checkZipLimits, zipWriter } from './zip-sink.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
+
+// The zstd WebAssembly loads with the app, not at the first backup: after load the app makes no
+// request at all (e2e/pwa.spec.ts), and an offline tab never waits on it. A failure shows later,
+// when a zstd segment is met.
+zstdReady().catch(() => {});
 
 let opened: OpenedBackup | undefined;
 
