@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import {
+  createBackup,
   expect,
   makeTree,
   nextDownload,
@@ -114,4 +115,60 @@ test('Remove the passkey in Change how it unlocks writes a copy without it; the 
   await expect(page.getByRole('button', { name: 'Unlock with passkey' })).toBeHidden();
   await unlockWithPassphrase(page);
   await expect(page.getByRole('list', { name: 'Backup contents' })).toContainText('empty folder');
+});
+
+async function formWithFile(page: Page): Promise<void> {
+  await page.goto(ORIGIN);
+  await page.getByLabel('Add files').setInputFiles({ name: 'p.txt', mimeType: 'text/plain', buffer: Buffer.from('P') });
+  await page.getByLabel('Lock with a passphrase').uncheck();
+}
+
+test('a backup created with a passkey and a recovery key opens with each; never with the passkey alone', async ({
+  page,
+}) => {
+  await authenticator(page, true);
+  await formWithFile(page);
+  await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await expect(page.getByText('This backup will also open with the new passkey')).toBeVisible();
+  let downloads = 0;
+  page.on('download', () => downloads++);
+  await page.getByRole('button', { name: 'Create backup' }).click();
+  await expect(page.getByRole('alert')).toHaveText(
+    'A passkey cannot be the only way in: also choose a passphrase or a recovery key.',
+  );
+  await page.getByLabel('Make a new recovery key').check();
+  const key = (await page.getByTestId('new-recovery-key').textContent()) ?? '';
+  await page.getByLabel('Type its last 8 digits').fill(key.replace(/ /g, '').slice(-8));
+  const backup = await createBackup(page);
+  expect(downloads).toBe(1);
+  const inspected = JSON.parse(
+    execFileSync(process.execPath, ['bin/coffer.mjs', 'inspect', '--json', backup], { encoding: 'utf8' }),
+  );
+  expect(inspected.slots.map((slot: { type: string }) => slot.type).sort()).toEqual(['passkey', 'recovery-key']);
+
+  await page.goto(ORIGIN);
+  await openBackup(page, backup);
+  await page.getByRole('button', { name: 'Unlock with passkey' }).click();
+  await expect(page.getByRole('list', { name: 'Backup contents' })).toContainText('p.txt');
+
+  await page.goto(ORIGIN);
+  await openBackup(page, backup);
+  await page.getByLabel('Recovery key', { exact: true }).fill(key);
+  await page.getByRole('button', { name: 'Unlock', exact: true }).click();
+  await expect(page.getByRole('list', { name: 'Backup contents' })).toContainText('p.txt');
+});
+
+test('creating a backup: an authenticator without PRF gets the plain message and nothing is written', async ({
+  page,
+}) => {
+  await authenticator(page, false);
+  await formWithFile(page);
+  await page.getByLabel('Make a new recovery key').check();
+  let downloads = 0;
+  page.on('download', () => downloads++);
+  await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await expect(page.getByRole('alert')).toContainText('no WebAuthn PRF support');
+  await expect(page.getByText('This backup will also open with the new passkey')).toHaveCount(0);
+  await expect(page.getByText(/Backup ready/)).toHaveCount(0);
+  expect(downloads).toBe(0);
 });

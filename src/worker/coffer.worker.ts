@@ -60,6 +60,11 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
   if (command.passphrase)
     slots.push({ kind: 'passphrase', passphrase: command.passphrase, kdf: KDF_PRESETS[command.kdf] });
   if (command.recoveryKey) slots.push({ kind: 'recovery-key', recoveryKey: command.recoveryKey });
+  // A passkey is never the only way in: it belongs to one origin and one device or account.
+  if (command.passkey && slots.length === 0) {
+    throw new CofferError('invalid_input', 'A passkey cannot be the only way in: add a passphrase or a recovery key.');
+  }
+  if (command.passkey) slots.push({ kind: 'passkey', ...command.passkey });
   const { kept, skipped } = representableItems(command.items);
   if (kept.length === 0 && skipped.length > 0) {
     throw new CofferError('invalid_input', `None of the names can be stored in a backup; skipped ${skipped.length}.`);

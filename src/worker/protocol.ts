@@ -38,12 +38,22 @@ export interface CreateCommand {
   items: BackupItem[];
   passphrase?: string;
   recoveryKey?: string;
+  /** A passkey registered in the page (spec 3.4); never the only slot (the page refuses that). */
+  passkey?: NewPasskeySlot;
   kdf: KdfPreset;
   compress: boolean;
   output: Output;
   verify: boolean;
   /** Parity in percent (spec 11): a format version 3 file that can be repaired; absent: version 1. */
   parity?: number;
+}
+
+/** What a new passkey slot needs: the PRF output on `prfSalt`, and the ids stored in the slot. */
+export interface NewPasskeySlot {
+  credentialId: Uint8Array;
+  prfOutput: Uint8Array;
+  rpIdHash: Uint8Array;
+  prfSalt: Uint8Array;
 }
 
 export interface UnlockCredentials {
@@ -91,7 +101,7 @@ export interface RekeyRequest {
   /** A recovery key (64 digits), replacing any old one. */
   setRecoveryKey?: string;
   remove?: ('passphrase' | 'recovery-key')[];
-  addPasskey?: { credentialId: Uint8Array; prfOutput: Uint8Array; rpIdHash: Uint8Array; prfSalt: Uint8Array };
+  addPasskey?: NewPasskeySlot;
   removePasskeys?: Uint8Array[];
 }
 

@@ -24,6 +24,7 @@ import { DoneNotice } from './DoneNotice.tsx';
 import { type Done, makeBackup, pickSaveTarget } from './flow.ts';
 import { KeyFields } from './KeyFields.tsx';
 import { countWords, topLevelNames } from './naming.ts';
+import { PasskeyField } from './PasskeyField.tsx';
 import { PassphraseFields } from './PassphraseFields.tsx';
 import { clearSecrets, type PendingForm, usePendingForm } from './pending.ts';
 import { SkippedNotice } from './SkippedNotice.tsx';
@@ -39,7 +40,11 @@ function lastDigits(key: string): string {
 
 function validate(items: BackupItem[], form: PendingForm, strength: Strength | undefined): string | undefined {
   if (items.length === 0) return 'Add at least one file or folder first.';
-  if (!form.usePassphrase && form.keyChoice === 'none') return 'Choose a passphrase, a recovery key, or both.';
+  if (!form.usePassphrase && form.keyChoice === 'none') {
+    // A passkey belongs to one website and one device or account: losing it must not lose the data.
+    if (form.passkey) return 'A passkey cannot be the only way in: also choose a passphrase or a recovery key.';
+    return 'Choose a passphrase, a recovery key, or both.';
+  }
   if (form.usePassphrase) {
     if (!form.passphrase) return 'Type a passphrase, or untick "Lock with a passphrase".';
     if (form.passphrase !== form.confirmation) return 'The two passphrases are not the same.';
@@ -173,6 +178,7 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
         items,
         passphrase: form.usePassphrase ? form.passphrase : undefined,
         recoveryKey,
+        passkey: form.passkey,
         strong,
         compress,
         verify,
@@ -264,6 +270,7 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
             onStrength={setDeviceStrength}
           />
         )}
+        <PasskeyField form={form} update={update} label={sources[0] ?? 'backup'} />
         <p class="warning">
           Coffer never sees your passphrase or key. If you lose both, nobody can open this backup — not even us.
         </p>

@@ -1,5 +1,5 @@
 /** Making one backup: choose where it goes, write it through the worker, hand it over. */
-import type { BackupItem, Output, Progress, SkippedItem } from '../../worker/protocol.ts';
+import type { BackupItem, NewPasskeySlot, Output, Progress, SkippedItem } from '../../worker/protocol.ts';
 import { coffer } from '../shared/client.ts';
 import { downloadBlob } from '../shared/download.ts';
 import { type TempOutput, tempOutput } from '../shared/temp-output.ts';
@@ -28,6 +28,7 @@ export interface BackupRequest {
   items: BackupItem[];
   passphrase?: string;
   recoveryKey?: string;
+  passkey?: NewPasskeySlot;
   strong: boolean;
   compress: boolean;
   verify: boolean;
@@ -84,6 +85,7 @@ export async function makeBackup(
         items,
         passphrase: request.passphrase,
         recoveryKey: request.recoveryKey,
+        passkey: request.passkey,
         kdf: request.strong ? 'strong' : 'default',
         compress: request.compress,
         verify: request.verify,

@@ -6,6 +6,7 @@
  */
 import { useState } from 'preact/hooks';
 import { generateRecoveryKey } from '../../core/recovery-key.ts';
+import type { NewPasskey } from '../rekey/passkey.ts';
 
 export type KeyChoice = 'none' | 'new' | 'existing' | 'remembered';
 
@@ -19,6 +20,8 @@ export interface PendingForm {
   existingKey: string;
   remember: boolean;
   keep: boolean;
+  /** A passkey registered for this backup (its PRF output is a secret like the passphrase). */
+  passkey?: NewPasskey;
 }
 
 function blank(): PendingForm {
@@ -57,6 +60,7 @@ export function freshKey(): Partial<PendingForm> {
 
 /** After a backup is made, the next one starts from a clean form (options persist elsewhere). */
 export function clearSecrets(): PendingForm {
+  pending.passkey?.prfOutput.fill(0);
   pending = { ...blank(), usePassphrase: pending.usePassphrase, keep: pending.keep };
   return pending;
 }
