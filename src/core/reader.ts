@@ -33,8 +33,10 @@ import type { SegmentInflater } from './segments.ts';
 
 export { type EntryDecoder, entryDecoder } from './entry-router.ts';
 
+import { type PayloadLayout, payloadLayout } from './layout.ts';
+import { discardSink, type RestoreOptions, type RestoreProgress, type RestoreSink } from './restore-sink.ts';
 import type { Credentials } from './slots.ts';
-import { MAX_CHUNKS, openChunk, openStream } from './stream.ts';
+import { openChunk, openStream } from './stream.ts';
 
 /** Random access to the bytes of a backup: a File in the browser, a file handle in Node. */
 export interface RandomAccessSource {
@@ -66,57 +68,15 @@ export async function readHeader(source: RandomAccessSource): Promise<Header> {
   return parseHeader(await source.read(0, headerLength), source.size);
 }
 
-export interface PayloadLayout {
-  payloadOffset: number;
-  chunkSize: number;
-  sealedChunkSize: number;
-  chunkCount: number;
-  plaintextLength: number;
-}
+export { type PayloadLayout, payloadLayout } from './layout.ts';
 
-export function payloadLayout(header: Header, fileSize: number): PayloadLayout {
-  const payloadBytes = fileSize - header.headerLength;
-  const sealedChunkSize = header.chunkSize + TAG_LENGTH;
-  const chunkCount = Math.ceil(payloadBytes / sealedChunkSize);
-  const lastSealed = payloadBytes - (chunkCount - 1) * sealedChunkSize;
-  if (payloadBytes <= TAG_LENGTH || lastSealed <= TAG_LENGTH) {
-    throw new CofferError('truncated', 'This backup is cut short: its content ends early.');
-  }
-  if (chunkCount > MAX_CHUNKS)
-    throw new CofferError('limit_exceeded', 'This backup has more chunks than the format allows.');
-  return {
-    payloadOffset: header.headerLength,
-    chunkSize: header.chunkSize,
-    sealedChunkSize,
-    chunkCount,
-    plaintextLength: payloadBytes - chunkCount * TAG_LENGTH,
-  };
-}
-
-export interface RestoreProgress {
-  bytesDone: number;
-  bytesTotal: number;
-  currentPath: string;
-}
-
-export interface FileSink {
-  write(bytes: Uint8Array): void | Promise<void>;
-  close(): void | Promise<void>;
-  /** Called instead of close when restoring fails midway. */
-  abort?(): void | Promise<void>;
-}
-
-export interface RestoreSink {
-  directory?(entry: IndexEntry): void | Promise<void>;
-  file(entry: IndexEntry): FileSink | Promise<FileSink>;
-}
-
-export interface RestoreOptions {
-  /** Entries to restore; all when absent. */
-  only?: readonly IndexEntry[];
-  signal?: AbortSignal;
-  onProgress?: (progress: RestoreProgress) => void;
-}
+export {
+  discardSink,
+  type FileSink,
+  type RestoreOptions,
+  type RestoreProgress,
+  type RestoreSink,
+} from './restore-sink.ts';
 
 export interface OpenOptions {
   /** A faster AES-256-GCM than WebCrypto where the platform has one (the CLI: node:crypto). */
@@ -128,9 +88,6 @@ export interface OpenOptions {
   /** Reed–Solomon for version 3 files (spec 11); without it their parity cannot be used. */
   coder?: ErasureCoder;
 }
-
-/** A sink that discards everything: restoring into it is verification. */
-export const discardSink: RestoreSink = { file: () => ({ write() {}, close() {} }) };
 
 export class OpenedBackup {
   private cachedChunk: { index: number; plaintext: Uint8Array } | undefined;
