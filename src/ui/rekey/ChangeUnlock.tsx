@@ -1,7 +1,8 @@
 /**
  * "Change how it unlocks" for an opened backup: change or remove the passphrase, add a new or an
  * existing recovery key, remove the recovery key. The result is a new .coffer file whose payload
- * is the old file's, byte for byte (a Blob slice: nothing is re-encrypted or even read).
+ * is the old file's, byte for byte (a Blob slice: nothing is re-encrypted or even read), or, for a
+ * copy opened from "On this device", that stored copy replaced atomically (vault.ts).
  */
 import { useEffect, useState } from 'preact/hooks';
 import { generateRecoveryKey } from '../../core/recovery-key.ts';
@@ -12,9 +13,14 @@ import { coffer } from '../shared/client.ts';
 import { ErrorNotice } from '../shared/ErrorNotice.tsx';
 import { type FriendlyError, friendlyError } from '../shared/messages.ts';
 import { measureStrength } from '../shared/strength.ts';
+import type { UnlockMethod } from '../vault/db.ts';
+import { openedFrom, replaceStored } from '../vault/vault.ts';
 import { createPasskey, type NewPasskey } from './passkey.ts';
 import { type Choices, describeAfter, INITIAL, kindsAfter, problem, request } from './plan.ts';
 import { saveRekeyed } from './save.ts';
+
+/** The catalogue's unlock kinds, in the order the vault lists them ('unknown' slots are not listed). */
+const KNOWN: UnlockMethod[] = ['passphrase', 'recovery-key', 'passkey'];
 
 interface Props {
   file: File;
@@ -35,6 +41,8 @@ export function ChangeUnlock({ file, credentials, slots }: Props) {
   const update = (change: Partial<Choices>) => setChoices((old) => ({ ...old, ...change }));
   const hasPassphrase = slots.some((slot) => slot.type === 'passphrase');
   const hasKey = slots.some((slot) => slot.type === 'recovery-key');
+  /** Set when the backup was opened from this device's storage: then that copy is what changes. */
+  const stored = openedFrom(file);
 
   useEffect(() => {
     let current = true;
@@ -52,6 +60,10 @@ export function ChangeUnlock({ file, credentials, slots }: Props) {
 
   async function submit(event: Event) {
     event.preventDefault();
+    await apply(stored ? 'device' : 'file');
+  }
+
+  async function apply(target: 'device' | 'file') {
     setError(undefined);
     setDone('');
     const passkeyOnly = (passkey || dropPasskeys) && choices.passphrase === 'keep' && choices.key === 'keep';
@@ -63,7 +75,7 @@ export function ChangeUnlock({ file, credentials, slots }: Props) {
     setBusy(true);
     try {
       const name = `${file.name.replace(/\.coffer$/i, '')}-rekeyed.coffer`;
-      const saved = await saveRekeyed(file, name, () =>
+      const rekey = () =>
         coffer.run({
           type: 'rekey',
           file,
@@ -73,13 +85,30 @@ export function ChangeUnlock({ file, credentials, slots }: Props) {
             addPasskey: passkey,
             removePasskeys: dropPasskeys ? passkeySlots.map((slot) => slot.credentialId) : undefined,
           },
-        }),
-      );
+        });
+      const opens = describeAfter(kindsAfter(slots, choices));
+      let saved: string | undefined;
+      if (target === 'device' && stored) {
+        const result = await rekey();
+        if (result.type !== 'rekeyed') throw new Error('The worker did not return a new header.');
+        const unlock = KNOWN.filter((kind) => result.slots.some((slot) => slot.type === kind));
+        try {
+          await replaceStored(stored, result.header, result.oldHeaderLength, unlock);
+        } catch (failure) {
+          setError({ headline: 'The copy on this device was not replaced.', detail: (failure as Error).message });
+          return;
+        }
+        saved = `Replaced the copy on this device: it opens with ${opens}, and holds the same files. Open it again from "On this device" to use it.`;
+      } else {
+        const savedName = await saveRekeyed(file, name, rekey);
+        if (savedName) {
+          saved =
+            `Saved ${savedName}: it opens with ${opens}, and holds the same files. ` +
+            'The old file still opens the old way: delete old copies you no longer want.';
+        }
+      }
       if (saved) {
-        setDone(
-          `Saved ${saved}: it opens with ${describeAfter(kindsAfter(slots, choices))}, and holds the same files. ` +
-            'The old file still opens the old way: delete old copies you no longer want.',
-        );
+        setDone(saved);
         setChoices(INITIAL);
         setPasskey(undefined);
         setDropPasskeys(false);
@@ -118,8 +147,9 @@ export function ChangeUnlock({ file, credentials, slots }: Props) {
     <section class="rekey" aria-labelledby="rekey-heading">
       <h3 id="rekey-heading">Change how it unlocks</h3>
       <p class="hint">
-        This makes a new copy of the backup that unlocks differently, as fast as copying the file: nothing is
-        re-encrypted. Copies you already have keep opening the old way.
+        {stored
+          ? 'This replaces the copy on this device with one that unlocks differently: nothing is re-encrypted. Copies you downloaded or keep elsewhere keep opening the old way.'
+          : 'This makes a new copy of the backup that unlocks differently, as fast as copying the file: nothing is re-encrypted. Copies you already have keep opening the old way.'}
       </p>
       <form class="fields" onSubmit={submit}>
         <fieldset disabled={busy}>
@@ -241,8 +271,13 @@ export function ChangeUnlock({ file, credentials, slots }: Props) {
         </fieldset>
         <div class="row">
           <button type="submit" class="primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save the new backup'}
+            {busy ? 'Saving…' : stored ? 'Replace the copy on this device' : 'Save the new backup'}
           </button>
+          {stored && (
+            <button type="button" class="secondary" disabled={busy} onClick={() => apply('file')}>
+              Save as a new file instead
+            </button>
+          )}
           <button type="button" class="secondary" disabled={busy} onClick={() => setOpen(false)}>
             Close
           </button>

@@ -6,9 +6,17 @@ import type { RememberedFolder, StoredBackup } from './db.ts';
 import { evictionWarning } from './eviction.ts';
 import { forgetFolder, readRememberedFolder, rememberedFolders } from './folders.ts';
 import { forgetRecoveryKey, hasRememberedKey } from './remembered-key.ts';
-import { listStored, removeStored, requestPersistence, type StorageInfo, storageInfo, storedFile } from './vault.ts';
+import {
+  listStored,
+  markOpened,
+  removeStored,
+  requestPersistence,
+  type StorageInfo,
+  storageInfo,
+  storedFile,
+} from './vault.ts';
 
-const UNLOCK_NAMES = { passphrase: 'passphrase', 'recovery-key': 'recovery key' } as const;
+const UNLOCK_NAMES = { passphrase: 'passphrase', 'recovery-key': 'recovery key', passkey: 'passkey' } as const;
 
 export interface VaultPanelProps {
   onOpen: (file: File) => void;
@@ -61,7 +69,8 @@ export function VaultPanel({ onOpen, onBackUpAgain, notice }: VaultPanelProps) {
 
   const open = async (backup: StoredBackup) => {
     const file = await storedFile(backup);
-    onOpen(new File([file], backup.name, { lastModified: backup.createdAt }));
+    // Marked so "Change how it unlocks" can replace this stored copy rather than make a new file.
+    onOpen(markOpened(new File([file], backup.name, { lastModified: backup.createdAt }), backup));
   };
 
   const download = async (backup: StoredBackup) => downloadBlob(await storedFile(backup), backup.name);

@@ -11,7 +11,7 @@ import type { KeyProtection } from './remembered-key.ts';
 export const DB_NAME = 'coffer';
 export const DB_VERSION = 2;
 
-export type UnlockMethod = 'passphrase' | 'recovery-key';
+export type UnlockMethod = 'passphrase' | 'recovery-key' | 'passkey';
 
 export interface StoredBackup {
   id: string;

@@ -3,7 +3,7 @@
  * by the catalogue. Catalogue and files are changed under one Web Lock, so two tabs never race,
  * and `reconcile` repairs what a crashed or closed tab left half done.
  */
-import { liveTabIds, opfsFile, opfsNames, removeOpfsEntry, tabId } from '../shared/opfs.ts';
+import { liveTabIds, opfsFile, opfsNames, opfsRoot, removeOpfsEntry, tabId } from '../shared/opfs.ts';
 import { hasPrivateStorage } from '../shared/temp-output.ts';
 import { openCatalogue, type StoredBackup, type UnlockMethod } from './db.ts';
 
@@ -98,6 +98,69 @@ export async function listStored(): Promise<StoredBackup[]> {
 
 export function storedFile(record: StoredBackup): Promise<File> {
   return opfsFile(record.fileName);
+}
+
+/** Which stored copy an opened File is (by object identity), for replacing it in place. */
+const opened = new WeakMap<File, { id: string; fileName: string }>();
+
+export function markOpened(file: File, record: StoredBackup): File {
+  opened.set(file, { id: record.id, fileName: record.fileName });
+  return file;
+}
+
+export function openedFrom(file: File): { id: string; fileName: string } | undefined {
+  return opened.get(file);
+}
+
+/**
+ * Replaces a stored copy's header (after "Change how it unlocks"), atomically: the new header and
+ * the old payload go into a NEW file, its size is checked, then the catalogue entry is pointed at
+ * it in one IndexedDB transaction, and only then is the old file removed. A failure before the
+ * swap removes the new file and leaves the old copy as it was; a crash before the swap leaves an
+ * orphan file and a crash after it an orphan old file, both of which `reconcile` removes, so the
+ * catalogue never points at a half-written copy. Rewriting the header in place would be quicker
+ * only when its length is unchanged, and a crash midway would corrupt the only copy.
+ */
+export async function replaceStored(
+  from: { id: string; fileName: string },
+  header: Uint8Array,
+  oldHeaderLength: number,
+  unlock: UnlockMethod[],
+): Promise<StoredBackup> {
+  return withLock(async () => {
+    const db = await openCatalogue();
+    const record = await db.get('backups', from.id);
+    if (record?.state !== 'complete' || record.fileName !== from.fileName) {
+      throw new Error('The copy on this device changed or was deleted since it was opened: open it again.');
+    }
+    const old = await opfsFile(record.fileName);
+    const fileName = `${FILE_PREFIX}${crypto.randomUUID()}.coffer`;
+    const size = header.length + old.size - oldHeaderLength;
+    try {
+      const handle = await (await opfsRoot()).getFileHandle(fileName, { create: true });
+      const writable = await handle.createWritable();
+      try {
+        await writable.write(new Blob([header as Uint8Array<ArrayBuffer>, old.slice(oldHeaderLength)]));
+        await writable.close();
+      } catch (error) {
+        await writable.abort().catch(() => {});
+        throw error;
+      }
+      const written = (await handle.getFile()).size;
+      if (written !== size) throw new Error(`The new copy is ${written} bytes, not ${size}: the old one was kept.`);
+      const replaced: StoredBackup = { ...record, fileName, size, unlock };
+      const swap = db.transaction('backups', 'readwrite');
+      await Promise.all([swap.store.put(replaced), swap.done]);
+      await removeOpfsEntry(record.fileName);
+      return replaced;
+    } catch (error) {
+      await removeOpfsEntry(fileName);
+      if (error instanceof DOMException && error.name === 'QuotaExceededError') {
+        throw new Error('There is not enough space on this device to write the new copy. The old copy was kept.');
+      }
+      throw error;
+    }
+  });
 }
 
 export interface ReconcileReport {
