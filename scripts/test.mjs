@@ -22,7 +22,7 @@ function step(label, command, args) {
 }
 
 // One tsconfig per environment keeps DOM out of the core and worker, and Node out of all three.
-for (const project of ['core', 'worker', 'sw', 'web', 'node']) {
+for (const project of ['core', 'worker', 'sw', 'web', 'opener', 'node']) {
   step(`type-check (${project})`, 'npx', ['tsc', '-p', `tsconfig.${project}.json`]);
 }
 step('lint and format', 'npx', ['biome', 'check', '.']);
