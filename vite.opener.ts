@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { build } from 'esbuild';
+import { resolve } from 'node:path';
+import { build, type Plugin as Plugin_ } from 'esbuild';
 import type { Plugin } from 'vite';
 
 export const OPENER_FILE = 'coffer-opener.html';
@@ -30,6 +31,18 @@ function sizeText(bytes: number): string {
   return `${bytes.toLocaleString('en-US')} bytes (${Math.ceil(bytes / 1024)} KiB)`;
 }
 
+/** `import wasm from 'opener:zstd-wasm'`: the bytes of the codec's WebAssembly module. */
+const inlineZstdWasm: Plugin_ = {
+  name: 'inline-zstd-wasm',
+  setup(builder) {
+    builder.onResolve({ filter: /^opener:zstd-wasm$/ }, () => ({
+      // Relative to the project, like the opener's own sources below (the build runs there).
+      path: resolve('node_modules/@bokuweb/zstd-wasm/dist/web/zstd.wasm'),
+    }));
+    builder.onLoad({ filter: /zstd\.wasm$/ }, (args) => ({ contents: readFileSync(args.path), loader: 'binary' }));
+  },
+};
+
 export async function buildOpenerHtml({ version, build: buildId }: OpenerBuild): Promise<string> {
   const bundled = await build({
     entryPoints: ['src/opener/main.ts'],
@@ -41,6 +54,10 @@ export async function buildOpenerHtml({ version, build: buildId }: OpenerBuild):
     minify: true,
     legalComments: 'eof',
     logLevel: 'warning',
+    // zstd's WebAssembly is inlined (the opener may fetch nothing); the library still builds a URL
+    // for it from import.meta.url, which an inline script does not have, so give it a dummy one.
+    define: { 'import.meta.url': '"file:///coffer-opener/"' },
+    plugins: [inlineZstdWasm],
   });
   const script = bundled.outputFiles[0].text.trim();
   if (/<\/script/i.test(script)) throw new Error('The opener bundle contains "</script" and cannot be inlined.');

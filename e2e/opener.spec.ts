@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
-import { backupBytes } from '../src/core/index.ts';
+import { backupBytes, bytesSource, OpenedBackup } from '../src/core/index.ts';
 import { buildRecoveryKit } from '../src/core/recovery-kit.ts';
 import { expect, makeTree, nextDownload, PASSPHRASE, profileTest, savedDownload, tempDir, test } from './helpers.ts';
 
@@ -96,6 +96,30 @@ test('opens a backup from file:// with its passphrase and restores all (zip) and
   expect(requests.filter((url) => url !== OPENER_URL && !url.startsWith('blob:'))).toEqual([]);
   expect(await page.evaluate(() => performance.getEntriesByType('resource').map((entry) => entry.name))).toEqual([]);
   expect(await page.evaluate(() => navigator.serviceWorker?.controller ?? null)).toBeNull();
+});
+
+test('opens a zstd backup, as the app writes by default, with the codec inside the file', async ({ page, context }) => {
+  const dir = tempDir('opener-zstd');
+  const lines = Array.from(
+    { length: 60_000 },
+    (_, i) => `[${i % 28}/03/2024] Sam: message ${(i * 2654435761) % 99991}\n`,
+  );
+  const text = Buffer.from(lines.join(''));
+  writeFileSync(join(dir, 'chat.txt'), text);
+  const backup = join(dir, 'chat.coffer');
+  coffer(['create', '-q', '--compression', 'zstd', '-o', backup, join(dir, 'chat.txt')]);
+  const opened = await OpenedBackup.open(bytesSource(new Uint8Array(readFileSync(backup))), { passphrase: PASSPHRASE });
+  expect(opened.entries.map((entry) => entry.method)).toEqual([2]);
+
+  const requests = recordRequests(page);
+  await context.setOffline(true);
+  await openFromDisk(page, backup);
+  await page.getByLabel('Passphrase').fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  const one = nextDownload(page);
+  await page.getByRole('button', { name: 'Download chat.txt' }).click();
+  expect(readFileSync(await savedDownload(await one)).equals(text)).toBe(true);
+  expect(requests.filter((url) => url !== OPENER_URL && !url.startsWith('blob:'))).toEqual([]);
 });
 
 test('refuses what is not a backup, unlocks with the recovery key or the kit, and says plainly what is wrong', async ({

@@ -82,10 +82,21 @@ export function readZstdFrame(body: Uint8Array): ZstdFrameInfo | string {
 }
 
 let ready: Promise<void> | undefined;
+let wasmBytes: Uint8Array | undefined;
+
+/**
+ * Hands the codec its WebAssembly instead of letting it fetch the file: for the one-file offline
+ * opener, which runs from file:// under a CSP that allows no fetch at all.
+ */
+export function provideZstdWasm(bytes: Uint8Array): void {
+  wasmBytes = bytes;
+}
 
 /** Loads the WebAssembly module once per realm (a few ms; the browser fetches it same-origin). */
 export function zstdReady(): Promise<void> {
-  ready ??= init().catch((error: unknown) => {
+  // The browser build takes a URL or the module's bytes; the Node build's type takes nothing.
+  const load = init as (urlOrBytes?: string | Uint8Array) => Promise<void>;
+  ready ??= load(wasmBytes).catch((error: unknown) => {
     ready = undefined;
     throw error;
   });

@@ -2,12 +2,18 @@
  * The offline opener's page: plain DOM, no framework, so the one file stays small. Every step
  * runs on this thread (see session.ts); before each long step the status is painted first.
  */
+
+import zstdWasm from 'opener:zstd-wasm';
 import type { Header, IndexEntry, OpenedBackup, RestoreProgress } from '../core/index.ts';
 import { keyFromKit } from '../core/recovery-kit.ts';
+import { provideZstdWasm } from '../core/zstd.ts';
 import { formatBytes } from '../ui/shared/format.ts';
 import { friendlyError } from '../ui/shared/messages.ts';
 import { saveAll, saveOne } from './save.ts';
 import { describeWays, inspect, unlock, waysIn } from './session.ts';
+
+// Backups made by the app use zstd (spec 5.6); its WebAssembly is inside this file.
+provideZstdWasm(zstdWasm);
 
 function element<T extends HTMLElement>(id: string): T {
   return document.getElementById(id) as T;
