@@ -245,9 +245,10 @@ test('a quota error midway leaves no orphan file and no catalogue entry', async 
   const origin = new URL(baseURL ?? '').origin;
   await page.goto('./');
   const big = join(tempDir('quota'), 'big.log');
-  // Random hex: text that still shrinks only about 2x, so the backup is tens of MB and the lowered
-  // quota is met midway (a repetitive log shrinks so far with zstd that it fits before it).
-  writeFileSync(big, randomBytes(30e6).toString('hex'));
+  // Random hex: text that still shrinks only about 2x, so the backup is over 100 MB and takes long
+  // enough that the lowered quota is met midway (a repetitive log shrinks so far with zstd, and a
+  // small one is written so fast, that the backup can be done before the quota drops).
+  writeFileSync(big, randomBytes(120e6).toString('hex'));
   await page.getByLabel('Add files').setInputFiles(big);
   await setPassphrase(page);
   await page.getByLabel('Keep a copy on this device').check();
@@ -263,8 +264,8 @@ test('a quota error midway leaves no orphan file and no catalogue entry', async 
 
 test('a tab closed while keeping a backup leaves nothing once Coffer starts again', async ({ page, context }) => {
   const big = join(tempDir('killed'), 'chat.log');
-  const block = Buffer.from(Array.from({ length: 20_000 }, (_, i) => `line ${i} of a chat\n`).join(''));
-  writeFileSync(big, Buffer.concat(Array.from({ length: Math.ceil(150e6 / block.length) }, () => block)));
+  // Text that zstd shrinks only about 2x, so the backup is still being written when the tab closes.
+  writeFileSync(big, randomBytes(120e6).toString('hex'));
   await page.goto('./');
   await page.getByLabel('Add files').setInputFiles(big);
   await setPassphrase(page);
