@@ -3,6 +3,8 @@
  * jid, with `chat_list` for the chats. Attachments are columns of the message; replies are in
  * messages_quotes (optional); a system event has status 6 and its action in media_size.
  */
+
+import { baseMessage, quoteOf } from './message-row.ts';
 import type { Layout, Tables } from './schema.ts';
 import type { Query, Row } from './sqlite-vfs.ts';
 import type { ChatMessage, ChatReader, ChatSummary, ContactNames, SearchHit } from './types.ts';
@@ -37,18 +39,8 @@ function messageSql(tables: Tables): { select: string; joins: string } {
 
 function toMessage(row: Row, contacts: ContactNames): ChatMessage {
   const type = num(row.type);
-  const fromMe = num(row.fromMe) === 1;
   const text = str(row.text);
-  const senderJid = str(row.senderJid) || str(row.chatJid);
-  const message: ChatMessage = {
-    id: num(row.id),
-    chatId: num(row.chat),
-    fromMe,
-    sender: fromMe ? 'You' : nameOf(senderJid, contacts),
-    time: num(row.time),
-    kind: 'text',
-    text,
-  };
+  const message = baseMessage(row, contacts);
   if (num(row.status) === SYSTEM_STATUS) {
     message.kind = 'system';
     message.text = `${message.sender} ${systemText(num(row.mediaSize), text)}`;
@@ -66,12 +58,8 @@ function toMessage(row: Row, contacts: ContactNames): ChatMessage {
       mime: row.mediaMime == null ? undefined : str(row.mediaMime),
     };
   }
-  if (row.quoted != null) {
-    message.quote = {
-      sender: num(row.quoteFromMe) === 1 ? 'You' : nameOf(str(row.quoteJid) || str(row.chatJid), contacts),
-      text: str(row.quoteText) || 'Attachment',
-    };
-  }
+  const quote = quoteOf(row, contacts);
+  if (quote) message.quote = quote;
   return message;
 }
 

@@ -3,6 +3,8 @@
  * attachments in message_media, replies in message_quoted and group events in message_system.
  * Those three are optional: without them messages still show, as text.
  */
+
+import { baseMessage, quoteOf } from './message-row.ts';
 import type { Layout, Tables } from './schema.ts';
 import type { Query, Row } from './sqlite-vfs.ts';
 import type { ChatMessage, ChatReader, ChatSummary, ContactNames, SearchHit } from './types.ts';
@@ -63,19 +65,8 @@ function messageSql(tables: Tables): { select: string; joins: string; order: str
 
 export function toMessage(row: Row, contacts: ContactNames): ChatMessage {
   const type = num(row.type);
-  const fromMe = num(row.fromMe) === 1;
   const text = str(row.text);
-  // In a one-to-one chat the sender column is empty: the other person is the chat itself.
-  const senderJid = str(row.senderJid) || str(row.chatJid);
-  const message: ChatMessage = {
-    id: num(row.id),
-    chatId: num(row.chat),
-    fromMe,
-    sender: fromMe ? 'You' : nameOf(senderJid, contacts),
-    time: num(row.time),
-    kind: 'text',
-    text,
-  };
+  const message = baseMessage(row, contacts);
   const mediaKind = MEDIA_KINDS[type];
   if (type === DELETED_TYPE) {
     message.kind = 'deleted';
@@ -93,13 +84,8 @@ export function toMessage(row: Row, contacts: ContactNames): ChatMessage {
       mime: row.mediaMime == null ? undefined : str(row.mediaMime),
     };
   }
-  if (row.quoted != null) {
-    const quoteFromMe = num(row.quoteFromMe) === 1;
-    message.quote = {
-      sender: quoteFromMe ? 'You' : nameOf(str(row.quoteJid) || str(row.chatJid), contacts),
-      text: str(row.quoteText) || 'Attachment',
-    };
-  }
+  const quote = quoteOf(row, contacts);
+  if (quote) message.quote = quote;
   return message;
 }
 
