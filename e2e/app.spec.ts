@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
@@ -15,6 +14,7 @@ import {
   tempDir,
   test,
   unlockWithPassphrase,
+  writeSlowToBackUp,
 } from './helpers.ts';
 
 test('a nested folder round-trips through the buttons with a passphrase', async ({ page }) => {
@@ -161,9 +161,7 @@ test('dropping files anywhere adds them; dropping a backup opens it', async ({ p
 test('cancel stops a backup at once and leaves nothing behind', async ({ page }) => {
   const dir = tempDir('cancel');
   const big = join(dir, 'large.bin');
-  // 240 MB of text that zstd shrinks only about 2x takes long enough to cancel midway (a
-  // repetitive log shrinks so fast with zstd on every core that it can be done first).
-  writeFileSync(big, randomBytes(120e6).toString('hex'));
+  writeSlowToBackUp(big);
   await page.goto('./');
   await page.getByLabel('Add files').setInputFiles(big);
   await setPassphrase(page);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +68,15 @@ export { expect };
 export function tempDir(prefix: string): string {
   const root = process.env.COFFER_E2E_SCRATCH ?? tmpdir();
   return mkdtempSync(join(root, `coffer-e2e-${prefix}-`));
+}
+
+/**
+ * 240 MB of text that zstd shrinks only about 2x, so a backup of it is still being written when a
+ * test acts midway (cancel, a lowered quota, a closed tab). A repetitive log shrinks so far and so
+ * fast with zstd on every core that its backup can be done first.
+ */
+export function writeSlowToBackUp(path: string): void {
+  writeFileSync(path, randomBytes(120e6).toString('hex'));
 }
 
 /** A nested folder with non-ASCII names, an empty file and an empty folder. */

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, rmSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import {
@@ -12,6 +11,7 @@ import {
   tempDir,
   test,
   unlockWithPassphrase,
+  writeSlowToBackUp,
 } from './helpers.ts';
 
 async function opfsNames(page: Page): Promise<string[]> {
@@ -245,10 +245,7 @@ test('a quota error midway leaves no orphan file and no catalogue entry', async 
   const origin = new URL(baseURL ?? '').origin;
   await page.goto('./');
   const big = join(tempDir('quota'), 'big.log');
-  // Random hex: text that still shrinks only about 2x, so the backup is over 100 MB and takes long
-  // enough that the lowered quota is met midway (a repetitive log shrinks so far with zstd, and a
-  // small one is written so fast, that the backup can be done before the quota drops).
-  writeFileSync(big, randomBytes(120e6).toString('hex'));
+  writeSlowToBackUp(big);
   await page.getByLabel('Add files').setInputFiles(big);
   await setPassphrase(page);
   await page.getByLabel('Keep a copy on this device').check();
@@ -264,8 +261,7 @@ test('a quota error midway leaves no orphan file and no catalogue entry', async 
 
 test('a tab closed while keeping a backup leaves nothing once Coffer starts again', async ({ page, context }) => {
   const big = join(tempDir('killed'), 'chat.log');
-  // Text that zstd shrinks only about 2x, so the backup is still being written when the tab closes.
-  writeFileSync(big, randomBytes(120e6).toString('hex'));
+  writeSlowToBackUp(big);
   await page.goto('./');
   await page.getByLabel('Add files').setInputFiles(big);
   await setPassphrase(page);
