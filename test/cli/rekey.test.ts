@@ -1,5 +1,5 @@
 /** The `coffer rekey` contract: exit codes, payload bytes kept, IN untouched, OUT never overwritten. */
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coffer, exists, leftovers, makeTree, newKeyFile, PASSPHRASE, removeDir, tempDir } from './helpers.ts';
@@ -186,6 +186,24 @@ describe('coffer rekey', () => {
     await writeFile(notBackup, 'hello');
     expect((await coffer(['rekey', notBackup, '-o', out, ...byKey(), '--remove', 'passphrase'])).code).toBe(4);
     expect(await exists(out)).toBe(false);
+  });
+
+  it('writes into a symlinked folder, as create and repair do (a link as OUT itself is refused)', async () => {
+    const real = join(work, 'real-folder');
+    await mkdir(real);
+    const link = join(work, 'link-folder');
+    await symlink(real, link);
+    const out = join(link, 'via-link.coffer');
+    const result = await coffer(['rekey', both, '-o', out, ...byKey()], { env: { COFFER_NEW_PASSPHRASE: 'via link' } });
+    expect(result.code, result.stderr).toBe(0);
+    expect((await listWith(join(real, 'via-link.coffer'), [], { COFFER_PASSPHRASE: 'via link' })).code).toBe(0);
+    const linkOut = join(work, 'link-out.coffer');
+    await symlink(join(real, 'absent.coffer'), linkOut);
+    const refusedLink = await coffer(['rekey', both, '-o', linkOut, ...byKey()], {
+      env: { COFFER_NEW_PASSPHRASE: 'via link' },
+    });
+    expect(refusedLink.code).toBe(5);
+    expect(await exists(join(real, 'absent.coffer'))).toBe(false);
   });
 
   it('is listed in the help', async () => {

@@ -3,7 +3,7 @@
  * --add-recovery-key-file F] [--remove passphrase|recovery-key]`: a copy of IN that unlocks
  * differently. The file key stays, so only the header changes; IN is never modified.
  */
-import { unlink } from 'node:fs/promises';
+import { stat, unlink } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { wipe } from '../../core/bytes.ts';
 import {
@@ -169,8 +169,12 @@ async function refuseExisting(request: Request, outPath: string, keyPath: string
   if (await lstatOrUndefined(outPath)) {
     throw refused(`${JSON.stringify(request.output)} already exists; nothing was written.`, 'Choose another name.');
   }
-  const outDir = await lstatOrUndefined(dirname(outPath));
-  if (!outDir?.isDirectory()) throw new CliError(EXIT.other, `${JSON.stringify(dirname(outPath))} is not a folder.`);
+  // The parent folder is followed like create's and repair's (a symlinked folder is fine); only
+  // OUT itself must not exist, as a file or a link.
+  const outDir = await stat(dirname(outPath)).catch((error) => {
+    throw fsError(error, 'write the new backup into', dirname(outPath));
+  });
+  if (!outDir.isDirectory()) throw new CliError(EXIT.other, `${JSON.stringify(dirname(outPath))} is not a folder.`);
   if (keyPath === undefined) return;
   if (keyPath === outPath || keyPath === resolve(request.input)) {
     throw usageError('rekey: the new recovery key needs a file of its own.');
