@@ -18,7 +18,13 @@ const PORT = Number(process.env.COFFER_E2E_PORT ?? 4417);
 /** WebAuthn needs a domain as RP ID; an IP address such as 127.0.0.1 is refused. */
 const ORIGIN = `http://localhost:${PORT}/`;
 
-async function authenticator(page: Page, hasPrf: boolean): Promise<() => Promise<void>> {
+interface VirtualAuthenticator {
+  remove(): Promise<void>;
+  /** The account names the authenticator stores, as a passkey manager would show them. */
+  userNames(): Promise<(string | undefined)[]>;
+}
+
+async function authenticator(page: Page, hasPrf: boolean): Promise<VirtualAuthenticator> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('WebAuthn.enable');
   const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
@@ -33,9 +39,24 @@ async function authenticator(page: Page, hasPrf: boolean): Promise<() => Promise
       automaticPresenceSimulation: true,
     },
   });
-  return async () => {
-    await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
+  return {
+    async remove() {
+      await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
+    },
+    async userNames() {
+      const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+      return credentials.map((credential) => (credential as { userName?: string }).userName);
+    },
   };
+}
+
+/** A passkey's name lands in the person's passkey manager, often synced: it names no file. */
+function expectNeutralNames(names: (string | undefined)[], leaks: string[]): void {
+  expect(names.length).toBeGreaterThan(0);
+  for (const name of names) {
+    expect(name).toMatch(/^Coffer key, added \d{4}-\d{2}-\d{2}$/);
+    for (const leak of leaks) expect(name).not.toContain(leak);
+  }
 }
 
 function cliBackup(): string {
@@ -59,8 +80,9 @@ async function addPasskey(page: Page, backup: string): Promise<string> {
 }
 
 test('a passkey added in Change how it unlocks opens the backup; the passphrase still does', async ({ page }) => {
-  await authenticator(page, true);
+  const virtual = await authenticator(page, true);
   const out = await addPasskey(page, cliBackup());
+  expectNeutralNames(await virtual.userNames(), ['docs']);
   const listed = spawnSync(process.execPath, ['bin/coffer.mjs', 'list', out], {
     env: { ...process.env, COFFER_PASSPHRASE: PASSPHRASE },
   });
@@ -72,9 +94,9 @@ test('a passkey added in Change how it unlocks opens the backup; the passphrase 
 });
 
 test('another authenticator fails as a wrong key', async ({ page }) => {
-  const remove = await authenticator(page, true);
+  const first = await authenticator(page, true);
   const out = await addPasskey(page, cliBackup());
-  await remove();
+  await first.remove();
   await authenticator(page, true);
   await page.goto(ORIGIN);
   await openBackup(page, out);
@@ -126,10 +148,11 @@ async function formWithFile(page: Page): Promise<void> {
 test('a backup created with a passkey and a recovery key opens with each; never with the passkey alone', async ({
   page,
 }) => {
-  await authenticator(page, true);
+  const virtual = await authenticator(page, true);
   await formWithFile(page);
   await page.getByRole('button', { name: 'Add a passkey' }).click();
   await expect(page.getByText('This backup will also open with the new passkey')).toBeVisible();
+  expectNeutralNames(await virtual.userNames(), ['p.txt']);
   let downloads = 0;
   page.on('download', () => downloads++);
   await page.getByRole('button', { name: 'Create backup' }).click();

@@ -118,7 +118,10 @@ profileTest(
     const key = ((await page.getByTestId('new-recovery-key').textContent()) ?? '').replace(/ /g, '');
     await page.getByLabel('Type its last 8 digits').fill(key.slice(-8));
     await page.getByLabel('Remember my recovery key on this device').check();
-    await page.getByLabel('Device passphrase', { exact: true }).fill(DEVICE_PASSPHRASE);
+    const devicePassphrase = page.getByLabel('Device passphrase', { exact: true });
+    // The browser must not offer to save it into the profile it protects against (issue 28, 6).
+    await expect(devicePassphrase).toHaveAttribute('autocomplete', 'off');
+    await devicePassphrase.fill(DEVICE_PASSPHRASE);
     await expect(page.getByText('copying your browser profile').first()).toBeVisible();
     await createBackup(page);
     await context.close();

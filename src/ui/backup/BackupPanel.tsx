@@ -270,7 +270,7 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
             onStrength={setDeviceStrength}
           />
         )}
-        <PasskeyField form={form} update={update} label={sources[0] ?? 'backup'} />
+        <PasskeyField form={form} update={update} />
         <p class="warning">
           Coffer never sees your passphrase or key. If you lose both, nobody can open this backup — not even us.
         </p>

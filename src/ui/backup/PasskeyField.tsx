@@ -5,19 +5,18 @@ import type { PendingForm } from './pending.ts';
 export interface PasskeyFieldProps {
   form: PendingForm;
   update: (change: Partial<PendingForm>) => void;
-  label: string;
 }
 
 /**
  * "Add a passkey" when making a backup (spec 3.4). The passkey is registered on the click, so a
  * browser or authenticator without PRF is told so before anything is written.
  */
-export function PasskeyField({ form, update, label }: PasskeyFieldProps) {
+export function PasskeyField({ form, update }: PasskeyFieldProps) {
   const [problem, setProblem] = useState('');
   async function add() {
     setProblem('');
     try {
-      const passkey = await createPasskey(label);
+      const passkey = await createPasskey();
       form.passkey?.prfOutput.fill(0);
       update({ passkey });
     } catch (failure) {

@@ -123,7 +123,7 @@ export function ChangeUnlock({ file, credentials, slots }: Props) {
   async function addPasskey() {
     setError(undefined);
     try {
-      setPasskey(await createPasskey(file.name));
+      setPasskey(await createPasskey());
     } catch (failure) {
       setError({ headline: 'No passkey was added.', detail: (failure as Error).message });
     }

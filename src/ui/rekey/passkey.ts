@@ -31,15 +31,24 @@ function prfOf(credential: PublicKeyCredential): PrfResults | undefined {
   return (credential.getClientExtensionResults() as { prf?: PrfResults }).prf;
 }
 
+/**
+ * The name a passkey manager shows (and often syncs to a cloud account): neutral on purpose, with
+ * only the day it was made, never a file or backup name (issue 28, item 5).
+ */
+export function passkeyAccountName(now: Date): string {
+  return `Coffer key, added ${now.toISOString().slice(0, 10)}`;
+}
+
 /** Creates a passkey for this site and evaluates its PRF on a fresh salt. */
-export async function createPasskey(label: string): Promise<NewPasskey> {
+export async function createPasskey(): Promise<NewPasskey> {
   if (!window.PublicKeyCredential || !navigator.credentials) throw new Error(NO_PRF);
   const prfSalt = crypto.getRandomValues(new Uint8Array(32));
   const rpId = location.hostname;
+  const accountName = passkeyAccountName(new Date());
   const created = (await navigator.credentials.create({
     publicKey: {
       rp: { name: 'Coffer', id: rpId },
-      user: { id: crypto.getRandomValues(new Uint8Array(16)), name: `Coffer backup ${label}`, displayName: label },
+      user: { id: crypto.getRandomValues(new Uint8Array(16)), name: accountName, displayName: accountName },
       challenge: crypto.getRandomValues(new Uint8Array(32)),
       pubKeyCredParams: [
         { type: 'public-key', alg: -7 },

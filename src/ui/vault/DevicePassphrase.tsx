@@ -2,7 +2,7 @@
  * The device passphrase that protects a remembered recovery key. It is asked once per visit and
  * never stored; what it does and does not protect against is said next to the field.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useId, useState } from 'preact/hooks';
 import { measureStrength, type Strength } from '../shared/strength.ts';
 
 interface Props {
@@ -14,6 +14,7 @@ interface Props {
 
 export function DevicePassphrase({ mode, value, onInput, onStrength }: Props) {
   const [strength, setStrength] = useState<Strength>();
+  const whyId = useId();
 
   useEffect(() => {
     let current = true;
@@ -35,7 +36,10 @@ export function DevicePassphrase({ mode, value, onInput, onStrength }: Props) {
         Device passphrase
         <input
           type="password"
-          autocomplete={mode === 'set' ? 'new-password' : 'current-password'}
+          // Never offered to the browser's password manager: it would store this passphrase in the
+          // very profile whose copy it exists to protect against.
+          autocomplete="off"
+          aria-describedby={whyId}
           value={value}
           onInput={(e) => onInput(e.currentTarget.value)}
         />
@@ -47,12 +51,13 @@ export function DevicePassphrase({ mode, value, onInput, onStrength }: Props) {
           {strength.crackTime} to guess it.
         </p>
       )}
-      <p class="hint">
+      <p class="hint" id={whyId}>
         {mode === 'set'
           ? 'The remembered key is stored encrypted with this passphrase, which is never stored. '
           : 'Type the device passphrase that protects the remembered key (asked once per visit). '}
         This protects against someone copying your browser profile; not against malware running as you, nor against
-        someone using this browser while this tab is open.
+        someone using this browser while this tab is open. Do not let the browser save it: a saved copy sits in that
+        same profile.
       </p>
     </div>
   );
