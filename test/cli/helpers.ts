@@ -23,6 +23,9 @@ export interface RunResult {
 export interface RunOptions {
   env?: Record<string, string | undefined>;
   cwd?: string;
+  /** Run as this user and group (as root, to see what an ordinary user's permissions do). */
+  uid?: number;
+  gid?: number;
 }
 
 /** Runs `node bin/coffer.mjs ARGS` without a terminal; COFFER_PASSPHRASE only if given in env. */
@@ -35,7 +38,14 @@ export function coffer(args: string[], options: RunOptions = {}): Promise<RunRes
     execFile(
       process.execPath,
       [BIN, ...args],
-      { env, cwd: options.cwd ?? ROOT, maxBuffer: 64 * 1024 * 1024, timeout: 90_000 },
+      {
+        env,
+        cwd: options.cwd ?? ROOT,
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: 90_000,
+        uid: options.uid,
+        gid: options.gid,
+      },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
         done({ code, stdout, stderr });
