@@ -54,6 +54,13 @@ export async function runPull(argv: string[]): Promise<number> {
     let written = 0;
     for await (const piece of source.stream?.(0) ?? []) {
       if (interruptSignal.aborted) throw new CliError(EXIT.interrupted, 'cancelled; nothing was left half-written.');
+      // Never past the size the server announced: an endless body cannot fill the disk.
+      if (written + piece.length > source.size) {
+        throw new CliError(
+          EXIT.other,
+          `${location.display}: the server sent more than the ${source.size} bytes it announced.`,
+        );
+      }
       await handle.write(piece);
       written += piece.length;
       ui.progress(`Fetching ${percent(written, source.size)} ${humanSize(written)} of ${humanSize(source.size)}`);

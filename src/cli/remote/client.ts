@@ -3,6 +3,7 @@
  * range of it, and an upload that is never visible half-done. WebDAV and S3 implement it.
  */
 import { CliError, EXIT } from '../exit-codes.ts';
+import { checkRangeHeaders, readRange } from './bounded.ts';
 import { type Fetch, NetworkError, type RefusalContext, refusal, send } from './http.ts';
 
 export interface LocalUpload {
@@ -27,7 +28,11 @@ export interface RemoteStore {
   readonly display: string;
   /** The size of the object, or undefined when there is none. */
   size(signal?: AbortSignal): Promise<number | undefined>;
-  /** Bytes [start, end) (to the end of the object when end is undefined), as a 206 response. */
+  /**
+   * Bytes [start, end) as a 206 response whose Content-Range says exactly that range (to the end
+   * of the object when end is undefined: the caller checks that against the size it knows); read
+   * its body with boundedBody or readRange, which never take more than was asked for.
+   */
   range(start: number, end: number | undefined, signal?: AbortSignal): Promise<Response>;
   /** Uploads under a temporary name (or as an incomplete multipart upload), checks, then commits. */
   upload(file: LocalUpload, events: UploadEvents): Promise<void>;
@@ -67,11 +72,17 @@ export class Requester {
     return length;
   }
 
-  /** GET with a Range header; refuses a server that ignores ranges rather than download it all. */
+  /**
+   * GET with a Range header; refuses a server that ignores ranges rather than download it all,
+   * and a 206 for any other range than the one asked for.
+   */
   async getRange(url: string, start: number, end: number | undefined, signal?: AbortSignal): Promise<Response> {
     const range = `bytes=${start}-${end === undefined ? '' : end - 1}`;
     const response = await this.send(url, { method: 'GET', headers: { range }, signal });
-    if (response.status === 206) return response;
+    if (response.status === 206) {
+      if (end !== undefined) await checkRangeHeaders(response, start, end, this.where);
+      return response;
+    }
     await response.body?.cancel().catch(() => {});
     if (response.status === 200) {
       throw new CliError(
@@ -122,8 +133,8 @@ export async function checkUploaded(
     );
   }
   const response = await requester.getRange(url, 0, file.header.length, signal);
-  const back = new Uint8Array(await response.arrayBuffer());
-  if (back.length !== file.header.length || back.some((byte, i) => byte !== file.header[i])) {
+  const back = await readRange(response, 0, file.header.length, requester.where);
+  if (back.some((byte, i) => byte !== file.header[i])) {
     throw new CliError(
       EXIT.other,
       `${requester.where}: the uploaded copy's header does not read back as sent; it was removed.`,

@@ -7,6 +7,7 @@
  */
 import type { RandomAccessSource } from '../../core/index.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
+import { boundedBody, checkRangeHeaders, readRange } from './bounded.ts';
 import type { RemoteStore } from './client.ts';
 import { NetworkError, networkError } from './http.ts';
 import type { RemoteLocation } from './location.ts';
@@ -33,11 +34,7 @@ export async function openRemoteSource(store: RemoteStore, signal?: AbortSignal)
   const fetchBytes = async (start: number, end: number): Promise<Uint8Array> => {
     const response = await store.range(start, end, signal);
     checkTotal(response, size, store.display);
-    try {
-      return new Uint8Array(await response.arrayBuffer());
-    } catch (error) {
-      throw networkError(error, store.display);
-    }
+    return readRange(response, start, end, store.display);
   };
   return {
     size,
@@ -72,13 +69,16 @@ async function* streamFrom(
   let position = offset;
   for (let attempt = 1; position < size; attempt++) {
     try {
+      // Open-ended, as a download resumes; the answer must still be exactly [position, size).
       const response = await store.range(position, undefined, signal);
+      await checkRangeHeaders(response, position, size, store.display);
       checkTotal(response, size, store.display);
-      if (!response.body) return;
-      for await (const piece of response.body as unknown as AsyncIterable<Uint8Array>) {
+      // Never more than the object's size, whatever the server keeps sending.
+      for await (const piece of boundedBody(response, size - position, store.display)) {
         position += piece.length;
         yield piece;
       }
+      if (position < size) throw networkError(new Error('the connection ended early'), store.display);
       return;
     } catch (error) {
       const failure = networkError(error, store.display);
