@@ -51,7 +51,7 @@ export const JIDS = {
 };
 export const GROUP_SUBJECT = 'Family 👨‍👩‍👧 trip';
 
-async function wasm(): Promise<Wasm> {
+export async function wasm(): Promise<Wasm> {
   return (await loadSqlite()) as unknown as Wasm;
 }
 
@@ -90,6 +90,8 @@ const EMOJI = ['😀', '🎉', '👍🏽', '❤️', '🇬🇧', '🙈'];
 export interface GeneratedOptions {
   /** Messages in the long chat with Erin. */
   bulk?: number;
+  /** Gives the stranger's message this timestamp, written as it is into the SQL (a hostile value). */
+  strangerTimestamp?: string;
 }
 
 /** A modern msgstore.db (message, chat, jid, message_media, message_quoted, message_system). */
@@ -226,6 +228,11 @@ export async function generateModern(options: GeneratedOptions = {}): Promise<Ui
       message(JIDS.erin, random() < 0.5, `${i + 1}: ${words.join(' ')}`);
     }
     for (const stmt of [addMessage, media, quote, system]) stmt.finalize();
+    if (options.strangerTimestamp !== undefined) {
+      db.exec(
+        `UPDATE message SET timestamp = ${options.strangerTimestamp} WHERE chat_row_id = ${chatIds.get(JIDS.stranger)}`,
+      );
+    }
     db.exec('COMMIT');
     return sqlite3.capi.sqlite3_js_db_export(db.pointer);
   } finally {

@@ -33,6 +33,11 @@ export function escapeHtml(text: string): string {
   );
 }
 
+/** A <time> element; an unknown time has no machine-readable date to give. */
+function timeElement(ms: number): string {
+  return ms ? `<time datetime="${new Date(ms).toISOString()}">${utcTime(ms)}</time>` : `<time>${utcTime(ms)}</time>`;
+}
+
 export function utcTime(ms: number): string {
   if (!ms) return 'unknown time';
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
@@ -55,7 +60,7 @@ export function messageHtml(message: ChatMessage): string {
   const classes = message.kind === 'deleted' ? `${side} deleted` : side;
   const parts = [`<li class="${classes}" id="m${message.id}">`];
   parts.push(
-    `<div class="meta"><span class="sender" dir="auto">${escapeHtml(message.sender)}</span> · <time datetime="${new Date(message.time || 0).toISOString()}">${utcTime(message.time)}</time></div>`,
+    `<div class="meta"><span class="sender" dir="auto">${escapeHtml(message.sender)}</span> · ${timeElement(message.time)}</div>`,
   );
   if (message.quote) {
     parts.push(

@@ -5,7 +5,7 @@
  */
 import type { Row } from './sqlite-vfs.ts';
 import type { ChatMessage, ContactNames, QuoteInfo } from './types.ts';
-import { nameOf, num, str } from './words.ts';
+import { nameOf, num, str, timeOf } from './words.ts';
 
 /** The message as plain text from its sender; the adapter then sets its kind. */
 export function baseMessage(row: Row, contacts: ContactNames): ChatMessage {
@@ -17,7 +17,7 @@ export function baseMessage(row: Row, contacts: ContactNames): ChatMessage {
     chatId: num(row.chat),
     fromMe,
     sender: fromMe ? 'You' : nameOf(senderJid, contacts),
-    time: num(row.time),
+    time: timeOf(row.time),
     kind: 'text',
     text: str(row.text),
   };

@@ -8,10 +8,15 @@ import type { Query } from './sqlite-vfs.ts';
 
 export type Tables = Map<string, Set<string>>;
 
-/** Every table and view, with its columns. */
+/**
+ * Every ordinary table, with its columns. Views and virtual tables are left out: a view runs
+ * whatever query its author wrote (an endless recursive one hangs the reader), and WhatsApp's own
+ * tables that the layouts read are all ordinary ones.
+ */
 export function readTables(query: Query): Tables {
   const tables: Tables = new Map();
-  for (const row of query.all("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")) {
+  const ordinary = "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'";
+  for (const row of query.all(ordinary)) {
     const name = String(row.name);
     const columns = query.all('SELECT name FROM pragma_table_info(?)', [name]).map((c) => String(c.name));
     tables.set(name, new Set(columns));

@@ -38,6 +38,7 @@ interface Struct {
   dispose(): void;
 }
 interface Database {
+  readonly pointer: Ptr;
   exec(options: { sql: string; bind?: SqlValue[]; rowMode: 'array'; returnValue: 'resultRows' }): SqlValue[][];
   prepare(sql: string): { getColumnNames(): string[]; finalize(): void };
   close(): void;
@@ -48,6 +49,8 @@ export interface SqliteWasm {
     sqlite3_io_methods: new () => Struct;
     sqlite3_file: (new (pointer: Ptr) => Struct) & { structInfo: { sizeof: number } };
     sqlite3_vfs_find(name: string | null): Ptr;
+    /** Calls `handler` every `ops` virtual-machine steps; a non-zero answer interrupts the query. */
+    sqlite3_progress_handler(db: Ptr, ops: number, handler: ((context: Ptr) => number) | 0, context: Ptr): void;
   };
   wasm: {
     bigIntEnabled: boolean;
@@ -216,8 +219,20 @@ export interface OpenDatabase extends Query {
   close(): void;
 }
 
+/**
+ * How long one query may run. A real message store answers each of the reader's queries in well
+ * under a second; a database built to make a query run for ever is stopped with a plain message.
+ */
+export const QUERY_BUDGET_MS = 60_000;
+const PROGRESS_STEPS = 100_000;
+
+export interface ReadOptions {
+  /** Milliseconds one query may take (QUERY_BUDGET_MS unless a test says otherwise). */
+  queryBudgetMs?: number;
+}
+
 /** Opens a database file read-only through the VFS above; nothing of it is read until a query needs it. */
-export function openReadOnly(sqlite3: SqliteWasm, source: PageSource): OpenDatabase {
+export function openReadOnly(sqlite3: SqliteWasm, source: PageSource, options: ReadOptions = {}): OpenDatabase {
   const sources = install(sqlite3);
   const name = `/coffer-${++opened}.db`;
   sources.set(name, source);
@@ -228,7 +243,25 @@ export function openReadOnly(sqlite3: SqliteWasm, source: PageSource): OpenDatab
     sources.delete(name);
     throw error;
   }
-  const run = (sql: string, bind?: SqlValue[]) => db.exec({ sql, bind, rowMode: 'array', returnValue: 'resultRows' });
+  const budget = options.queryBudgetMs ?? QUERY_BUDGET_MS;
+  let deadline = Number.POSITIVE_INFINITY;
+  sqlite3.capi.sqlite3_progress_handler(db.pointer, PROGRESS_STEPS, () => (Date.now() > deadline ? 1 : 0), 0);
+  const run = (sql: string, bind?: SqlValue[]) => {
+    deadline = Date.now() + budget;
+    try {
+      return db.exec({ sql, bind, rowMode: 'array', returnValue: 'resultRows' });
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw new CofferError(
+          'limit_exceeded',
+          `This database did not answer within ${budget >= 1000 ? `${Math.round(budget / 1000)} seconds` : `${budget} ms`}, so reading it was stopped. It may be damaged, or made to keep a reader busy.`,
+        );
+      }
+      throw error;
+    } finally {
+      deadline = Number.POSITIVE_INFINITY;
+    }
+  };
   // The temporary b-trees of ORDER BY and GROUP BY stay in WASM memory (the VFS opens no other file).
   run('PRAGMA temp_store = MEMORY');
   // Reading a result value by value costs a call across the WASM boundary each (about 20 µs in
@@ -255,6 +288,7 @@ export function openReadOnly(sqlite3: SqliteWasm, source: PageSource): OpenDatab
       try {
         [[text]] = run(jsonSql(sql), params);
       } catch (error) {
+        if (error instanceof CofferError) throw error;
         // SQLite's own words ("file is not a database", "database disk image is malformed").
         throw new CofferError('payload_damaged', `SQLite could not read this database: ${(error as Error).message}`);
       }

@@ -66,6 +66,19 @@ export function preview(kind: string, text: string, media?: string): string {
 
 /** SQL's numbers arrive as number or bigint; text as string. */
 export const num = (value: unknown): number => (typeof value === 'bigint' ? Number(value) : Number(value ?? 0));
+
+/** The latest moment a JavaScript Date can hold (about the year 275760), in ms since 1970. */
+const LAST_DATE_MS = 8.64e15;
+
+/**
+ * A message time in ms since 1970, or 0 (shown as an unknown time) for a value that is no date at
+ * all: negative, not a number, or past what a Date can hold, as a damaged or hostile database may
+ * have. One such message must not stop a whole export.
+ */
+export function timeOf(value: unknown): number {
+  const ms = num(value);
+  return Number.isFinite(ms) && ms > 0 && ms <= LAST_DATE_MS ? ms : 0;
+}
 export const str = (value: unknown): string => (typeof value === 'string' ? value : value == null ? '' : String(value));
 
 /** A LIKE pattern that finds text literally (% and _ escaped). */
