@@ -34,7 +34,7 @@ export function ReadChats(props: { decrypted?: Decrypted; keyInput: () => WhatsA
             class="primary"
             disabled={busy}
             onClick={() => {
-              setDatabase(decrypted);
+              setDatabase({ ...decrypted }); // a new object: reads again after Stop reading
               setReading(true);
             }}
           >

@@ -13,6 +13,13 @@ export function ChatReader({ source }: { source: ReaderSource }) {
     <section class="chat-reader" aria-labelledby="chats-heading">
       <h3 id="chats-heading">Chats in {source.name}</h3>
       {reader.opening && <p role="status">Opening {source.name}…</p>}
+      {reader.busy && (
+        <div class="row">
+          <button type="button" class="secondary" onClick={reader.stop}>
+            Stop reading
+          </button>
+        </div>
+      )}
       {reader.error && <ErrorNotice error={reader.error} />}
       {opened && (
         <>

@@ -59,6 +59,18 @@ export class ChatsClient {
     this.worker ??= this.start();
   }
 
+  /**
+   * Ends the worker at once, whatever it is doing (a query SQLite cannot interrupt from outside
+   * cannot be waited for), and starts a fresh one for the next database. Every waiting request
+   * fails as cancelled.
+   */
+  cancel(): void {
+    this.worker?.terminate();
+    this.worker = undefined;
+    this.fail(new WorkerError('cancelled', 'Reading the chats was stopped.'));
+    this.warmUp();
+  }
+
   /** Closes the open database; the worker stays, ready for the next one. */
   close(): void {
     if (this.worker) this.run({ type: 'close' }, 'closed').catch(() => {});

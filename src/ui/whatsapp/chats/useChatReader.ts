@@ -59,6 +59,11 @@ export function useChatReader(source: ReaderSource | undefined) {
 
   useEffect(() => () => client.close(), []);
 
+  /** A request ended by Stop is not a failure to show: stop() says what happened. */
+  const report = (failure: WorkerError) => {
+    if (failure.code !== 'cancelled') setError(readerError(failure));
+  };
+
   useEffect(() => {
     setOpened(undefined);
     setChatId(undefined);
@@ -70,7 +75,7 @@ export function useChatReader(source: ReaderSource | undefined) {
     client
       .run({ type: 'open', ...source }, 'opened')
       .then((result) => current && setOpened(result))
-      .catch((failure: WorkerError) => current && setError(readerError(failure)))
+      .catch((failure: WorkerError) => current && report(failure))
       .finally(() => current && setOpening(false));
     return () => {
       current = false;
@@ -105,7 +110,7 @@ export function useChatReader(source: ReaderSource | undefined) {
           // A page that arrives after the person moved to another chat is dropped.
           setPages((known) => (forChat === shownChat.current ? new Map(known).set(page, messages) : known));
         })
-        .catch((failure: WorkerError) => setError(readerError(failure)));
+        .catch(report);
     }
     return undefined;
   }
@@ -119,7 +124,7 @@ export function useChatReader(source: ReaderSource | undefined) {
     try {
       setHits((await client.run({ type: 'search', text: text.trim(), limit: SEARCH_LIMIT }, 'search')).hits);
     } catch (failure) {
-      setError(readerError(failure as WorkerError));
+      report(failure as WorkerError);
     } finally {
       setSearching(false);
     }
@@ -156,13 +161,32 @@ export function useChatReader(source: ReaderSource | undefined) {
       setExported(name);
     } catch (failure) {
       if (temp) await removeTemp(temp);
-      setError(readerError(failure as WorkerError));
+      report(failure as WorkerError);
     } finally {
       setExporting(undefined);
     }
   }
 
+  /** Ends whatever the reader is doing by ending its worker; the database must be opened again. */
+  function stop() {
+    client.cancel();
+    setOpened(undefined);
+    setChatId(undefined);
+    setHits(undefined);
+    setOpening(false);
+    setSearching(false);
+    setExporting(undefined);
+    setError({
+      headline: 'Reading was stopped.',
+      detail: 'Nothing was changed. Open the database again to read it.',
+    });
+  }
+
+  const busy = opening || searching || exporting !== undefined;
+
   return {
+    busy,
+    stop,
     opened,
     opening,
     error,
