@@ -26,8 +26,33 @@ interface Built {
   entries?: VectorEntry[];
 }
 
+/**
+ * The same file with a revision 1.2 footer (magic COFFREC1, a SHA-256 check): the first vectors
+ * of format version 3 were written so, and readers still open them. Only the footer differs:
+ * the parity and the copies are sealed the same way.
+ */
+function revision12(built: Built): Built {
+  const bytes = built.bytes.slice();
+  const footer = bytes.subarray(bytes.length - FOOTER_LENGTH);
+  footer.set(new TextEncoder().encode('COFFREC1'), 0);
+  footer.set(createHash('sha256').update(footer.subarray(0, 32)).digest(), 32);
+  return { ...built, bytes };
+}
+
+/** A revision 1.3 footer with stripes of `dataShards` (the file size stays right); its MAC no longer verifies. */
+function alteredShape(built: Built, dataShards: number): Built {
+  const bytes = built.bytes.slice();
+  bytes[bytes.length - FOOTER_LENGTH + 25] = dataShards;
+  return { ...built, bytes };
+}
+
 /** 60,001 bytes of random files: 59 chunks of 1 KiB, so stripes of 50 and 9 data chunks, m = 5 at 10%. */
 async function written(name: string, parity: number): Promise<Built> {
+  return revision12(await writtenNow(name, parity));
+}
+
+/** As written, with the footer every writer makes since revision 1.3 (an HMAC check). */
+async function writtenNow(name: string, parity: number): Promise<Built> {
   const content = new Drbg(`${name}/content`);
   const files = [3000, 20_000, 1, 37_000].map((size, i) => ({ path: `f${i}.bin`, data: content.bytes(size) }));
   const sources: EntrySource[] = [
@@ -145,6 +170,28 @@ export function recoveryVectors(): VectorDef[] {
       "The footer's SHA-256 check does not match (one byte of its payloadLength flipped): the payload's end cannot be located, so the file is refused (spec 11.1).",
       async () =>
         flipAt(await written('payload-damaged-recovery-footer', 10), (bytes) => bytes.length - FOOTER_LENGTH + 8),
+    ),
+    vector(
+      'success-recovery-authenticated-footer',
+      'success',
+      "As success-recovery-parity-intact, with the footer of revision 1.3: magic COFFREC2, its check HMAC(footerMacKey, footer[0..32)) with footerMacKey = HKDF(fileKey, payloadNonce, 'coffer/v3 recovery footer'), verified after unlocking (spec 11.1, 11.3).",
+      () => writtenNow('success-recovery-authenticated-footer', 10),
+    ),
+    vector(
+      'success-recovery-authenticated-repaired-chunks',
+      'success',
+      'A revision 1.3 footer and 5 damaged chunks in the first stripe and 2 in the second: every one is rebuilt from parity and passes its tag (spec 11.4).',
+      async () =>
+        damageChunks(
+          await writtenNow('success-recovery-authenticated-repaired-chunks', 10),
+          [0, 10, 11, 12, 49, 50, 55],
+        ),
+    ),
+    vector(
+      'payload-damaged-recovery-footer-altered',
+      'payload_damaged',
+      'A revision 1.3 footer whose dataShards was changed from 50 to 30 (still 2 stripes, so the file size fits): its HMAC does not verify once the file is unlocked, so the file is refused as altered before its parity or index copy is used, although every chunk is intact (spec 11.3).',
+      async () => alteredShape(await writtenNow('payload-damaged-recovery-footer-altered', 10), 30),
     ),
     vector(
       'payload-damaged-recovery-parity-zero-chunk',

@@ -35,6 +35,7 @@ const NONCE_LENGTH = 32;
 const HEADER_MAC_INFO = 'coffer/v1 header mac';
 const PAYLOAD_INFO = 'coffer/v1 payload';
 const RECOVERY_INFO = 'coffer/v3 recovery';
+const FOOTER_MAC_INFO = 'coffer/v3 recovery footer';
 
 export interface Header {
   version: number;
@@ -53,6 +54,8 @@ export interface FileKeys {
   headerMacKey: CryptoKey;
   /** Seals the index copy and the parity shards of a version 3 file (spec 11). */
   recoveryKey: AesGcmKey;
+  /** Authenticates the recovery footer of a version 3 file (spec 11.1, revision 1.3). */
+  footerMacKey: CryptoKey;
 }
 
 function startsWithMagic(bytes: Uint8Array): boolean {
@@ -172,6 +175,7 @@ export async function deriveFileKeys(
     recoveryKey: aes
       ? await derivePayloadCipher(base, payloadNonce, aes, RECOVERY_INFO)
       : await hkdfAesKey(base, payloadNonce, RECOVERY_INFO),
+    footerMacKey: await hkdfHmacKey(base, payloadNonce, FOOTER_MAC_INFO),
   };
 }
 

@@ -19,9 +19,17 @@ import {
 import { decodeIndex, decodeTrailer, type IndexEntry, TRAILER_LENGTH, type Trailer } from './index-codec.ts';
 import type { ByteSource } from './iter.ts';
 import { checkPathSet } from './paths.ts';
-import { type ErasureCoder, openIndexCopy, ParityEncoder, type RecoveryLayout } from './recovery.ts';
-import { boundedSource, readIndexCopy, readRecovery } from './recovery-read.ts';
-import { type CheckedChunk, checkedChunks, checkRecoveryData, emptyStats, type RepairStats } from './repair.ts';
+import { type ErasureCoder, ParityEncoder, type RecoveryLayout, verifyFooter } from './recovery.ts';
+import { boundedSource, readIndexCopy, readRecovery, refuseAlteredIndexCopy } from './recovery-read.ts';
+import {
+  type CheckedChunk,
+  checkedChunks,
+  checkRecoveryData,
+  emptyStats,
+  type RepairStats,
+  refuseAlteredParity,
+  refuseUnconfirmedShape,
+} from './repair.ts';
 import {
   type SalvageOptions,
   type SalvageReport,
@@ -144,6 +152,8 @@ export class OpenedBackup {
       keys = await unlockHeader(parsed, credentials, options.aes);
       headerFromCopy = true;
     }
+    // Before the index copy or any parity is used: k, m and the lengths are the writer's (11.3).
+    if (recovery) await verifyFooter(recovery, keys.footerMacKey);
     const partial = new OpenedBackup(
       source,
       parsed,
@@ -255,8 +265,13 @@ export class OpenedBackup {
    */
   async restore(sink: RestoreSink, options: RestoreOptions = {}): Promise<void> {
     if (options.only) return this.restoreSelected(sink, options.only, options);
+    return this.restoreAll(sink, options, false);
+  }
+
+  /** One pass over the whole payload; `compareParity` also checks the stored parity (11.5). */
+  private async restoreAll(sink: RestoreSink, options: RestoreOptions, compareParity: boolean): Promise<void> {
     const plaintext = this.recovery
-      ? this.repairedPlaintext(options.signal)
+      ? this.repairedPlaintext(options.signal, compareParity)
       : openStream(this.keys.payloadKey, this.payloadCiphertext(), this.layout.chunkSize, options.signal);
     const router = new EntryRouter(this.entries, sink, options, this.totalSize, this.openOptions);
     try {
@@ -292,8 +307,9 @@ export class OpenedBackup {
   }
 
   /** Every chunk of a version 3 file, rebuilt from parity where needed (spec 11.4). */
-  private checked(signal?: AbortSignal): AsyncGenerator<CheckedChunk> {
+  private checked(signal?: AbortSignal, compareParity = false): AsyncGenerator<CheckedChunk> {
     return checkedChunks({
+      compareParity,
       source: this.fullSource as RandomAccessSource,
       payloadKey: this.keys.payloadKey,
       recoveryKey: this.keys.recoveryKey,
@@ -304,8 +320,8 @@ export class OpenedBackup {
     });
   }
 
-  private async *repairedPlaintext(signal?: AbortSignal): AsyncGenerator<Uint8Array> {
-    for await (const chunk of this.checked(signal)) {
+  private async *repairedPlaintext(signal?: AbortSignal, compareParity = false): AsyncGenerator<Uint8Array> {
+    for await (const chunk of this.checked(signal, compareParity)) {
       if (!chunk.plaintext) throw unrepairable(chunk.index, this.repairs.noCoder);
       yield chunk.plaintext;
     }
@@ -335,32 +351,57 @@ export class OpenedBackup {
           : 'This backup has no recovery data (it was made without parity), so it cannot be repaired; --salvage restores what is intact.',
       );
     }
-    const encoder = new ParityEncoder(coder, this.keys.recoveryKey, this.header.chunkSizeLog2, recovery);
+    await this.refuseAlteredIndexCopy();
+    // A revision 1.2 footer stays one, so an intact file is repaired into the same bytes.
+    const footerKey = recovery.authenticated ? this.keys.footerMacKey : undefined;
+    const encoder = new ParityEncoder(coder, this.keys.recoveryKey, footerKey, this.header.chunkSizeLog2, recovery);
     yield this.header.bytes;
-    for await (const chunk of this.checked(signal)) {
+    for await (const chunk of this.checked(signal, true)) {
       if (!chunk.plaintext) throw unrepairable(chunk.index, false);
+      refuseAlteredParity(this.repairs);
       await encoder.push(chunk.sealed);
       yield chunk.sealed;
     }
+    refuseUnconfirmedShape(recovery, this.repairs);
     yield* encoder.finish(this.header.bytes, this.indexBytes as Uint8Array);
   }
 
+  /**
+   * Checks every byte (spec 8), and for a version 3 file also its repair data (spec 11.5): each
+   * parity shard that opens must equal the parity recomputed from the data, and an index copy
+   * that opens must equal the index; otherwise the repair data was altered.
+   */
   async verify(options: Omit<RestoreOptions, 'only'> = {}): Promise<void> {
-    await this.restore(discardSink, options);
     const recovery = this.recovery;
     const full = this.fullSource;
+    const compare = recovery !== undefined && this.openOptions.coder !== undefined;
+    // This pass opens every parity shard once: count its damage afresh.
+    if (compare) this.repairs.damagedParityShards = 0;
+    await this.restoreAll(discardSink, options, compare);
     if (!recovery || !full) return;
+    refuseAlteredParity(this.repairs);
+    const indexCopyDamaged = await this.refuseAlteredIndexCopy();
+    if (compare) {
+      this.repairs.indexCopyDamaged = indexCopyDamaged;
+      return;
+    }
+    // Without the erasure coder, parity cannot be recomputed: at least open every shard.
     const checked = await checkRecoveryData(
       { source: full, recoveryKey: this.keys.recoveryKey, recovery, stats: this.repairs, signal: options.signal },
-      async () =>
-        (await openIndexCopy(
-          this.keys.recoveryKey,
-          await full.read(recovery.indexCopyOffset, recovery.indexCopyLength),
-        )) !== undefined,
+      async () => !indexCopyDamaged,
     );
     // Shards already found damaged while rebuilding are counted again here: keep the larger count.
     this.repairs.damagedParityShards = Math.max(this.repairs.damagedParityShards, checked.damagedParityShards);
     this.repairs.indexCopyDamaged = checked.indexCopyDamaged;
+  }
+
+  private refuseAlteredIndexCopy(): Promise<boolean> {
+    return refuseAlteredIndexCopy(
+      this.fullSource as RandomAccessSource,
+      this.recovery as RecoveryLayout,
+      this.keys.recoveryKey,
+      this.indexBytes as Uint8Array,
+    );
   }
 
   private payloadCiphertext(): ByteSource {

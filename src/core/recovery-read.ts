@@ -3,12 +3,20 @@
  * payload ends, the header copy and the index copy when the originals are damaged.
  */
 
+import { constantTimeEqual } from './bytes.ts';
 import type { AesGcmKey } from './crypto.ts';
 import { CofferError } from './errors.ts';
 import { decodeIndex, decodeTrailer, type IndexEntry, TRAILER_LENGTH, type Trailer } from './index-codec.ts';
 import { type ByteSource, iterateBytes } from './iter.ts';
 import type { RandomAccessSource } from './reader.ts';
-import { decodeFooter, FOOTER_LENGTH, openIndexCopy, type RecoveryLayout, recoveryLayout } from './recovery.ts';
+import {
+  alteredRecovery,
+  decodeFooter,
+  FOOTER_LENGTH,
+  openIndexCopy,
+  type RecoveryLayout,
+  recoveryLayout,
+} from './recovery.ts';
 
 /** Reads and checks the footer of a version 3 file. */
 export async function readRecovery(source: RandomAccessSource): Promise<RecoveryLayout> {
@@ -68,4 +76,22 @@ export async function readIndexCopy(
     throw new CofferError('payload_damaged', "This backup's index copy does not match its trailer.");
   }
   return { trailer, entries: decodeIndex(bytes.subarray(0, trailer.indexLength), trailer), bytes };
+}
+
+/**
+ * The index copy is sealed under one fixed nonce: one that opens with other content than the
+ * index was altered (and must never be sealed again). Returns whether it failed to open.
+ */
+export async function refuseAlteredIndexCopy(
+  source: RandomAccessSource,
+  recovery: RecoveryLayout,
+  key: AesGcmKey,
+  indexAndTrailer: Uint8Array,
+): Promise<boolean> {
+  const copy = await openIndexCopy(key, await source.read(recovery.indexCopyOffset, recovery.indexCopyLength));
+  if (!copy) return true;
+  if (copy.length !== indexAndTrailer.length || !constantTimeEqual(copy, indexAndTrailer)) {
+    throw alteredRecovery('its copy of the index opens but differs from the index');
+  }
+  return false;
 }

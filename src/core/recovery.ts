@@ -5,12 +5,15 @@
  * still checked by its own GCM tag before it is used.
  */
 import { concatBytes, constantTimeEqual, readU64, utf8, view, writeU64 } from './bytes.ts';
-import { type AesGcmKey, openWith, sealWith, sha256, TAG_LENGTH } from './crypto.ts';
+import { type AesGcmKey, hmac, openWith, sealWith, sha256, TAG_LENGTH } from './crypto.ts';
 import { CofferError } from './errors.ts';
 import { chunkIv } from './stream.ts';
 
 export const FOOTER_LENGTH = 64;
-export const FOOTER_MAGIC = utf8('COFFREC1');
+/** Revision 1.3: the footer's check is an HMAC under a key derived from the file key. */
+export const FOOTER_MAGIC = utf8('COFFREC2');
+/** Revision 1.2: the check is a plain SHA-256 (anyone can recompute it); still read. */
+export const LEGACY_FOOTER_MAGIC = utf8('COFFREC1');
 /** Data shards per stripe that a writer uses (fewer when the payload has fewer chunks). */
 export const STRIPE_DATA_SHARDS = 50;
 export const MAX_SHARDS = 256;
@@ -33,8 +36,16 @@ export interface Footer {
   parityShards: number;
 }
 
+/** A footer as read: its fields, and how its check is made. */
+export interface ReadFooter extends Footer {
+  /** COFFREC2: the check is an HMAC, verified once the file is unlocked (verifyFooter). */
+  authenticated: boolean;
+  /** The 64 bytes as read. */
+  bytes: Uint8Array;
+}
+
 /** Where everything of a version 3 file is, from its footer and its size. */
-export interface RecoveryLayout extends Footer {
+export interface RecoveryLayout extends ReadFooter {
   fileSize: number;
   sealedChunkSize: number;
   chunkCount: number;
@@ -50,25 +61,41 @@ function damaged(what: string): CofferError {
   return new CofferError('payload_damaged', `This backup's recovery data is damaged: ${what}.`);
 }
 
-export async function encodeFooter(footer: Footer): Promise<Uint8Array> {
+/**
+ * The footer's 64 bytes. With `macKey` (every writer since revision 1.3) its check is
+ * HMAC(footerMacKey, footer[0..32)), so k, m and the lengths cannot be changed without the file
+ * key; without it, the revision 1.2 footer (a SHA-256 check), which a repair keeps for a file
+ * that had one, so that repairing an intact file still gives it back byte for byte.
+ */
+export async function encodeFooter(footer: Footer, macKey: CryptoKey | undefined): Promise<Uint8Array> {
   const out = new Uint8Array(FOOTER_LENGTH);
   const dv = view(out);
-  out.set(FOOTER_MAGIC, 0);
+  out.set(macKey ? FOOTER_MAGIC : LEGACY_FOOTER_MAGIC, 0);
   writeU64(dv, 8, footer.payloadLength);
   dv.setUint32(16, footer.headerLength, true);
   dv.setUint32(20, footer.indexCopyLength, true);
   out[24] = footer.chunkSizeLog2;
   out[25] = footer.dataShards;
   out[26] = footer.parityShards;
-  out.set(await sha256(out.subarray(0, 32)), 32);
+  const fields = out.subarray(0, 32);
+  out.set(macKey ? await hmac(macKey, fields) : await sha256(fields), 32);
   return out;
 }
 
-/** Parses the last 64 bytes; undefined when they are not an intact footer. */
-export async function decodeFooter(bytes: Uint8Array): Promise<Footer | undefined> {
+function hasMagic(bytes: Uint8Array, magic: Uint8Array): boolean {
+  for (let i = 0; i < magic.length; i++) if (bytes[i] !== magic[i]) return false;
+  return true;
+}
+
+/**
+ * Parses the last 64 bytes; undefined when they are not a footer. A revision 1.2 footer's
+ * SHA-256 is checked here; a revision 1.3 footer's HMAC needs the file key (verifyFooter).
+ */
+export async function decodeFooter(bytes: Uint8Array): Promise<ReadFooter | undefined> {
   if (bytes.length !== FOOTER_LENGTH) return undefined;
-  for (let i = 0; i < FOOTER_MAGIC.length; i++) if (bytes[i] !== FOOTER_MAGIC[i]) return undefined;
-  if (!constantTimeEqual(await sha256(bytes.subarray(0, 32)), bytes.subarray(32))) return undefined;
+  const authenticated = hasMagic(bytes, FOOTER_MAGIC);
+  if (!authenticated && !hasMagic(bytes, LEGACY_FOOTER_MAGIC)) return undefined;
+  if (!authenticated && !constantTimeEqual(await sha256(bytes.subarray(0, 32)), bytes.subarray(32))) return undefined;
   const dv = view(bytes);
   const payloadLength = readU64(dv, 8);
   if (payloadLength === undefined) return undefined;
@@ -80,11 +107,34 @@ export async function decodeFooter(bytes: Uint8Array): Promise<Footer | undefine
     chunkSizeLog2: bytes[24],
     dataShards: bytes[25],
     parityShards: bytes[26],
+    authenticated,
+    bytes: bytes.slice(),
   };
 }
 
+/** The recovery data was changed by someone without the key: never used, never "repaired". */
+export function alteredRecovery(what: string): CofferError {
+  return new CofferError(
+    'payload_damaged',
+    `This backup's repair data has been altered: ${what}. It was not used; a repair would not be trustworthy, so none is made. Make a new backup of these files.`,
+  );
+}
+
+/**
+ * Checks a revision 1.3 footer's HMAC with the unlocked file's key, before the index copy or any
+ * parity is used (spec 11.3). A revision 1.2 footer passes here; verify and repair then recompute
+ * its parity (spec 11.5).
+ */
+export async function verifyFooter(footer: ReadFooter, macKey: CryptoKey): Promise<void> {
+  if (!footer.authenticated) return;
+  const expected = await hmac(macKey, footer.bytes.subarray(0, 32));
+  if (!constantTimeEqual(expected, footer.bytes.subarray(32))) {
+    throw alteredRecovery('its footer (the last 64 bytes, which describe the repair data) does not verify');
+  }
+}
+
 /** Checks a footer against the file size and the format's bounds (spec 11.2). */
-export function recoveryLayout(footer: Footer, fileSize: number): RecoveryLayout {
+export function recoveryLayout(footer: ReadFooter, fileSize: number): RecoveryLayout {
   const { payloadLength, headerLength, indexCopyLength, chunkSizeLog2, dataShards, parityShards } = footer;
   if (chunkSizeLog2 < 10 || chunkSizeLog2 > 24) throw damaged('its chunk size is out of range');
   if (dataShards < 1 || dataShards + parityShards > MAX_SHARDS) throw damaged('its stripe shape is out of range');
@@ -136,6 +186,27 @@ export function parityShardsFor(dataShards: number, percent: number): number {
 }
 
 /**
+ * The m parity shards (unsealed) of one stripe of sealed chunks, as spec 11.2 computes them: each
+ * chunk padded with zeros to a shard, missing shards of a short last stripe all zeros.
+ */
+export function stripeParity(
+  coder: ErasureCoder,
+  chunks: readonly Uint8Array[],
+  dataShards: number,
+  parityShards: number,
+  shardSize: number,
+): Uint8Array[] {
+  const buffer = new Uint8Array((dataShards + parityShards) * shardSize);
+  chunks.forEach((chunk, j) => {
+    buffer.set(chunk, j * shardSize);
+  });
+  coder.encode(buffer, dataShards, parityShards);
+  return Array.from({ length: parityShards }, (_, j) =>
+    buffer.subarray((dataShards + j) * shardSize, (dataShards + j + 1) * shardSize),
+  );
+}
+
+/**
  * Collects sealed chunks into stripes and computes their parity as it goes. The writer fixes
  * the stripe shape before it knows the chunk count, so a payload of fewer than
  * STRIPE_DATA_SHARDS chunks is one short stripe (k = chunk count), computed at the end.
@@ -160,6 +231,8 @@ export class ParityEncoder {
   constructor(
     private readonly coder: ErasureCoder,
     private readonly key: AesGcmKey,
+    /** Authenticates the footer (revision 1.3); undefined only to rewrite a revision 1.2 file. */
+    private readonly footerMacKey: CryptoKey | undefined,
     private readonly chunkSizeLog2: number,
     shape: number | { dataShards: number; parityShards: number },
   ) {
@@ -223,13 +296,16 @@ export class ParityEncoder {
     yield indexCopy;
     for (const shard of this.parity) yield shard;
     this.parity.length = 0;
-    yield await encodeFooter({
-      payloadLength: this.payloadLength,
-      headerLength: header.length,
-      indexCopyLength: indexCopy.length,
-      chunkSizeLog2: this.chunkSizeLog2,
-      dataShards: this.dataShards,
-      parityShards: this.parityFor(this.dataShards),
-    });
+    yield await encodeFooter(
+      {
+        payloadLength: this.payloadLength,
+        headerLength: header.length,
+        indexCopyLength: indexCopy.length,
+        chunkSizeLog2: this.chunkSizeLog2,
+        dataShards: this.dataShards,
+        parityShards: this.parityFor(this.dataShards),
+      },
+      this.footerMacKey,
+    );
   }
 }

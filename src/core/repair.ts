@@ -3,11 +3,13 @@
  * fails is rebuilt from the other shards of its stripe and the stripe's parity, and used only if
  * the rebuilt chunk then passes its own tag. Restore, verify, salvage and repair all read this way.
  */
+
+import { constantTimeEqual } from './bytes.ts';
 import type { AesGcmKey } from './crypto.ts';
 import { openWith } from './crypto.ts';
-import { throwIfAborted } from './errors.ts';
+import { CofferError, throwIfAborted } from './errors.ts';
 import type { RandomAccessSource } from './reader.ts';
-import type { ErasureCoder, RecoveryLayout } from './recovery.ts';
+import { alteredRecovery, type ErasureCoder, type RecoveryLayout, stripeParity } from './recovery.ts';
 import { chunkIv } from './stream.ts';
 
 export interface RepairStats {
@@ -27,6 +29,10 @@ export interface RepairStats {
   indexCopyDamaged: boolean;
   /** Parity could not be used because no erasure coder was available. */
   noCoder: boolean;
+  /** Parity shards that opened but differ from the parity recomputed from the data (verify, repair). */
+  alteredParityShards: number;
+  /** Parity shards that opened and equal the recomputed parity: the footer's k and m are right. */
+  matchedParityShards: number;
 }
 
 export function emptyStats(): RepairStats {
@@ -39,6 +45,8 @@ export function emptyStats(): RepairStats {
     indexFromCopy: false,
     indexCopyDamaged: false,
     noCoder: false,
+    alteredParityShards: 0,
+    matchedParityShards: 0,
   };
 }
 
@@ -57,15 +65,23 @@ export interface CheckedReadOptions {
   coder: ErasureCoder | undefined;
   stats: RepairStats;
   signal?: AbortSignal;
+  /**
+   * Recompute every stripe's parity from its chunks and compare it with each stored shard that
+   * opens (verify and repair, spec 11.5): a shard that opens but differs means the footer or the
+   * parity was altered, counted in stats.alteredParityShards.
+   */
+  compareParity?: boolean;
 }
 
 /** Yields every chunk in order, rebuilt from parity where it was damaged and parity allows. */
 export async function* checkedChunks(options: CheckedReadOptions): AsyncGenerator<CheckedChunk> {
-  const { source, payloadKey, recovery, stats } = options;
-  const { headerLength, payloadLength, sealedChunkSize: S, chunkCount } = recovery;
-  const k = recovery.parityShards > 0 ? recovery.dataShards : 64;
+  const { source, payloadKey, recovery, stats, coder } = options;
+  const { headerLength, payloadLength, sealedChunkSize: S, chunkCount, parityShards: m } = recovery;
+  const k = m > 0 ? recovery.dataShards : 64;
+  const compare = options.compareParity === true && m > 0 && coder !== undefined;
   for (let first = 0; first < chunkCount; first += k) {
     throwIfAborted(options.signal);
+    const stripe = first / k;
     const count = Math.min(k, chunkCount - first);
     const start = headerLength + first * S;
     const end = headerLength + Math.min((first + count) * S, payloadLength);
@@ -77,45 +93,77 @@ export async function* checkedChunks(options: CheckedReadOptions): AsyncGenerato
     );
     const failed = opened.flatMap((plaintext, j) => (plaintext ? [] : [j]));
     for (const j of failed) stats.damagedChunks.push(first + j);
-    if (failed.length > 0) await rebuild(options, first / k, first, sealed, opened, failed);
+    const needParity = m > 0 && coder !== undefined && (failed.length > 0 || compare);
+    const parity = needParity ? await openParity(options, stripe) : undefined;
+    if (failed.length > 0) await rebuild(options, first, sealed, opened, failed, parity);
+    if (compare && parity && opened.every(Boolean)) compareStripe(options, sealed, parity);
     for (let j = 0; j < count; j++) yield { index: first + j, sealed: sealed[j], plaintext: opened[j] };
   }
+}
+
+/** The stripe's m stored parity shards, opened; undefined where a tag fails (counted as damaged). */
+async function openParity(options: CheckedReadOptions, stripe: number): Promise<(Uint8Array | undefined)[]> {
+  const { recovery, stats } = options;
+  const { parityShards: m, sealedShardSize } = recovery;
+  const bytes = await options.source.read(recovery.parityOffset + stripe * m * sealedShardSize, m * sealedShardSize);
+  // A shard's nonce is its position in the parity area (spec 11.2), whatever k and m say.
+  const shards = await Promise.all(
+    Array.from({ length: m }, (_, j) =>
+      openWith(
+        options.recoveryKey,
+        chunkIv(stripe * m + j, false),
+        bytes.subarray(j * sealedShardSize, (j + 1) * sealedShardSize),
+      ),
+    ),
+  );
+  stats.damagedParityShards += shards.filter((shard) => !shard).length;
+  return shards;
+}
+
+/** Counts each opened parity shard as matching the recomputed parity, or as altered. */
+function compareStripe(options: CheckedReadOptions, sealed: Uint8Array[], parity: (Uint8Array | undefined)[]): void {
+  const { recovery, stats } = options;
+  const expected = stripeParity(
+    options.coder as ErasureCoder,
+    sealed,
+    recovery.dataShards,
+    recovery.parityShards,
+    recovery.sealedChunkSize,
+  );
+  parity.forEach((shard, j) => {
+    if (!shard) return;
+    if (constantTimeEqual(shard, expected[j])) stats.matchedParityShards++;
+    else stats.alteredParityShards++;
+  });
 }
 
 /** Rebuilds the failed chunks of one stripe in place in `sealed` and `opened`. */
 async function rebuild(
   options: CheckedReadOptions,
-  stripe: number,
   first: number,
   sealed: Uint8Array[],
   opened: (Uint8Array | undefined)[],
   failed: number[],
+  parity: (Uint8Array | undefined)[] | undefined,
 ): Promise<void> {
   const { recovery, stats, coder } = options;
-  const { dataShards: k, parityShards: m, sealedChunkSize: S, sealedShardSize, chunkCount } = recovery;
+  const { dataShards: k, parityShards: m, sealedChunkSize: S, chunkCount } = recovery;
   const giveUp = () => {
     for (const j of failed) stats.unrepairableChunks.push(first + j);
   };
   if (m === 0) return giveUp();
-  if (!coder) {
+  if (!coder || !parity) {
     stats.noCoder = true;
     return giveUp();
   }
-  const parityStart = recovery.parityOffset + stripe * m * sealedShardSize;
-  const parityBytes = await options.source.read(parityStart, m * sealedShardSize);
   const buffer = new Uint8Array((k + m) * S);
   const available: boolean[] = new Array(k + m).fill(true);
   for (let j = 0; j < sealed.length; j++) buffer.set(sealed[j], j * S);
   for (const j of failed) available[j] = false;
-  for (let j = 0; j < m; j++) {
-    const shard = parityBytes.subarray(j * sealedShardSize, (j + 1) * sealedShardSize);
-    const plain = await openWith(options.recoveryKey, chunkIv(stripe * m + j, false), shard);
+  parity.forEach((plain, j) => {
     if (plain) buffer.set(plain, (k + j) * S);
-    else {
-      available[k + j] = false;
-      stats.damagedParityShards++;
-    }
-  }
+    else available[k + j] = false;
+  });
   if (available.filter(Boolean).length < k) return giveUp();
   try {
     coder.reconstruct(buffer, k, m, available);
@@ -195,5 +243,28 @@ export function needsRepair(stats: RepairStats): boolean {
     stats.headerFromCopy ||
     stats.indexFromCopy ||
     stats.indexCopyDamaged
+  );
+}
+
+/** Verify and repair stop at the first stripe whose stored parity differs from the data's (11.5). */
+export function refuseAlteredParity(stats: RepairStats): void {
+  const altered = stats.alteredParityShards;
+  if (altered > 0) {
+    throw alteredRecovery(
+      `${altered} ${altered === 1 ? 'parity block opens' : 'parity blocks open'} but ${altered === 1 ? 'does' : 'do'} not match the data it protects`,
+    );
+  }
+}
+
+/**
+ * Parity is sealed under nonces fixed by its position: it may only be written again with the very
+ * content it had. A revision 1.3 footer's MAC vouches for k and m; a revision 1.2 footer only a
+ * stored shard that matched the recomputed parity (spec 11.5).
+ */
+export function refuseUnconfirmedShape(recovery: RecoveryLayout, stats: RepairStats): void {
+  if (recovery.authenticated || recovery.parityShards === 0 || stats.matchedParityShards > 0) return;
+  throw new CofferError(
+    'payload_damaged',
+    "This backup's repair data cannot be checked: none of its parity blocks is intact, and its footer is of a kind the key does not protect (format revision 1.2), so new parity could not be trusted and none was written. Every file is still intact: restore it and make a new backup.",
   );
 }

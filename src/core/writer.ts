@@ -129,7 +129,7 @@ export async function* backupBytes(
     yield* sealed;
     return;
   }
-  const encoder = new ParityEncoder(options.coder, keys.recoveryKey, chunkSizeLog2, parity);
+  const encoder = new ParityEncoder(options.coder, keys.recoveryKey, keys.footerMacKey, chunkSizeLog2, parity);
   for await (const piece of sealed) {
     await encoder.push(piece);
     yield piece;

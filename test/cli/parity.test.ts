@@ -2,6 +2,7 @@
  * `create --parity`, `verify` ("damaged but repairable"), `restore` through the damage, and
  * `repair IN -o OUT` (never over an existing file; nothing written when the damage is too much).
  */
+import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,6 +113,40 @@ describe('parity in the CLI', () => {
     const report = JSON.parse(salvaged.stdout);
     expect(report.lost.map((lost: { path: string }) => lost.path)).toEqual(['d/f0.bin']);
     expect(same(await readFile(join(work, 'salv', 'd', 'f2.bin')), noise(1024 * 1024, 3))).toBe(true);
+  });
+
+  it('a footer edited to switch parity off is refused as altered by verify and repair, never "OK" or "an exact copy"', async () => {
+    // The attack of issue 28: dataShards 13 -> 14 keeps one stripe, so the file size still fits.
+    // A revision 1.3 footer's HMAC catches it; for a revision 1.2 footer (SHA-256 recomputed,
+    // no key needed) verify and repair recompute the parity and find it does not match.
+    const original = await readFile(good);
+    const footerAt = original.length - 64;
+    expect(original.subarray(footerAt, footerAt + 8).toString()).toBe('COFFREC2');
+    const edited = Buffer.from(original);
+    edited[footerAt + 25] = 14;
+    const legacy = Buffer.from(edited);
+    legacy.write('COFFREC1', footerAt);
+    createHash('sha256')
+      .update(legacy.subarray(footerAt, footerAt + 32))
+      .digest()
+      .copy(legacy, footerAt + 32);
+    for (const [name, bytes] of [
+      ['edited.coffer', edited],
+      ['edited-legacy.coffer', legacy],
+    ] as const) {
+      const file = join(work, name);
+      await writeFile(file, bytes);
+      const verified = await coffer(['verify', file, '--recovery-key-file', key]);
+      expect(verified.code, name).toBe(4);
+      expect(verified.stderr, name).toMatch(/repair data has been altered/);
+      expect(verified.stdout, name).not.toMatch(/OK|REPAIRABLE/);
+      const out = join(work, `${name}.repaired`);
+      const repaired = await coffer(['repair', file, '-o', out, '--recovery-key-file', key]);
+      expect(repaired.code, name).toBe(4);
+      expect(repaired.stderr, name).toMatch(/repair data has been altered/);
+      expect(await exists(out), name).toBe(false);
+      expect((await readdir(work)).filter((entry) => entry.includes('coffer-repair'))).toEqual([]);
+    }
   });
 
   it('repair refuses a backup without parity (exit 5) and a bad --parity is a usage error', async () => {
