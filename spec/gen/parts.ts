@@ -76,7 +76,7 @@ export function headerBody(parts: HeaderParts): Uint8Array {
   return concatBytes([fixed, slotBytes, parts.padding]);
 }
 
-/** Spec 2.1: the payload key and header MAC key derived from the file key. */
+/** Spec 2.1 and 11.1: the keys derived from the file key. */
 export async function deriveKeys(
   fileKey: Uint8Array,
   payloadNonce: Uint8Array,
@@ -86,6 +86,7 @@ export async function deriveKeys(
     payloadKey: await hkdfAesKey(base, payloadNonce, 'coffer/v1 payload'),
     headerMacKey: await hkdfHmacKey(base, new Uint8Array(0), 'coffer/v1 header mac'),
     recoveryKey: await hkdfAesKey(base, payloadNonce, 'coffer/v3 recovery'),
+    footerMacKey: await hkdfHmacKey(base, payloadNonce, 'coffer/v3 recovery footer'),
   };
 }
 

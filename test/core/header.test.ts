@@ -488,7 +488,7 @@ describe('unlockHeader', () => {
       false,
       ['sign'],
     );
-    const keys = { headerMacKey: macKey, payloadKey: macKey, recoveryKey: macKey };
+    const keys = { headerMacKey: macKey, payloadKey: macKey, recoveryKey: macKey, footerMacKey: macKey };
     const rebuilt = await assemble(header, [unknownSlot(7, utf8('??')), ...rawSlots(header)], keys);
     const file = concatBytes([rebuilt, backup.subarray(headerLength)]);
     const opened = await OpenedBackup.open(bytesSource(file), { recoveryKey: RECOVERY_KEY });
