@@ -64,7 +64,9 @@ test('the Content-Security-Policy blocks requests to other origins from every wo
         ),
       );
     }
-    console.log(`workers tried: ${workers.length} (${workers.map((worker) => worker.url().split('/').pop()).join(', ')})`);
+    console.log(
+      `workers tried: ${workers.length} (${workers.map((worker) => worker.url().split('/').pop()).join(', ')})`,
+    );
     const fromPage = await page.evaluate(
       (target) =>
         fetch(target).then(
