@@ -120,6 +120,15 @@ test('"Add repair data" makes a backup with parity that the command-line tool ve
   const backup = await createBackup(page);
   const bytes = readFileSync(backup);
   expect(bytes.readUInt16LE(8)).toBe(3); // format version 3: the recovery section (spec 11)
+  // The repair data waited in a temporary private-storage file (not in memory), now removed.
+  const privateFiles = await page.evaluate(async () => {
+    const names: string[] = [];
+    const root = (await navigator.storage.getDirectory()) as unknown as AsyncIterable<[string, unknown]>;
+    for await (const [name] of root) names.push(name);
+    return names;
+  });
+  expect(privateFiles.filter((name) => name.includes('.parity-'))).toEqual([]);
+  expect(bytes.subarray(bytes.length - 64, bytes.length - 56).toString()).toBe('COFFREC2');
   const env = { ...process.env, COFFER_PASSPHRASE: PASSPHRASE };
   const run = (args: string[]) =>
     execFileSync(process.execPath, ['bin/coffer.mjs', ...args], { encoding: 'utf8', env });

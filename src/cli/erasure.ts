@@ -7,14 +7,20 @@ import type { ErasureCoder } from '../core/recovery.ts';
 
 let coder: ErasureCoder | undefined;
 
+/** A new instance of the compiled module, wrapped as fromBytes would (its constructor takes the exports). */
+function instantiate(module: WebAssembly.Module): ReedSolomonErasure {
+  return Reflect.construct(ReedSolomonErasure, [new WebAssembly.Instance(module).exports]) as ReedSolomonErasure;
+}
+
 /** Loaded on first use: only files with parity need it. */
 export function cliCoder(): ErasureCoder {
   if (!coder) {
     // Resolved from this module (the sources or the bundle), not the package's own __dirname,
     // which a bundle does not keep.
     const path = createRequire(import.meta.url).resolve('@digitaldefiance/reed-solomon-erasure.wasm/wasm');
-    const wasm = readFileSync(path);
-    coder = reedSolomonCoder(() => ReedSolomonErasure.fromBytes(wasm));
+    // Compiled once: the coder replaces its instance now and then (core/erasure.ts).
+    const module = new WebAssembly.Module(readFileSync(path));
+    coder = reedSolomonCoder(() => instantiate(module));
   }
   return coder;
 }

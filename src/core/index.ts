@@ -7,6 +7,7 @@ export { DEFAULT_CHUNK_LOG2, type Header } from './header.ts';
 export type { EntryType, IndexEntry } from './index-codec.ts';
 export { type ByteSource, iterateBytes, rechunk, toReadableStream } from './iter.ts';
 export { type Argon2Params, KDF_BOUNDS, KDF_PRESETS, type KdfPreset } from './kdf.ts';
+export type { ParitySpill, ParitySpillFactory } from './parity-spill.ts';
 export {
   MAX_CREDENTIAL_ID,
   type PasskeyCredential,

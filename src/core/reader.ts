@@ -18,6 +18,7 @@ import {
 } from './header.ts';
 import { decodeIndex, decodeTrailer, type IndexEntry, TRAILER_LENGTH, type Trailer } from './index-codec.ts';
 import type { ByteSource } from './iter.ts';
+import { memorySpill, type ParitySpillFactory } from './parity-spill.ts';
 import { checkPathSet } from './paths.ts';
 import { type ErasureCoder, ParityEncoder, type RecoveryLayout, verifyFooter } from './recovery.ts';
 import { boundedSource, readIndexCopy, readRecovery, refuseAlteredIndexCopy } from './recovery-read.ts';
@@ -340,7 +341,7 @@ export class OpenedBackup {
    * it was damaged), and a recovery section written anew. Throws before the end if any chunk
    * cannot be rebuilt, so a caller that writes to a temporary name never keeps a bad copy.
    */
-  async *repairedFile(signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+  async *repairedFile(signal?: AbortSignal, paritySpill?: ParitySpillFactory): AsyncGenerator<Uint8Array> {
     const recovery = this.recovery;
     const coder = this.openOptions.coder;
     if (!recovery || !coder) {
@@ -354,16 +355,23 @@ export class OpenedBackup {
     await this.refuseAlteredIndexCopy();
     // A revision 1.2 footer stays one, so an intact file is repaired into the same bytes.
     const footerKey = recovery.authenticated ? this.keys.footerMacKey : undefined;
-    const encoder = new ParityEncoder(coder, this.keys.recoveryKey, footerKey, this.header.chunkSizeLog2, recovery);
-    yield this.header.bytes;
-    for await (const chunk of this.checked(signal, true)) {
-      if (!chunk.plaintext) throw unrepairable(chunk.index, false);
-      refuseAlteredParity(this.repairs);
-      await encoder.push(chunk.sealed);
-      yield chunk.sealed;
+    // Where the new parity waits until the payload is written (default: memory).
+    const spill = await (paritySpill ?? (async () => memorySpill()))();
+    try {
+      const chunkLog2 = this.header.chunkSizeLog2;
+      const encoder = new ParityEncoder(coder, this.keys.recoveryKey, footerKey, chunkLog2, recovery, spill);
+      yield this.header.bytes;
+      for await (const chunk of this.checked(signal, true)) {
+        if (!chunk.plaintext) throw unrepairable(chunk.index, false);
+        refuseAlteredParity(this.repairs);
+        await encoder.push(chunk.sealed);
+        yield chunk.sealed;
+      }
+      refuseUnconfirmedShape(recovery, this.repairs);
+      yield* encoder.finish(this.header.bytes, this.indexBytes as Uint8Array);
+    } finally {
+      await spill.dispose();
     }
-    refuseUnconfirmedShape(recovery, this.repairs);
-    yield* encoder.finish(this.header.bytes, this.indexBytes as Uint8Array);
   }
 
   /**

@@ -7,6 +7,7 @@
 import { concatBytes, constantTimeEqual, readU64, utf8, view, writeU64 } from './bytes.ts';
 import { type AesGcmKey, hmac, openWith, sealWith, sha256, TAG_LENGTH } from './crypto.ts';
 import { CofferError } from './errors.ts';
+import { memorySpill, type ParitySpill } from './parity-spill.ts';
 import { chunkIv } from './stream.ts';
 
 export const FOOTER_LENGTH = 64;
@@ -217,7 +218,6 @@ export class ParityEncoder {
   private fill = 0;
   private chunks = 0;
   private payloadLength = 0;
-  private readonly parity: Uint8Array[] = [];
   private shardNumber = 0;
   private dataShards = STRIPE_DATA_SHARDS;
 
@@ -235,6 +235,8 @@ export class ParityEncoder {
     private readonly footerMacKey: CryptoKey | undefined,
     private readonly chunkSizeLog2: number,
     shape: number | { dataShards: number; parityShards: number },
+    /** Holds the sealed parity until finish(); the caller disposes of it. */
+    private readonly spill: ParitySpill = memorySpill(),
   ) {
     this.shardSize = 2 ** chunkSizeLog2 + TAG_LENGTH;
     if (typeof shape === 'number') {
@@ -245,7 +247,8 @@ export class ParityEncoder {
       this.parityFor = () => shape.parityShards;
       this.fixedShape = true;
     }
-    this.stripe = new Uint8Array(this.shardSize * MAX_SHARDS);
+    // One stripe and its parity; a shorter last stripe (fewer data shards) needs no more parity.
+    this.stripe = new Uint8Array(this.shardSize * (this.dataShards + this.parityFor(this.dataShards)));
   }
 
   /** Takes the sealed payload in pieces of any size, in order. */
@@ -280,7 +283,7 @@ export class ParityEncoder {
         chunkIv(this.shardNumber++, false),
         buffer.subarray(start, start + this.shardSize),
       );
-      this.parity.push(concatBytes(pieces(sealed)));
+      await this.spill.write(concatBytes(pieces(sealed)));
     }
     this.fill = 0;
   }
@@ -294,8 +297,7 @@ export class ParityEncoder {
     yield header;
     const indexCopy = await sealIndexCopy(this.key, indexAndTrailer);
     yield indexCopy;
-    for (const shard of this.parity) yield shard;
-    this.parity.length = 0;
+    yield* this.spill.read();
     yield await encodeFooter(
       {
         payloadLength: this.payloadLength,

@@ -17,6 +17,7 @@ import {
   METHOD_ZSTD_SEGMENTS,
 } from './index-codec.ts';
 import { type ByteSource, iterateBytes, toReadableStream } from './iter.ts';
+import { memorySpill, type ParitySpillFactory } from './parity-spill.ts';
 import { checkPath, describePath } from './paths.ts';
 import { type ErasureCoder, MAX_PARITY_PERCENT, ParityEncoder } from './recovery.ts';
 import {
@@ -91,6 +92,8 @@ export interface CreateOptions {
    */
   parity?: number;
   coder?: ErasureCoder;
+  /** Where the parity waits until the payload is written (default: memory, p% of the backup). */
+  paritySpill?: ParitySpillFactory;
   totalBytes?: number;
   signal?: AbortSignal;
   onProgress?: (progress: CreateProgress) => void;
@@ -129,12 +132,17 @@ export async function* backupBytes(
     yield* sealed;
     return;
   }
-  const encoder = new ParityEncoder(options.coder, keys.recoveryKey, keys.footerMacKey, chunkSizeLog2, parity);
-  for await (const piece of sealed) {
-    await encoder.push(piece);
-    yield piece;
+  const spill = await (options.paritySpill ?? (async () => memorySpill()))();
+  try {
+    const encoder = new ParityEncoder(options.coder, keys.recoveryKey, keys.footerMacKey, chunkSizeLog2, parity, spill);
+    for await (const piece of sealed) {
+      await encoder.push(piece);
+      yield piece;
+    }
+    yield* encoder.finish(bytes, concatBytes(tail));
+  } finally {
+    await spill.dispose();
   }
-  yield* encoder.finish(bytes, concatBytes(tail));
 }
 
 interface FileStats {

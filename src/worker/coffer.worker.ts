@@ -24,6 +24,7 @@ import { createDeflatePool, zstdOnHelpers } from './deflate-pool.ts';
 import { directorySink } from './directory-sink.ts';
 import { workerCoder } from './erasure.ts';
 import { inflateNative } from './inflate-native.ts';
+import { opfsSpill } from './opfs-spill.ts';
 import { prefetchedEntries } from './prefetch.ts';
 import type { CommandEnvelope, CreateCommand, Progress, Result, SalvageInfo, WorkerMessage } from './protocol.ts';
 import { handleRekey, slotInfo } from './rekey.ts';
@@ -91,6 +92,7 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
       compressor: pool?.compress,
       parity: command.parity,
       coder,
+      paritySpill: command.parity !== undefined && command.paritySpill ? opfsSpill(command.paritySpill) : undefined,
     };
     for await (const piece of backupBytes(prefetchedEntries(kept), options)) {
       await sink.write(piece);

@@ -15,9 +15,14 @@ export function workerCoder(): Promise<ErasureCoder> {
       if (!response.ok) throw new Error(`The Reed–Solomon module did not load (${response.status}).`);
       return response.arrayBuffer();
     })
-    .then((bytes) => {
-      return reedSolomonCoder(() => ReedSolomonErasure.fromBytes(bytes));
-    });
+    // Compiled once: the coder replaces its instance now and then (core/erasure.ts).
+    .then((bytes) => WebAssembly.compile(bytes))
+    .then((module) =>
+      reedSolomonCoder(
+        // The package's constructor takes the instance's exports, as its fromBytes does.
+        () => Reflect.construct(ReedSolomonErasure, [new WebAssembly.Instance(module).exports]) as ReedSolomonErasure,
+      ),
+    );
   loading.catch(() => {
     loading = undefined;
   });

@@ -46,6 +46,8 @@ export interface CreateCommand {
   verify: boolean;
   /** Parity in percent (spec 11): a format version 3 file that can be repaired; absent: version 1. */
   parity?: number;
+  /** A temporary private-storage file name where the parity waits (absent: the worker's memory). */
+  paritySpill?: string;
 }
 
 /** What a new passkey slot needs: the PRF output on `prfSalt`, and the ids stored in the slot. */

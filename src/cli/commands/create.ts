@@ -25,6 +25,7 @@ import { CliError, EXIT, refused, usageError } from '../exit-codes.ts';
 import { earlyFlusher, fsyncFile, lstatOrUndefined, randomSuffix, writeSecretFile } from '../files.ts';
 import { errnoCode, fsError, isNodeFsError } from '../fs-errors.ts';
 import { COMMAND_HELP } from '../help.ts';
+import { fileSpill } from '../parity-spill.ts';
 import { interruptSignal, onForcedExit } from '../signals.ts';
 import { createUi, humanSize, percent, plural, rate } from '../ui.ts';
 import { walkInputs } from '../walk.ts';
@@ -146,6 +147,7 @@ export async function runCreate(argv: string[]): Promise<number> {
         aes: nodeAesGcm,
         parity,
         coder: parity === undefined ? undefined : cliCoder(),
+        paritySpill: parity === undefined ? undefined : fileSpill(outDir),
         totalBytes: walk.bytes,
         signal: interruptSignal,
         onProgress,

@@ -9,6 +9,7 @@ import { EXIT, refused } from '../exit-codes.ts';
 import { fsyncFile, lstatOrUndefined, randomSuffix } from '../files.ts';
 import { fsError, isNodeFsError } from '../fs-errors.ts';
 import { COMMAND_HELP } from '../help.ts';
+import { fileSpill } from '../parity-spill.ts';
 import { needsRepair, repairLines } from '../repair-report.ts';
 import { interruptSignal, onForcedExit } from '../signals.ts';
 import { createUi } from '../ui.ts';
@@ -44,7 +45,9 @@ export async function runRepair(argv: string[]): Promise<number> {
     try {
       const sink = createWriteStream(temp, { flags: 'wx' });
       try {
-        await pipeline(Readable.from(backup.repairedFile(interruptSignal)), sink, { signal: interruptSignal });
+        await pipeline(Readable.from(backup.repairedFile(interruptSignal, fileSpill(dirname(outPath)))), sink, {
+          signal: interruptSignal,
+        });
       } catch (error) {
         throw isNodeFsError(error) ? fsError(error, 'write', outPath) : error;
       }

@@ -1,8 +1,8 @@
 /** Making one backup: choose where it goes, write it through the worker, hand it over. */
 import type { BackupItem, NewPasskeySlot, Output, Progress, SkippedItem } from '../../worker/protocol.ts';
 import { coffer } from '../shared/client.ts';
-import { downloadBlob } from '../shared/download.ts';
-import { type TempOutput, tempOutput } from '../shared/temp-output.ts';
+import { downloadBlob, newTempName } from '../shared/download.ts';
+import { hasPrivateStorage, type TempOutput, tempOutput } from '../shared/temp-output.ts';
 import type { StoredBackup } from '../vault/db.ts';
 import { markBackedUp } from '../vault/folders.ts';
 import { beginStore, finishStore, removeStored, storedFile } from '../vault/vault.ts';
@@ -72,6 +72,9 @@ export async function makeBackup(
         maxSize: Math.ceil(total * 1.001) + items.length * 4200 + 65536,
       });
     }
+    // Named before the output's temporary file: naming one removes this tab's older ones.
+    const paritySpill =
+      request.parity !== undefined && (await hasPrivateStorage()) ? await newTempName('parity') : undefined;
     // Stored data never grows beyond the inputs plus headers, index and tags.
     if (!stored && !handle) temp = await tempOutput('backup', 'This backup', total + items.length * 4200 + 65536);
     const output: Output = stored
@@ -90,6 +93,7 @@ export async function makeBackup(
         compress: request.compress,
         verify: request.verify,
         parity: request.parity,
+        paritySpill,
         output,
       },
       onProgress,
