@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import {
@@ -193,5 +194,52 @@ test('creating a backup: an authenticator without PRF gets the plain message and
   await expect(page.getByRole('alert')).toContainText('no WebAuthn PRF support');
   await expect(page.getByText('This backup will also open with the new passkey')).toHaveCount(0);
   await expect(page.getByText(/Backup ready/)).toHaveCount(0);
+  expect(downloads).toBe(0);
+});
+
+test('a recovery key remembered with a passkey is used with the passkey alone; without that passkey nothing opens it', async ({
+  page,
+}) => {
+  const first = await authenticator(page, true);
+  await formWithFile(page);
+  await page.getByLabel('Make a new recovery key').check();
+  const key = ((await page.getByTestId('new-recovery-key').textContent()) ?? '').replace(/ /g, '');
+  await page.getByLabel('Type its last 8 digits').fill(key.slice(-8));
+  await page.getByLabel('Remember my recovery key on this device').check();
+  await page.getByLabel(/A passkey \(your fingerprint/).check();
+  // No second passphrase is asked for.
+  await expect(page.getByLabel('Device passphrase', { exact: true })).toHaveCount(0);
+  await createBackup(page);
+  await expect(page.getByText('the recovery key was not remembered')).toHaveCount(0);
+  expectNeutralNames(await first.userNames(), ['p.txt']);
+
+  // A later backup uses the remembered key: the passkey answers, nothing is typed.
+  await page.goto(ORIGIN);
+  await page.getByLabel('Add files').setInputFiles({ name: 'q.txt', mimeType: 'text/plain', buffer: Buffer.from('Q') });
+  await page.getByLabel('Lock with a passphrase').uncheck();
+  await page.getByLabel('Use the recovery key remembered on this device').check();
+  await expect(page.getByLabel('Device passphrase', { exact: true })).toHaveCount(0);
+  const second = await createBackup(page);
+  const keyFile = join(tempDir('remembered-passkey'), 'key.txt');
+  writeFileSync(keyFile, key);
+  const listed = spawnSync(process.execPath, ['bin/coffer.mjs', 'list', second, '--recovery-key-file', keyFile], {
+    encoding: 'utf8',
+  });
+  expect(listed.status, listed.stderr).toBe(0);
+  expect(listed.stdout).toContain('q.txt');
+
+  // Without that passkey (another device's authenticator, as in a copied profile), nothing opens it.
+  await first.remove();
+  await authenticator(page, true);
+  await page.goto(ORIGIN);
+  let downloads = 0;
+  page.on('download', () => downloads++);
+  await page.getByLabel('Add files').setInputFiles({ name: 'r.txt', mimeType: 'text/plain', buffer: Buffer.from('R') });
+  await page.getByLabel('Lock with a passphrase').uncheck();
+  await page.getByLabel('Use the recovery key remembered on this device').check();
+  await page.getByRole('button', { name: 'Create backup' }).click();
+  await expect(page.getByText(/The passkey that protects the remembered recovery key did not open it/)).toBeVisible({
+    timeout: 30_000,
+  });
   expect(downloads).toBe(0);
 });

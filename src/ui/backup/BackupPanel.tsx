@@ -13,12 +13,17 @@ import { hasPrivateStorage } from '../shared/temp-output.ts';
 import { DevicePassphrase } from '../vault/DevicePassphrase.tsx';
 import { loadSettings, type Settings, saveSettings } from '../vault/db.ts';
 import {
-  hasRememberedKey,
   isDeviceUnlocked,
+  PasskeyDidNotAnswer,
   recallRecoveryKey,
+  rememberedKeyMethod,
   rememberRecoveryKey,
+  rememberRecoveryKeyWithPasskey,
   WrongDevicePassphrase,
 } from '../vault/remembered-key.ts';
+
+type RememberedMethod = Awaited<ReturnType<typeof rememberedKeyMethod>>;
+
 import { NotEnoughSpace } from '../vault/vault.ts';
 import { DoneNotice } from './DoneNotice.tsx';
 import { type Done, makeBackup, pickSaveTarget } from './flow.ts';
@@ -69,10 +74,16 @@ function validateDevicePassphrase(
   form: PendingForm,
   devicePassphrase: string,
   deviceStrength: Strength | undefined,
+  rememberedWith: RememberedMethod,
 ): string | undefined {
   if (isDeviceUnlocked()) return undefined;
-  if (form.keyChoice === 'remembered' && !devicePassphrase) return 'Type the device passphrase.';
-  if (form.remember && (form.keyChoice === 'new' || form.keyChoice === 'existing')) {
+  if (form.keyChoice === 'remembered' && rememberedWith === 'device-passphrase' && !devicePassphrase)
+    return 'Type the device passphrase.';
+  if (
+    form.remember &&
+    form.rememberWith === 'device-passphrase' &&
+    (form.keyChoice === 'new' || form.keyChoice === 'existing')
+  ) {
     if (!devicePassphrase) return 'Choose a device passphrase to protect the remembered key.';
     if (!deviceStrength) return 'Checking the device passphrase strength…';
     if (!deviceStrength.acceptable) return 'This device passphrase is too easy to guess: try several unrelated words.';
@@ -103,7 +114,8 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
   const [cancelled, setCancelled] = useState(false);
   const [problem, setProblem] = useState('');
   const [done, setDone] = useState<Done>();
-  const [canRecall, setCanRecall] = useState(false);
+  const [rememberedWith, setRememberedWith] = useState<RememberedMethod>();
+  const canRecall = rememberedWith !== undefined;
   const [devicePassphrase, setDevicePassphrase] = useState('');
   const [deviceStrength, setDeviceStrength] = useState<Strength>();
   const [canKeep, setCanKeep] = useState(true);
@@ -114,7 +126,7 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
       setCompress(settings.compress);
       setVerify(settings.verify);
     });
-    hasRememberedKey().then(setCanRecall);
+    rememberedKeyMethod().then(setRememberedWith);
     hasPrivateStorage().then(setCanKeep);
   }, []);
 
@@ -152,7 +164,9 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
     setError(undefined);
     setCancelled(false);
     setDone(undefined);
-    const reason = validate(items, form, strength) ?? validateDevicePassphrase(form, devicePassphrase, deviceStrength);
+    const reason =
+      validate(items, form, strength) ??
+      validateDevicePassphrase(form, devicePassphrase, deviceStrength, rememberedWith);
     setProblem(reason ?? '');
     if (reason) return;
     let handle: FileSystemFileHandle | undefined;
@@ -165,7 +179,7 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
     try {
       recoveryKey = await chosenRecoveryKey();
     } catch (failure) {
-      if (!(failure instanceof WrongDevicePassphrase)) throw failure;
+      if (!(failure instanceof WrongDevicePassphrase || failure instanceof PasskeyDidNotAnswer)) throw failure;
       setProblem(failure.message);
       return;
     }
@@ -189,8 +203,16 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
         setProgress((state) => state && { ...state, progress: update }),
       );
       if (form.remember && recoveryKey && form.keyChoice !== 'remembered') {
-        await rememberRecoveryKey(recoveryKey, isDeviceUnlocked() ? undefined : devicePassphrase);
-        setCanRecall(true);
+        try {
+          if (form.rememberWith === 'passkey') await rememberRecoveryKeyWithPasskey(recoveryKey);
+          else await rememberRecoveryKey(recoveryKey, isDeviceUnlocked() ? undefined : devicePassphrase);
+          setRememberedWith(form.rememberWith);
+        } catch (failure) {
+          setError({
+            headline: 'The backup was made, but the recovery key was not remembered.',
+            detail: (failure as Error).message,
+          });
+        }
       }
       // The backup is made: its key and passphrase are done with, the next backup starts fresh.
       update(clearSecrets());
@@ -259,17 +281,20 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
           />
         )}
         <KeyFields form={form} update={update} sources={sources} canRecall={canRecall} />
-        {form.keyChoice === 'remembered' && !isDeviceUnlocked() && (
+        {form.keyChoice === 'remembered' && rememberedWith === 'device-passphrase' && !isDeviceUnlocked() && (
           <DevicePassphrase mode="unlock" value={devicePassphrase} onInput={setDevicePassphrase} />
         )}
-        {form.remember && (form.keyChoice === 'new' || form.keyChoice === 'existing') && !isDeviceUnlocked() && (
-          <DevicePassphrase
-            mode="set"
-            value={devicePassphrase}
-            onInput={setDevicePassphrase}
-            onStrength={setDeviceStrength}
-          />
-        )}
+        {form.remember &&
+          form.rememberWith === 'device-passphrase' &&
+          (form.keyChoice === 'new' || form.keyChoice === 'existing') &&
+          !isDeviceUnlocked() && (
+            <DevicePassphrase
+              mode="set"
+              value={devicePassphrase}
+              onInput={setDevicePassphrase}
+              onStrength={setDeviceStrength}
+            />
+          )}
         <PasskeyField form={form} update={update} />
         <p class="warning">
           Coffer never sees your passphrase or key. If you lose both, nobody can open this backup — not even us.

@@ -74,8 +74,30 @@ export function KeyFields({ form, update, sources, canRecall }: KeyFieldsProps) 
             checked={form.remember}
             onChange={(e) => update({ remember: e.currentTarget.checked })}
           />
-          Remember my recovery key on this device (encrypted with a device passphrase you choose)
+          Remember my recovery key on this device (encrypted: a copy of the browser's files alone cannot open it)
         </label>
+      )}
+      {form.remember && (form.keyChoice === 'new' || form.keyChoice === 'existing') && (
+        <div class="radios" role="radiogroup" aria-label="Protect the remembered key with">
+          <label class="check">
+            <input
+              type="radio"
+              name="remember-with"
+              checked={form.rememberWith === 'device-passphrase'}
+              onChange={() => update({ rememberWith: 'device-passphrase' })}
+            />
+            A device passphrase (asked once per visit)
+          </label>
+          <label class="check">
+            <input
+              type="radio"
+              name="remember-with"
+              checked={form.rememberWith === 'passkey'}
+              onChange={() => update({ rememberWith: 'passkey' })}
+            />
+            A passkey (your fingerprint, face or PIN; no second passphrase)
+          </label>
+        </div>
       )}
     </>
   );

@@ -19,6 +19,8 @@ export interface PendingForm {
   keyConfirmation: string;
   existingKey: string;
   remember: boolean;
+  /** What protects a remembered recovery key: a device passphrase, or a passkey's PRF. */
+  rememberWith: 'device-passphrase' | 'passkey';
   keep: boolean;
   /** A passkey registered for this backup (its PRF output is a secret like the passphrase). */
   passkey?: NewPasskey;
@@ -34,6 +36,7 @@ function blank(): PendingForm {
     keyConfirmation: '',
     existingKey: '',
     remember: false,
+    rememberWith: 'device-passphrase',
     keep: false,
   };
 }

@@ -68,7 +68,8 @@ export async function createPasskey(): Promise<NewPasskey> {
   return { credentialId, prfOutput: bytes(first), rpIdHash: await sha256(rpId), prfSalt };
 }
 
-async function assertPrf(targets: { credentialId: Uint8Array; prfSalt: Uint8Array }[]): Promise<PasskeyResult> {
+/** Evaluates the PRF of one of these passkeys (the person picks; the browser asks to verify them). */
+export async function assertPrf(targets: { credentialId: Uint8Array; prfSalt: Uint8Array }[]): Promise<PasskeyResult> {
   const evalByCredential: Record<string, { first: Uint8Array }> = {};
   for (const target of targets) evalByCredential[base64url(target.credentialId)] = { first: target.prfSalt };
   const got = (await navigator.credentials.get({

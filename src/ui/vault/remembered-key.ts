@@ -16,6 +16,7 @@
 
 import type { Argon2Params } from '../../core/index.ts';
 import { KDF_PRESETS } from '../../core/index.ts';
+import { assertPrf, createPasskey } from '../rekey/passkey.ts';
 import { coffer } from '../shared/client.ts';
 import { openCatalogue, type RememberedKey } from './db.ts';
 
@@ -24,10 +25,15 @@ const SLOT = 'recovery-key';
 const AAD = new TextEncoder().encode('coffer remembered recovery key v1');
 
 /**
- * How the wrapping key is obtained. Only 'device-passphrase' exists; a passkey with the PRF
- * extension would be another method returning a key for the same wrap (issue 17).
+ * How the wrapping key is obtained: Argon2id of a device passphrase, or the PRF output of a
+ * passkey (as a passkey slot wraps a file key, spec 3.4). Neither the passphrase nor the PRF
+ * output is stored: the profile alone opens nothing.
  */
-export type KeyProtection = { method: 'device-passphrase'; salt: Uint8Array; params: Argon2Params };
+export type KeyProtection =
+  | { method: 'device-passphrase'; salt: Uint8Array; params: Argon2Params }
+  | { method: 'passkey'; credentialId: Uint8Array; prfSalt: Uint8Array };
+
+const PASSKEY_INFO = new TextEncoder().encode('coffer remembered recovery key passkey v1');
 
 export class WrongDevicePassphrase extends Error {
   constructor() {
@@ -35,10 +41,38 @@ export class WrongDevicePassphrase extends Error {
   }
 }
 
+/** The passkey did not answer (cancelled, or not on this device): nothing was opened. */
+export class PasskeyDidNotAnswer extends Error {
+  constructor(reason: string) {
+    super(`The passkey that protects the remembered recovery key did not open it: ${reason}`);
+  }
+}
+
+/** An AES-GCM key from a passkey's PRF output (HKDF; the output is wiped). */
+async function passkeyWrappingKey(prfOutput: Uint8Array): Promise<CryptoKey> {
+  try {
+    const base = await crypto.subtle.importKey('raw', prfOutput as Uint8Array<ArrayBuffer>, 'HKDF', false, [
+      'deriveKey',
+    ]);
+    return await crypto.subtle.deriveKey(
+      { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: PASSKEY_INFO },
+      base,
+      { name: 'AES-GCM', length: 256 },
+      false,
+      ['encrypt', 'decrypt'],
+    );
+  } finally {
+    prfOutput.fill(0);
+  }
+}
+
 /** The derived wrapping key, kept for this tab's life only, with how it was derived. */
 let unlocked: { key: CryptoKey; protection: KeyProtection } | undefined;
 
-async function deriveWrappingKey(passphrase: string, protection: KeyProtection): Promise<CryptoKey> {
+async function deriveWrappingKey(
+  passphrase: string,
+  protection: Extract<KeyProtection, { method: 'device-passphrase' }>,
+): Promise<CryptoKey> {
   const result = await coffer.run({
     type: 'device-key',
     passphrase,
@@ -61,7 +95,14 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 function isProtected(record: RememberedKey | Record<string, unknown>): record is RememberedKey {
-  return (record as RememberedKey).protection?.method === 'device-passphrase' && !('wrappingKey' in record);
+  const method = (record as RememberedKey).protection?.method;
+  return (method === 'device-passphrase' || method === 'passkey') && !('wrappingKey' in record);
+}
+
+function sameProtection(a: KeyProtection, b: KeyProtection): boolean {
+  if (a.method === 'device-passphrase' && b.method === 'device-passphrase') return sameBytes(a.salt, b.salt);
+  if (a.method === 'passkey' && b.method === 'passkey') return sameBytes(a.credentialId, b.credentialId);
+  return false;
 }
 
 /** Deletes a record from before device passphrases: it opens from the profile's files alone. */
@@ -73,7 +114,7 @@ export async function purgeUnprotected(): Promise<void> {
 
 /** Whether the device passphrase was already entered in this tab (so it need not be asked again). */
 export function isDeviceUnlocked(): boolean {
-  return unlocked !== undefined;
+  return unlocked?.protection.method === 'device-passphrase';
 }
 
 /**
@@ -90,6 +131,26 @@ export async function rememberRecoveryKey(recoveryKey: string, passphrase?: stri
     unlocked = { key: await deriveWrappingKey(passphrase, protection), protection };
   }
   if (!unlocked) throw new Error('Enter a device passphrase to remember the recovery key.');
+  await storeWrapped(recoveryKey);
+}
+
+/**
+ * Stores the recovery key wrapped by a new passkey's PRF output (registered now, so the browser
+ * asks the person to create it). Throws the plain no-PRF message where the passkey has no PRF.
+ */
+export async function rememberRecoveryKeyWithPasskey(recoveryKey: string): Promise<void> {
+  const passkey = await createPasskey();
+  const protection: KeyProtection = {
+    method: 'passkey',
+    credentialId: passkey.credentialId,
+    prfSalt: passkey.prfSalt,
+  };
+  unlocked = { key: await passkeyWrappingKey(passkey.prfOutput), protection };
+  await storeWrapped(recoveryKey);
+}
+
+async function storeWrapped(recoveryKey: string): Promise<void> {
+  if (!unlocked) throw new Error('Nothing protects the remembered recovery key.');
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const plaintext = new TextEncoder().encode(recoveryKey.replace(/\D/g, ''));
   try {
@@ -106,8 +167,18 @@ export async function rememberRecoveryKey(recoveryKey: string, passphrase?: stri
 }
 
 export async function hasRememberedKey(): Promise<boolean> {
+  return (await rememberedKeyMethod()) !== undefined;
+}
+
+/** How the remembered key is protected, or undefined when none is remembered. */
+export async function rememberedKeyMethod(): Promise<KeyProtection['method'] | undefined> {
   await purgeUnprotected();
-  return (await (await openCatalogue()).count('keys', SLOT)) > 0;
+  const stored = (await (await openCatalogue()).get('keys', SLOT)) as
+    | RememberedKey
+    | Record<string, unknown>
+    | undefined;
+  // Another tab or panel may be purging an old record at this moment: only a protected one counts.
+  return stored && isProtected(stored) ? stored.protection.method : undefined;
 }
 
 /**
@@ -117,11 +188,24 @@ export async function hasRememberedKey(): Promise<boolean> {
 export async function recallRecoveryKey(passphrase?: string): Promise<string | undefined> {
   const stored = (await (await openCatalogue()).get('keys', SLOT)) as RememberedKey | undefined;
   if (!stored || !isProtected(stored)) return undefined;
-  let key = unlocked && sameBytes(unlocked.protection.salt, stored.protection.salt) ? unlocked.key : undefined;
-  if (!key) {
+  let key = unlocked && sameProtection(unlocked.protection, stored.protection) ? unlocked.key : undefined;
+  if (!key && stored.protection.method === 'passkey') {
+    const { credentialId, prfSalt } = stored.protection;
+    try {
+      key = await passkeyWrappingKey((await assertPrf([{ credentialId, prfSalt }])).prfOutput);
+    } catch (error) {
+      throw new PasskeyDidNotAnswer(
+        error instanceof DOMException && error.name === 'NotAllowedError'
+          ? 'it was cancelled, or this device does not hold it.'
+          : (error as Error).message,
+      );
+    }
+  }
+  if (!key && stored.protection.method === 'device-passphrase') {
     if (!passphrase) throw new WrongDevicePassphrase();
     key = await deriveWrappingKey(passphrase, stored.protection);
   }
+  if (!key) return undefined;
   let plaintext: Uint8Array;
   try {
     plaintext = new Uint8Array(
@@ -132,6 +216,7 @@ export async function recallRecoveryKey(passphrase?: string): Promise<string | u
       ),
     );
   } catch {
+    if (stored.protection.method === 'passkey') throw new PasskeyDidNotAnswer('another passkey answered.');
     throw new WrongDevicePassphrase();
   }
   unlocked = { key, protection: stored.protection };
