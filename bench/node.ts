@@ -13,6 +13,7 @@ import { nodeAesGcm } from '../src/cli/aes-gcm.ts';
 import { deriveArgon2id, KDF_PRESETS, type KdfPreset } from '../src/core/kdf.ts';
 import { type BenchData, prepareTree } from './data.ts';
 import { type Figure, repeat, repeatTogether, timedCommand } from './lib.ts';
+import { runParityMemory } from './parity-memory.ts';
 import { runSalvage } from './salvage.ts';
 import { benchWhatsAppChats } from './whatsapp-chats.ts';
 import { zstdCodecRows, zstdNativeRows } from './zstd.ts';
@@ -414,6 +415,8 @@ export async function runNode(
     // Issue 18: 1,000 files and 1 GiB in a full run (the random input's size), 100 files in a quick one.
     const bytes = size(data.random);
     await runSalvage(work, { files: bytes >= 2 ** 30 ? 1000 : 100, bytes }, repeats, log, record);
+    // Issue 28: the memory that --parity adds, on the largest input (4 GiB in a full run).
+    await runParityMemory(data.big ?? data.random, work, log, record);
   }
   if (want('native')) await native();
   if (want('whatsapp')) {

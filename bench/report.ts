@@ -84,6 +84,7 @@ const ROWS: [string, [string, string][]][] = [
       ['cli.many.verify', '100,000 small files: coffer verify'],
       ['salvage.create', 'salvage set (N files, random): coffer create --no-compress'],
       ['salvage.createParity', 'salvage set: coffer create --no-compress --parity 10'],
+      ['parity.memory.cli', 'largest input: coffer create --parity 10, peak memory'],
       ['salvage.restoreSalvage', 'salvage set, 1% of chunks damaged: coffer restore --salvage'],
       ['salvage.restoreParity', 'salvage set with parity, same damage: coffer restore'],
     ],
@@ -263,6 +264,14 @@ export function targets(f: Figures): Target[] {
     required: '<= 1.15x',
     met: cost === undefined ? null : cost <= 1.15,
     value: cost,
+  });
+  const parityMemory = f['parity.memory.cli']?.extra;
+  out.push({
+    name: `create --parity 10 of ${parityMemory?.inputMiB?.toFixed(0) ?? '-'} MiB: peak memory it adds (CLI)`,
+    measured: parityMemory ? `${parityMemory.growthMiB.toFixed(0)} MiB` : '-',
+    required: '<= 300 MiB',
+    met: parityMemory ? parityMemory.growthMiB <= 300 : null,
+    value: parityMemory?.growthMiB,
   });
   const encCeiling = maxOf('browser.aesgcm.encrypt1', 'browser.aesgcm.encrypt4');
   const decCeiling = maxOf('browser.aesgcm.decrypt1', 'browser.aesgcm.decrypt4');
