@@ -180,7 +180,8 @@ async function handle(id: number, command: CommandEnvelope['command']): Promise<
       let size = 0;
       try {
         // Throws before the end if any chunk cannot be rebuilt; the sink then removes what it wrote.
-        for await (const piece of backup.repairedFile()) {
+        const spill = command.paritySpill ? opfsSpill(command.paritySpill) : undefined;
+        for await (const piece of backup.repairedFile(undefined, spill)) {
           await sink.write(piece);
           size += piece.length;
         }

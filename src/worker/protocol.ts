@@ -71,7 +71,8 @@ export type Command =
   | { type: 'unlock'; file: File; credentials: UnlockCredentials }
   | { type: 'verify' }
   /** A clean copy of the opened backup with parity (spec 11.5). */
-  | { type: 'repair'; output: Output }
+  /** `paritySpill`: a temporary private-storage file name where the new parity waits (absent: memory). */
+  | { type: 'repair'; output: Output; paritySpill?: string }
   | { type: 'extract'; path: string; output: Output }
   | {
       type: 'restore-all';

@@ -6,10 +6,11 @@ import { type ProgressState, ProgressView } from '../progress/ProgressView.tsx';
 import { ChangeUnlock } from '../rekey/ChangeUnlock.tsx';
 import { PasskeyUnlock } from '../rekey/PasskeyUnlock.tsx';
 import { coffer } from '../shared/client.ts';
+import { newTempName } from '../shared/download.ts';
 import { ErrorNotice } from '../shared/ErrorNotice.tsx';
 import { formatBytes, formatDate } from '../shared/format.ts';
 import { type FriendlyError, friendlyError } from '../shared/messages.ts';
-import { type TempOutput, tempOutput } from '../shared/temp-output.ts';
+import { hasPrivateStorage, type TempOutput, tempOutput } from '../shared/temp-output.ts';
 import { ChatReader } from '../whatsapp/chats/ChatReader.tsx';
 import { imageUrl, releaseImageUrl } from './preview.ts';
 import { remember, rememberedFor } from './remembered.ts';
@@ -139,9 +140,11 @@ export function RestorePanel({ file }: { file?: File }) {
 
   /** A clean copy of a backup with parity (spec 11.5), saved like any download; the original is untouched. */
   async function repair() {
+    // Named before the output's temporary file: naming one removes this tab's older ones.
+    const paritySpill = (await hasPrivateStorage()) ? await newTempName('parity') : undefined;
     const temp = await run(() => tempOutput('file', 'The repaired backup', file?.size ?? 0));
     if (!temp) return;
-    const result = await run(() => coffer.run({ type: 'repair', output: temp.output }, onProgress));
+    const result = await run(() => coffer.run({ type: 'repair', output: temp.output, paritySpill }, onProgress));
     if (result?.type === 'repaired') {
       const name = `${(file?.name ?? 'backup').replace(/\.coffer$/i, '')}-repaired.coffer`;
       await temp.handOver(name);
