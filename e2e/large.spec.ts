@@ -27,10 +27,15 @@ function writeLargeFile(path: string, size: number): void {
   closeSync(fd);
 }
 
-// 1 GiB in CI; COFFER_E2E_LARGE_GIB=2 (or 4) checks a larger file the same way.
+// 1 GiB in CI; COFFER_E2E_LARGE_GIB=2 (or 4) checks a larger file the same way, and
+// COFFER_E2E_LARGE_PARITY=1 with "Add repair data" (its parity waits in a private-storage file).
 const sizeGiB = Number(process.env.COFFER_E2E_LARGE_GIB ?? 1);
+const withParity = process.env.COFFER_E2E_LARGE_PARITY === '1';
 
-test(`a ${sizeGiB} GiB file backs up and restores with flat memory and no long tasks`, async ({ page, profileDir }) => {
+test(`a ${sizeGiB} GiB file backs up${withParity ? ' with repair data' : ''} and restores with flat memory and no long tasks`, async ({
+  page,
+  profileDir,
+}) => {
   test.setTimeout(600_000 * sizeGiB);
   const dir = tempDir('large');
   const source = join(dir, 'video.bin');
@@ -45,6 +50,7 @@ test(`a ${sizeGiB} GiB file backs up and restores with flat memory and no long t
   });
   await page.getByLabel('Add files').setInputFiles(source);
   await setPassphrase(page);
+  if (withParity) await page.getByLabel(/Add repair data/).check();
   const afterSetup = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.length);
 
   const createMemory = sampleMemory(profileDir);
@@ -67,7 +73,7 @@ test(`a ${sizeGiB} GiB file backs up and restores with flat memory and no long t
     afterSetup,
   );
   console.log(
-    `${sizeGiB} GiB: renderer memory grew ${(createGrowth / MiB).toFixed(0)} MiB creating, ${(restoreGrowth / MiB).toFixed(0)} MiB restoring; long tasks: ${JSON.stringify(longTasks)}`,
+    `${sizeGiB} GiB${withParity ? ' with repair data' : ''}: renderer memory grew ${(createGrowth / MiB).toFixed(0)} MiB creating, ${(restoreGrowth / MiB).toFixed(0)} MiB restoring; long tasks: ${JSON.stringify(longTasks)}`,
   );
   expect(createGrowth).toBeLessThan(300 * MiB);
   expect(restoreGrowth).toBeLessThan(300 * MiB);
