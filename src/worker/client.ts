@@ -1,11 +1,8 @@
-/// <reference path="./assets.d.ts" />
 /**
  * The page's side of the worker protocol. One command at a time; cancel terminates the worker
  * (the only way to stop WebCrypto and WASM mid-call) and a fresh one starts on the next command.
  */
-import cofferWorkerUrl from './coffer.worker.ts?worker&url';
 import type { Command, Progress, Result, WorkerMessage } from './protocol.ts';
-import { startWorker } from './start-worker.ts';
 
 export class WorkerError extends Error {
   constructor(
@@ -31,7 +28,7 @@ export class CofferClient {
   private output: Blob | undefined;
 
   private start(): Worker {
-    const worker = startWorker(cofferWorkerUrl, { type: 'module', name: 'coffer' });
+    const worker = new Worker(new URL('./coffer.worker.ts', import.meta.url), { type: 'module', name: 'coffer' });
     worker.onmessage = (event: MessageEvent<WorkerMessage>) => this.receive(event.data);
     worker.onerror = (event) => {
       event.preventDefault();

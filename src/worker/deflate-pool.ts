@@ -1,17 +1,13 @@
-/// <reference path="./assets.d.ts" />
 /**
  * Compression on every core for the Coffer worker: a small pool of helper workers (plain module
  * workers that Vite emits from our own origin, as the CSP's `worker-src 'self'` requires), fed
  * through the core writer's `compressor` hook and the reader's `zstd` decoder, both of which keep
  * several 1 MiB segments in flight.
  */
-
 import type { Compression } from '../core/index.ts';
 import { deflateLevel1, type SegmentCompressor, type SegmentInflater } from '../core/segments.ts';
 import { ZSTD_LEVEL, zstdCompress, zstdDecompress } from '../core/zstd.ts';
 import type { DeflateReply, DeflateRequest } from './deflate.worker.ts';
-import deflateWorkerUrl from './deflate.worker.ts?worker&url';
-import { startWorker } from './start-worker.ts';
 
 export interface DeflatePool {
   /** The method `compress` produces: pass it to the writer as `compression`. */
@@ -64,7 +60,10 @@ export function createDeflatePool(
 
   const start = (): void => {
     for (let i = 0; i < size; i++) {
-      const worker = startWorker(deflateWorkerUrl, { type: 'module', name: 'coffer-deflate' });
+      const worker = new Worker(new URL('./deflate.worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'coffer-deflate',
+      });
       const helper: Helper = { worker, busy: 0 };
       worker.onmessage = (event: MessageEvent<DeflateReply>) => {
         const reply = event.data;
