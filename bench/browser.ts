@@ -63,6 +63,8 @@ type Bench = {
     input: string;
     name: string;
     compress: boolean;
+    /** Repair data in percent (spec 11), spilled to a private-storage file as the app does. */
+    parity?: number;
   }): Promise<{ seconds: number; bytes: number; size: number }>;
   restore(o: {
     name: string;
@@ -333,6 +335,24 @@ export async function runBrowser(
         'browser.big.restore',
         figure('MB/s', [restored.bytes / MB / restored.seconds], {
           rendererGrowthMiB: (restoredMemory.peak - restoredMemory.baseline) / MiB,
+        }),
+      );
+      await call(page, 'clear');
+      // Issue 28: repair data must not grow the worker's memory with the backup's size.
+      log('Chromium: memory while backing up the large file with repair data (10%)');
+      const paritySample = memory();
+      const withParity = await call(page, 'create', {
+        input: 'big',
+        name: 'big-parity.coffer',
+        compress: true,
+        parity: 10,
+      });
+      const parityMemory = paritySample.stop();
+      record(
+        'browser.big.createParity',
+        figure('MB/s', [withParity.bytes / MB / withParity.seconds], {
+          bytes: withParity.bytes,
+          rendererGrowthMiB: (parityMemory.peak - parityMemory.baseline) / MiB,
         }),
       );
       await call(page, 'clear');

@@ -60,6 +60,7 @@ const ROWS: [string, [string, string][]][] = [
       ['browser.tree.restoreAll', 'tree: unlock and restore all'],
       ...BROWSER_TREE_ROWS,
       ['browser.big.create', 'large file: create'],
+      ['browser.big.createParity', 'large file: create with repair data (10%)'],
       ['browser.big.restore', 'large file: restore'],
     ],
   ],
@@ -354,6 +355,7 @@ export function targets(f: Figures): Target[] {
   out.push(...browserTreeTargets(f));
   for (const [key, what] of [
     ['browser.big.create', 'create'],
+    ['browser.big.createParity', 'create with repair data (10%)'],
     ['browser.big.restore', 'restore'],
   ]) {
     const growth = f[key]?.extra?.rendererGrowthMiB;

@@ -60,7 +60,7 @@ function reference(request: BenchRequest): Promise<Record<string, number>> {
 
 const bench = {
   /** Coffer create from the input's files into an OPFS file, as the app does without a file picker. */
-  async create(options: { input: string; name: string; compress: boolean }) {
+  async create(options: { input: string; name: string; compress: boolean; parity?: number }) {
     const list = items(options.input);
     const bytes = list.reduce((sum, item) => sum + (item.file?.size ?? 0), 0);
     const start = seconds();
@@ -72,6 +72,9 @@ const bench = {
       compress: options.compress,
       output: { kind: 'opfs', name: options.name },
       verify: false,
+      // As the app does: the repair data waits in a private-storage file, not in memory.
+      parity: options.parity,
+      paritySpill: options.parity === undefined ? undefined : `${options.name}.parity-spill`,
     });
     if (result.type !== 'created') throw new Error('create did not create');
     return { seconds: seconds() - start, bytes, size: result.size };
