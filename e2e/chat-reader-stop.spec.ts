@@ -5,18 +5,13 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { wasm } from '../test/whatsapp/chat-fixtures.ts';
+import { databaseOf } from '../test/whatsapp/chat-fixtures.ts';
 import { expect, tempDir, test } from './helpers.ts';
 
 /** A minimal database in the modern layout: `chats` chats and `messages` messages, no index. */
 async function modernDatabase(chats: number, messages: number): Promise<Uint8Array> {
-  const sqlite3 = (await wasm()) as unknown as {
-    oo1: { DB: new (name: string, flags: string) => { pointer: number; exec(sql: string): void; close(): void } };
-    capi: { sqlite3_js_db_export(pointer: number): Uint8Array };
-  };
-  const db = new sqlite3.oo1.DB(':memory:', 'c');
-  try {
-    db.exec(`CREATE TABLE jid (_id INTEGER PRIMARY KEY, user TEXT, server TEXT);
+  return databaseOf([
+    `CREATE TABLE jid (_id INTEGER PRIMARY KEY, user TEXT, server TEXT);
       CREATE TABLE chat (_id INTEGER PRIMARY KEY, jid_row_id INTEGER, subject TEXT);
       CREATE TABLE message (_id INTEGER PRIMARY KEY, chat_row_id INTEGER, from_me INTEGER, timestamp INTEGER,
         message_type INTEGER, text_data TEXT, sender_jid_row_id INTEGER);
@@ -24,11 +19,8 @@ async function modernDatabase(chats: number, messages: number): Promise<Uint8Arr
         INSERT INTO jid SELECT n, '4477009' || n, 's.whatsapp.net' FROM r;
       INSERT INTO chat SELECT _id, _id, NULL FROM jid;
       WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r LIMIT ${messages})
-        INSERT INTO message SELECT n, 1 + n % ${chats}, n % 2, 1709283600000 + n * 1000, 0, 'message ' || n, 0 FROM r;`);
-    return sqlite3.capi.sqlite3_js_db_export(db.pointer);
-  } finally {
-    db.close();
-  }
+        INSERT INTO message SELECT n, 1 + n % ${chats}, n % 2, 1709283600000 + n * 1000, 0, 'message ' || n, 0 FROM r;`,
+  ]);
 }
 
 test('Stop reading ends a slow database at once; the next one opens in a fresh reader', async ({ page }) => {

@@ -48,9 +48,9 @@ export function fileSpill(folder: string): ParitySpillFactory {
         }
       },
       async dispose() {
-        const open = handle;
+        const closing = handle;
         handle = undefined;
-        await open?.close().catch(() => {});
+        await closing?.close().catch(() => {});
         await rm(path, { force: true });
         forget();
       },

@@ -11,14 +11,15 @@ export { takeMemoryOutput } from './memory-sink.ts';
  * The part of FileSystemSyncAccessHandle used here, typed locally: TypeScript's DOM library
  * (which the Node-side tests compile against) omits the worker-only sync handles.
  */
-interface SyncAccessHandle {
+export interface SyncAccessHandle {
   write(bytes: Uint8Array<ArrayBuffer>, options: { at: number }): number;
+  read(bytes: Uint8Array<ArrayBuffer>, options: { at: number }): number;
   truncate(size: number): void;
   flush(): void;
   close(): void;
 }
 
-function createSyncAccess(handle: FileSystemFileHandle): Promise<SyncAccessHandle> {
+export function createSyncAccess(handle: FileSystemFileHandle): Promise<SyncAccessHandle> {
   return (handle as unknown as { createSyncAccessHandle(): Promise<SyncAccessHandle> }).createSyncAccessHandle();
 }
 

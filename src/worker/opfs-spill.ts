@@ -5,23 +5,15 @@
  * crashed tab's leftover is removed at the next start) and the worker removes it on every path.
  */
 import type { ParitySpill, ParitySpillFactory } from '../core/index.ts';
+import { createSyncAccess } from './browser-io.ts';
 
 const READ_PIECE = 1024 * 1024;
-
-/** The part of FileSystemSyncAccessHandle used here (TypeScript's DOM library omits it). */
-interface SyncAccessHandle {
-  write(bytes: Uint8Array<ArrayBuffer>, options: { at: number }): number;
-  read(bytes: Uint8Array<ArrayBuffer>, options: { at: number }): number;
-  close(): void;
-}
 
 export function opfsSpill(name: string): ParitySpillFactory {
   return async () => {
     const root = await navigator.storage.getDirectory();
     const handle = await root.getFileHandle(name, { create: true });
-    const access = await (
-      handle as unknown as { createSyncAccessHandle(): Promise<SyncAccessHandle> }
-    ).createSyncAccessHandle();
+    const access = await createSyncAccess(handle);
     let size = 0;
     let closed = false;
     const spill: ParitySpill = {

@@ -33,6 +33,17 @@ export function seededRandom(seed: number): RandomSource {
   };
 }
 
+/** `length` bytes that look random but are the same every run (a linear congruential generator). */
+export function seededBytes(length: number, seed: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let x = seed;
+  for (let i = 0; i < length; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
 export const RECOVERY_KEY = generateRecoveryKey(seededRandom(42));
 export const OTHER_RECOVERY_KEY = generateRecoveryKey(seededRandom(43));
 export const RECOVERY_SLOT: SlotSpec = { kind: 'recovery-key', recoveryKey: RECOVERY_KEY };

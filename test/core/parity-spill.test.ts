@@ -6,19 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { cliCoder } from '../../src/cli/erasure.ts';
 import { memorySpill, type ParitySpill } from '../../src/core/parity-spill.ts';
 import { backupBytes, type EntrySource } from '../../src/core/writer.ts';
-import { collect, makeBackup, RECOVERY_KEY } from './helpers.ts';
+import { collect, makeBackup, RECOVERY_KEY, seededBytes } from './helpers.ts';
 
 const coder = cliCoder();
-
-function noise(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed;
-  for (let i = 0; i < length; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
 
 /** A memory spill that records when it was written to and whether it was disposed of. */
 function recordingSpill() {
@@ -44,7 +34,7 @@ function recordingSpill() {
 }
 
 // 160 KiB of noise in 1 KiB chunks: 161 chunks, stripes of 50, m = 5 at 10%.
-const ENTRIES = [{ path: 'n.bin', type: 'file' as const, data: noise(160 * 1024, 3) }];
+const ENTRIES = [{ path: 'n.bin', type: 'file' as const, data: seededBytes(160 * 1024, 3) }];
 
 describe('parity spill', () => {
   it('receives every parity shard as its stripe is sealed, and is disposed of after the backup', async () => {
@@ -66,7 +56,7 @@ describe('parity spill', () => {
         mtime: 0,
         mode: 0o644,
         async *open() {
-          yield noise(120 * 1024, 5);
+          yield seededBytes(120 * 1024, 5);
           throw new Error('the disk went away');
         },
       },

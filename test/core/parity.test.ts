@@ -7,20 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { cliCoder } from '../../src/cli/erasure.ts';
 import { bytesSource, discardSink, OpenedBackup } from '../../src/core/reader.ts';
 import { FOOTER_LENGTH } from '../../src/core/recovery.ts';
-import { collect, makeBackup, memorySink, RECOVERY_KEY, type SimpleEntry } from './helpers.ts';
+import { collect, makeBackup, memorySink, RECOVERY_KEY, type SimpleEntry, seededBytes } from './helpers.ts';
 
 const SEALED = 1024 + 16;
 const coder = cliCoder();
-
-function data(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed;
-  for (let i = 0; i < length; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
 
 // 130 KiB of files: 131+ chunks of 1 KiB, so three stripes of 50 (the last one short).
 const ENTRIES: SimpleEntry[] = [
@@ -28,7 +18,7 @@ const ENTRIES: SimpleEntry[] = [
   ...Array.from({ length: 13 }, (_, i) => ({
     path: `d/f${i}.bin`,
     type: 'file' as const,
-    data: data(10_000 + i, i + 1),
+    data: seededBytes(10_000 + i, i + 1),
   })),
 ];
 

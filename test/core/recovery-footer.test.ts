@@ -11,26 +11,16 @@ import { cliCoder } from '../../src/cli/erasure.ts';
 import { unlockHeader } from '../../src/core/header.ts';
 import { bytesSource, OpenedBackup, readHeader } from '../../src/core/reader.ts';
 import { FOOTER_LENGTH, openIndexCopy, sealIndexCopy } from '../../src/core/recovery.ts';
-import { collect, makeBackup, RECOVERY_KEY, type SimpleEntry } from './helpers.ts';
+import { collect, makeBackup, RECOVERY_KEY, type SimpleEntry, seededBytes } from './helpers.ts';
 
 const SEALED = 1024 + 16;
 const coder = cliCoder();
-
-function data(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed;
-  for (let i = 0; i < length; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
 
 // 131+ chunks of 1 KiB: three stripes of k = 50 (the last short), m = 5 at 10%.
 const ENTRIES: SimpleEntry[] = Array.from({ length: 13 }, (_, i) => ({
   path: `f${i}.bin`,
   type: 'file' as const,
-  data: data(10_000 + i, i + 7),
+  data: seededBytes(10_000 + i, i + 7),
 }));
 
 async function make(): Promise<Uint8Array> {

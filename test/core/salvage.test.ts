@@ -4,29 +4,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import { bytesSource, OpenedBackup } from '../../src/core/reader.ts';
-import { makeBackup, memorySink, RECOVERY_KEY, type SimpleEntry } from './helpers.ts';
+import { makeBackup, memorySink, RECOVERY_KEY, type SimpleEntry, seededBytes } from './helpers.ts';
 
 const C = 1024; // chunkSizeLog2 10 in makeBackup
 const SEALED = C + 16;
 
-function data(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed;
-  for (let i = 0; i < length; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
-
 const ENTRIES: SimpleEntry[] = [
   { path: 'docs', type: 'dir' },
-  { path: 'docs/a.bin', type: 'file', data: data(3000, 1) }, // plaintext 0..3000: chunks 0-2
+  { path: 'docs/a.bin', type: 'file', data: seededBytes(3000, 1) }, // plaintext 0..3000: chunks 0-2
   { path: 'docs/empty', type: 'file', data: new Uint8Array(0) },
-  { path: 'docs/b.bin', type: 'file', data: data(500, 2) }, // 3000..3500: chunk 2-3
-  { path: 'docs/c.bin', type: 'file', data: data(4000, 3) }, // 3500..7500: chunks 3-7
-  { path: 'docs/d.bin', type: 'file', data: data(100, 4) }, // 7500..7600: chunk 7
-  { path: 'docs/e.bin', type: 'file', data: data(2000, 5) }, // 7600..9600: chunks 7-9; index in 9
+  { path: 'docs/b.bin', type: 'file', data: seededBytes(500, 2) }, // 3000..3500: chunk 2-3
+  { path: 'docs/c.bin', type: 'file', data: seededBytes(4000, 3) }, // 3500..7500: chunks 3-7
+  { path: 'docs/d.bin', type: 'file', data: seededBytes(100, 4) }, // 7500..7600: chunk 7
+  { path: 'docs/e.bin', type: 'file', data: seededBytes(2000, 5) }, // 7600..9600: chunks 7-9; index in 9
 ];
 
 async function damaged(chunks: number[]) {

@@ -51,8 +51,20 @@ export const JIDS = {
 };
 export const GROUP_SUBJECT = 'Family 👨‍👩‍👧 trip';
 
-export async function wasm(): Promise<Wasm> {
+async function wasm(): Promise<Wasm> {
   return (await loadSqlite()) as unknown as Wasm;
+}
+
+/** A database made by running these statements in an empty one, as the bytes of its file. */
+export async function databaseOf(statements: string[]): Promise<Uint8Array> {
+  const sqlite3 = await wasm();
+  const db = new sqlite3.oo1.DB(':memory:', 'c');
+  try {
+    for (const sql of statements) db.exec(sql);
+    return sqlite3.capi.sqlite3_js_db_export(db.pointer);
+  } finally {
+    db.close();
+  }
 }
 
 /** The fixture's CREATE statements, without the full-text indexes (virtual tables and their shadow tables). */

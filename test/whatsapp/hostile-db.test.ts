@@ -10,22 +10,7 @@ import { loadSqlite } from '../../src/cli/sqlite-node.ts';
 import { CofferError } from '../../src/core/errors.ts';
 import { openReadOnly } from '../../src/core/whatsapp/chats/index.ts';
 import { coffer, removeDir, tempDir } from '../cli/helpers.ts';
-import { generateModern, HAVE_SCHEMA, KNOWN, wasm } from './chat-fixtures.ts';
-
-/** A database made from these statements, as the bytes of its file. */
-async function databaseOf(statements: string[]): Promise<Uint8Array> {
-  const sqlite3 = (await wasm()) as unknown as {
-    oo1: { DB: new (name: string, flags: string) => { pointer: number; exec(sql: string): void; close(): void } };
-    capi: { sqlite3_js_db_export(pointer: number): Uint8Array };
-  };
-  const db = new sqlite3.oo1.DB(':memory:', 'c');
-  try {
-    for (const sql of statements) db.exec(sql);
-    return sqlite3.capi.sqlite3_js_db_export(db.pointer);
-  } finally {
-    db.close();
-  }
-}
+import { databaseOf, generateModern, HAVE_SCHEMA, KNOWN } from './chat-fixtures.ts';
 
 const ENDLESS = 'WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r)';
 
