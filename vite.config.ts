@@ -19,12 +19,23 @@ function buildId(): string {
 
 const build = buildId();
 
+/**
+ * The page's Content-Security-Policy, read from its <meta> tag, for the service worker to send as
+ * a header (src/sw/policy-header.ts): one source, so the two never drift apart.
+ */
+function appPolicy(): string {
+  const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(readFileSync('index.html', 'utf8'));
+  if (!meta?.[1]) throw new Error('index.html has no Content-Security-Policy <meta> tag.');
+  return `${meta[1]}; frame-ancestors 'none'`;
+}
+
 export default defineConfig({
   // Relative asset URLs, so dist/ works from any static host and from a sub-path.
   base: './',
   define: {
     __COFFER_VERSION__: JSON.stringify(version),
     __COFFER_BUILD__: JSON.stringify(build),
+    __COFFER_POLICY__: JSON.stringify(appPolicy()),
   },
   plugins: [
     preact(),

@@ -19,6 +19,7 @@ const FIREFOX_CORE_SPECS = [
   'restore-preview.spec.ts',
   'vault.spec.ts',
   'whatsapp-chats.spec.ts',
+  'worker-csp.spec.ts',
 ];
 
 const FIREFOX_GAPS: [RegExp, string][] = [
@@ -32,10 +33,6 @@ const FIREFOX_GAPS: [RegExp, string][] = [
     "Playwright's Firefox driver cannot hand a folder to a directory input",
   ],
   [/large\.spec|whatsapp-large/, 'the memory check reads Chromium renderer processes'],
-  [
-    /Content-Security-Policy blocks requests/,
-    'Firefox reports each blocked request as a page error, which the no-uncaught-errors check counts',
-  ],
   [
     /sub-path of a static host/,
     'fails in Firefox: the sub-path copy answers 404 within the wait (not yet investigated)',

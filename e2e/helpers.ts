@@ -14,7 +14,13 @@ export const PASSPHRASE = 'orbit lantern cactus symphony 42';
  * Every test gets a real, on-disk browser profile: Playwright's default contexts are incognito,
  * where the origin's private file system lives in memory with a small quota, unlike a person's.
  */
-export const profileTest = base.extend<{ profileDir: string; engineGate: undefined }>({
+export const profileTest = base.extend<{
+  profileDir: string;
+  engineGate: undefined;
+  /** Page errors a test provokes on purpose (e.g. a request the CSP refuses, which Firefox reports). */
+  expectedPageErrors: RegExp | undefined;
+}>({
+  expectedPageErrors: [undefined, { option: true }],
   // Runs before any browser starts: a flow this engine cannot run (or that the engine's CI
   // selection leaves out) is skipped with its reason in the report, never silently.
   engineGate: [
@@ -42,10 +48,12 @@ export const profileTest = base.extend<{ profileDir: string; engineGate: undefin
     await context.close();
     rmSync(profile, { recursive: true, force: true });
   },
-  page: async ({ context }, use) => {
+  page: async ({ context, expectedPageErrors }, use) => {
     const page = context.pages()[0] ?? (await context.newPage());
     const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('pageerror', (error) => {
+      if (!expectedPageErrors?.test(error.message)) errors.push(error.message);
+    });
     await use(page);
     expect(errors, 'uncaught errors in the page').toEqual([]);
   },

@@ -64,25 +64,29 @@ test('Chromium reports no installability errors, and the manifest opens .coffer 
   ]);
 });
 
-test('the Content-Security-Policy blocks requests to other origins', async ({ page }) => {
-  await page.goto('./');
-  const outcome = await page.evaluate(async () => {
-    const violations: string[] = [];
-    document.addEventListener('securitypolicyviolation', (event) => violations.push(event.effectiveDirective));
-    let fetched = false;
-    try {
-      await fetch('https://example.org/collect', { method: 'POST', body: 'secret' });
-      fetched = true;
-    } catch {
-      // Refused before it left the page.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    return { fetched, violations };
+test.describe(() => {
+  // Firefox also reports the refused request as a page error; here it is the point.
+  test.use({ expectedPageErrors: /blocked the loading of a resource \(connect-src\)/ });
+  test('the Content-Security-Policy blocks requests to other origins', async ({ page }) => {
+    await page.goto('./');
+    const outcome = await page.evaluate(async () => {
+      const violations: string[] = [];
+      document.addEventListener('securitypolicyviolation', (event) => violations.push(event.effectiveDirective));
+      let fetched = false;
+      try {
+        await fetch('https://example.org/collect', { method: 'POST', body: 'secret' });
+        fetched = true;
+      } catch {
+        // Refused before it left the page.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return { fetched, violations };
+    });
+    // The policy arrives twice (the header serve.mjs sends and the page's <meta>): each reports.
+    expect(outcome.fetched).toBe(false);
+    expect(outcome.violations.length).toBeGreaterThan(0);
+    expect(new Set(outcome.violations)).toEqual(new Set(['connect-src']));
   });
-  // The policy arrives twice (the header serve.mjs sends and the page's <meta>): each reports.
-  expect(outcome.fetched).toBe(false);
-  expect(outcome.violations.length).toBeGreaterThan(0);
-  expect(new Set(outcome.violations)).toEqual(new Set(['connect-src']));
 });
 
 test('after loading, a whole backup and restore make no network request, and nothing goes elsewhere', async ({

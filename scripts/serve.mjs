@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Serves the built app (dist/) on localhost: a plain static server with the same security
 // headers a careful static host would send. Usage: node scripts/serve.mjs [--port N] [--dir D]
+// [--prefix /sub/path/] [--no-security-headers]
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -12,6 +13,8 @@ const { values } = parseArgs({
     dir: { type: 'string', default: 'dist' },
     // Serve under a sub-path, as a static host might: --prefix /tools/coffer/
     prefix: { type: 'string', default: '/' },
+    // Behave as a plain static host that sends no security headers (the tests' worst case).
+    'no-security-headers': { type: 'boolean', default: false },
   },
 });
 const root = resolve(values.dir);
@@ -30,15 +33,17 @@ if (!metaPolicy) {
   console.error(`serve: no Content-Security-Policy <meta> in ${root}/index.html.`);
   process.exit(1);
 }
-const securityHeaders = {
-  'content-security-policy': `${metaPolicy}; frame-ancestors 'none'`,
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'same-origin',
-  'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
-};
+const securityHeaders = values['no-security-headers']
+  ? {}
+  : {
+      'content-security-policy': `${metaPolicy}; frame-ancestors 'none'`,
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-resource-policy': 'same-origin',
+      'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
+    };
 
 const types = {
   '.html': 'text/html; charset=utf-8',

@@ -2,15 +2,19 @@
 /**
  * The service worker: serves the whole app from its precache so Coffer works offline, takes
  * control of the first page load, waits with updates until the person agrees, and receives
- * backups shared from other apps (Web Share Target).
+ * backups shared from other apps (Web Share Target). Everything it serves carries the app's
+ * Content-Security-Policy as a header (policy-header.ts).
  */
 import { clientsClaim } from 'workbox-core';
-import { createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
+import { addPlugins, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { policyHeaderPlugin } from './policy-header.ts';
 import { newStashId, removeStaleStashes, SHARE_TARGET_PATH, SHARED_CACHE, STASH_PREFIX } from './shared-file.ts';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
 
+// Before routing, so the page and every script it serves carry the app's policy as a header.
+addPlugins([policyHeaderPlugin]);
 precacheAndRoute(self.__WB_MANIFEST);
 registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html')));
 clientsClaim();

@@ -1,8 +1,11 @@
+/// <reference path="./assets.d.ts" />
 /**
  * The page's side of the worker protocol. One command at a time; cancel terminates the worker
  * (the only way to stop WebCrypto and WASM mid-call) and a fresh one starts on the next command.
  */
+import cofferWorkerUrl from './coffer.worker.ts?worker&url';
 import type { Command, Progress, Result, WorkerMessage } from './protocol.ts';
+import { startWorker, whenPolicyArrives } from './start-worker.ts';
 
 export class WorkerError extends Error {
   constructor(
@@ -28,7 +31,7 @@ export class CofferClient {
   private output: Blob | undefined;
 
   private start(): Worker {
-    const worker = new Worker(new URL('./coffer.worker.ts', import.meta.url), { type: 'module', name: 'coffer' });
+    const worker = startWorker(cofferWorkerUrl, { type: 'module', name: 'coffer' });
     worker.onmessage = (event: MessageEvent<WorkerMessage>) => this.receive(event.data);
     worker.onerror = (event) => {
       event.preventDefault();
@@ -56,9 +59,15 @@ export class CofferClient {
     if (pending) action(pending);
   }
 
-  /** Starts the worker ahead of time, so its code is loaded before anyone needs it. */
+  /**
+   * Starts the worker ahead of time, so its code is loaded before anyone needs it. On a first
+   * visit, once the service worker has taken control: started before, it would start from a blob
+   * for the page's whole life, and so without compression helpers (start-worker.ts).
+   */
   warmUp(): void {
-    this.worker ??= this.start();
+    whenPolicyArrives(() => {
+      this.worker ??= this.start();
+    });
   }
 
   get busy(): boolean {

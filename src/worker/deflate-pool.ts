@@ -1,3 +1,4 @@
+/// <reference path="./assets.d.ts" />
 /**
  * Compression on every core for the Coffer worker: a small pool of helper workers (plain module
  * workers that Vite emits from our own origin, as the CSP's `worker-src 'self'` requires), fed
@@ -8,6 +9,8 @@ import type { Compression } from '../core/index.ts';
 import { deflateLevel1, type SegmentCompressor, type SegmentInflater } from '../core/segments.ts';
 import { ZSTD_LEVEL, zstdCompress, zstdDecompress } from '../core/zstd.ts';
 import type { DeflateReply, DeflateRequest } from './deflate.worker.ts';
+import deflateWorkerUrl from './deflate.worker.ts?worker&url';
+import { mayStartHelpers, startWorker } from './start-worker.ts';
 
 export interface DeflatePool {
   /** The method `compress` produces: pass it to the writer as `compression`. */
@@ -60,10 +63,7 @@ export function createDeflatePool(
 
   const start = (): void => {
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(new URL('./deflate.worker.ts', import.meta.url), {
-        type: 'module',
-        name: 'coffer-deflate',
-      });
+      const worker = startWorker(deflateWorkerUrl, { type: 'module', name: 'coffer-deflate' });
       const helper: Helper = { worker, busy: 0 };
       worker.onmessage = (event: MessageEvent<DeflateReply>) => {
         const reply = event.data;
@@ -114,6 +114,7 @@ export function createDeflatePool(
 
 /** One helper per core: the Coffer worker itself needs little CPU (AES-GCM runs at over 1 GB/s). */
 export function defaultPoolSize(): number {
+  if (!mayStartHelpers()) return 0;
   const cores = typeof navigator === 'undefined' ? 1 : (navigator.hardwareConcurrency ?? 1);
   return Math.max(1, Math.min(4, cores));
 }

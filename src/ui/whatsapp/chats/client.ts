@@ -1,10 +1,13 @@
+/// <reference path="../../../worker/assets.d.ts" />
 /**
  * The page's side of the chat reader's worker. Unlike the Coffer worker's client, several
  * requests may wait at once (pages of a long chat while a search runs); the worker answers them
  * in order. One worker for the page, started right after start-up (see warmUp).
  */
+import chatsWorkerUrl from '../../../worker/chats.worker.ts?worker&url';
 import type { ChatsCommand, ChatsMessage, ChatsResult } from '../../../worker/chats-protocol.ts';
 import { WorkerError } from '../../../worker/client.ts';
+import { startWorker } from '../../../worker/start-worker.ts';
 
 type Pick<T extends ChatsResult['type']> = Extract<ChatsResult, { type: T }>;
 
@@ -17,10 +20,7 @@ export class ChatsClient {
   >();
 
   private start(): Worker {
-    const worker = new Worker(new URL('../../../worker/chats.worker.ts', import.meta.url), {
-      type: 'module',
-      name: 'chats',
-    });
+    const worker = startWorker(chatsWorkerUrl, { type: 'module', name: 'chats' });
     worker.onmessage = (event: MessageEvent<ChatsMessage>) => {
       const message = event.data;
       const waiting = this.pending.get(message.id);
