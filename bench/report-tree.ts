@@ -1,6 +1,6 @@
 /** Issue 15's Chromium tree targets and rows: Coffer on many small files beside the platform's own I/O ceilings. */
 import type { Figure } from './lib.ts';
-import type { Target } from './report.ts';
+import { ratioTarget, type Target } from './target.ts';
 
 export const BROWSER_TREE_ROWS: [string, string][] = [
   ['browser.tree.createStored', 'tree of small files: create without compression (what DEFLATE costs)'],
@@ -27,16 +27,10 @@ export const BROWSER_TREE_ROWS: [string, string][] = [
 /** Times, so "at most N times" is Coffer's seconds over the reference's. */
 export function browserTreeTargets(f: Record<string, Figure>): Target[] {
   const m = (key: string) => f[key]?.median;
-  const atMost = (name: string, x: number | undefined, y: number | undefined, limit: number): Target => {
-    if (x === undefined || y === undefined) return { name, measured: '-', required: `<= ${limit}x`, met: null };
-    const value = x / y;
-    return { name, measured: `${value.toFixed(2)}x`, required: `<= ${limit}x`, met: value <= limit, value };
-  };
-  const atLeast = (name: string, x: number | undefined, y: number | undefined, limit: number): Target => {
-    if (x === undefined || y === undefined) return { name, measured: '-', required: `>= ${limit}x`, met: null };
-    const value = x / y;
-    return { name, measured: `${value.toFixed(2)}x`, required: `>= ${limit}x`, met: value >= limit, value };
-  };
+  const atMost = (name: string, x: number | undefined, y: number | undefined, limit: number) =>
+    ratioTarget(name, x, y, limit, 'atMost');
+  const atLeast = (name: string, x: number | undefined, y: number | undefined, limit: number) =>
+    ratioTarget(name, x, y, limit, 'atLeast');
   return [
     // The bench's backups unlock with a recovery key only, so no Argon2id time is added here.
     atMost(

@@ -1,15 +1,9 @@
 /** The benchmark's table and the issue's targets, computed from figures measured in one run. */
 import type { Figure } from './lib.ts';
 import { BROWSER_TREE_ROWS, browserTreeTargets } from './report-tree.ts';
+import { ratioTarget, type Target } from './target.ts';
 
-export interface Target {
-  name: string;
-  measured: string;
-  required: string;
-  /** null when a figure it needs was not measured (a tool missing, a part skipped). */
-  met: boolean | null;
-  value?: number;
-}
+export type { Target } from './target.ts';
 
 type Figures = Record<string, Figure>;
 
@@ -220,18 +214,7 @@ export function targets(f: Figures): Target[] {
   const m = (key: string) => f[key]?.median;
   const out: Target[] = [];
   const ratio = (name: string, a: string, b: string | number | undefined, atLeast: number, bLabel = '') => {
-    const x = m(a);
-    const y = typeof b === 'number' ? b : b === undefined ? undefined : m(b);
-    if (x === undefined || y === undefined)
-      return void out.push({ name, measured: '-', required: `>= ${atLeast}x${bLabel}`, met: null });
-    const value = x / y;
-    out.push({
-      name,
-      measured: `${value.toFixed(2)}x`,
-      required: `>= ${atLeast}x${bLabel}`,
-      met: value >= atLeast,
-      value,
-    });
+    out.push(ratioTarget(name, m(a), typeof b === 'string' ? m(b) : b, atLeast, 'atLeast', bLabel));
   };
   const maxOf = (...keys: string[]) => {
     const values = keys.map(m).filter((v): v is number => v !== undefined);

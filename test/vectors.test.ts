@@ -15,21 +15,16 @@ import { nodeAesGcm } from '../src/cli/aes-gcm.ts';
 import { cliCoder } from '../src/cli/erasure.ts';
 import { nodeSegmentInflate } from '../src/cli/segment-inflate.ts';
 import { concatBytes } from '../src/core/bytes.ts';
+import { entryDecoder } from '../src/core/entry-router.ts';
 import { CofferError, FORMAT_FAILURES } from '../src/core/errors.ts';
 import { buildHeader, unlockHeader } from '../src/core/header.ts';
 import { decodeIndex, decodeTrailer, type IndexEntry, TRAILER_LENGTH } from '../src/core/index-codec.ts';
 import { rechunk } from '../src/core/iter.ts';
 import { checkPathSet } from '../src/core/paths.ts';
-import {
-  bytesSource,
-  entryDecoder,
-  OpenedBackup,
-  type OpenOptions,
-  type RandomAccessSource,
-  type RestoreSink,
-  readHeader,
-} from '../src/core/reader.ts';
+import { OpenedBackup, type OpenOptions, readHeader } from '../src/core/reader.ts';
+import type { RestoreSink } from '../src/core/restore-sink.ts';
 import type { Credentials, SlotSpec } from '../src/core/slots.ts';
+import { bytesSource, type RandomAccessSource } from '../src/core/source.ts';
 import { chunkIv, openChunk, openStream, type PlainChunk, sealChunks } from '../src/core/stream.ts';
 import { inflateNative } from '../src/worker/inflate-native.ts';
 

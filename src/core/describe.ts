@@ -1,7 +1,7 @@
 /** Header facts anyone may see without a key (what `coffer inspect` prints). */
 import { toHex } from './bytes.ts';
 import type { Header } from './header.ts';
-import { payloadLayout } from './reader.ts';
+import { payloadLayout } from './layout.ts';
 import type { RecoveryLayout } from './recovery.ts';
 
 export interface HeaderDescription {

@@ -4,7 +4,7 @@
  */
 import { CofferError, throwIfAborted } from './errors.ts';
 import { type IndexEntry, METHOD_STORED } from './index-codec.ts';
-import type { FileSink, RestoreOptions, RestoreProgress, RestoreSink } from './reader.ts';
+import type { FileSink, RestoreOptions, RestoreProgress, RestoreSink } from './restore-sink.ts';
 import { type SegmentCodecs, segmentDecoder } from './segments.ts';
 
 export interface EntryDecoder {

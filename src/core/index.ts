@@ -7,6 +7,7 @@ export { DEFAULT_CHUNK_LOG2, type Header } from './header.ts';
 export type { EntryType, IndexEntry } from './index-codec.ts';
 export { type ByteSource, iterateBytes, rechunk, toReadableStream } from './iter.ts';
 export { type Argon2Params, KDF_BOUNDS, KDF_PRESETS, type KdfPreset } from './kdf.ts';
+export { payloadLayout } from './layout.ts';
 export type { ParitySpill, ParitySpillFactory } from './parity-spill.ts';
 export {
   MAX_CREDENTIAL_ID,
@@ -16,19 +17,7 @@ export {
   SLOT_TYPE_PASSKEY,
 } from './passkey.ts';
 export { checkCaseFolds, checkPath, checkPathSet, foldCase, pathProblem } from './paths.ts';
-export {
-  bytesSource,
-  discardSink,
-  type FileSink,
-  OpenedBackup,
-  type OpenOptions,
-  payloadLayout,
-  type RandomAccessSource,
-  type RestoreOptions,
-  type RestoreProgress,
-  type RestoreSink,
-  readHeader,
-} from './reader.ts';
+export { OpenedBackup, type OpenOptions, readHeader } from './reader.ts';
 export { checkRecoveryKey, formatRecoveryKey, generateRecoveryKey, parseRecoveryKey } from './recovery-key.ts';
 export {
   checkPlan,
@@ -38,9 +27,17 @@ export {
   type RekeyChanges,
   rekeyHeader,
 } from './rekey.ts';
+export {
+  discardSink,
+  type FileSink,
+  type RestoreOptions,
+  type RestoreProgress,
+  type RestoreSink,
+} from './restore-sink.ts';
 export type { LostEntry, SalvageReport } from './salvage.ts';
 export type { SegmentCompressor, SegmentInflater } from './segments.ts';
 export type { Credentials, ParsedSlot, SlotSpec } from './slots.ts';
+export { bytesSource, type RandomAccessSource, sequentialBytes } from './source.ts';
 export {
   backupBytes,
   type Compression,

@@ -18,6 +18,7 @@ import {
 } from './header.ts';
 import { decodeIndex, decodeTrailer, type IndexEntry, TRAILER_LENGTH, type Trailer } from './index-codec.ts';
 import type { ByteSource } from './iter.ts';
+import { type PayloadLayout, payloadLayout } from './layout.ts';
 import { memorySpill, type ParitySpillFactory } from './parity-spill.ts';
 import { checkPathSet } from './paths.ts';
 import { type ErasureCoder, ParityEncoder, type RecoveryLayout, verifyFooter } from './recovery.ts';
@@ -31,6 +32,7 @@ import {
   refuseAlteredParity,
   refuseUnconfirmedShape,
 } from './repair.ts';
+import { discardSink, type RestoreOptions, type RestoreProgress, type RestoreSink } from './restore-sink.ts';
 import {
   type SalvageOptions,
   type SalvageReport,
@@ -39,36 +41,9 @@ import {
   tolerantChunks,
 } from './salvage.ts';
 import type { SegmentInflater } from './segments.ts';
-
-export { type EntryDecoder, entryDecoder } from './entry-router.ts';
-
-import { type PayloadLayout, payloadLayout } from './layout.ts';
-import { discardSink, type RestoreOptions, type RestoreProgress, type RestoreSink } from './restore-sink.ts';
 import type { Credentials } from './slots.ts';
+import { type RandomAccessSource, sequentialBytes } from './source.ts';
 import { openChunk, openStream } from './stream.ts';
-
-/** Random access to the bytes of a backup: a File in the browser, a file handle in Node. */
-export interface RandomAccessSource {
-  readonly size: number;
-  read(offset: number, length: number): Promise<Uint8Array>;
-  /** Sequential bytes from `offset` to the end; faster than repeated reads where available. */
-  stream?(offset: number): ByteSource;
-}
-
-export function bytesSource(bytes: Uint8Array): RandomAccessSource {
-  return {
-    size: bytes.length,
-    read: async (offset, length) => bytes.subarray(offset, offset + length),
-  };
-}
-
-const SEQUENTIAL_READ = 4 * 1024 * 1024;
-
-async function* readSequentially(source: RandomAccessSource, offset: number): AsyncGenerator<Uint8Array> {
-  for (let position = offset; position < source.size; position += SEQUENTIAL_READ) {
-    yield await source.read(position, Math.min(SEQUENTIAL_READ, source.size - position));
-  }
-}
 
 /** Reads and checks the header; no key is needed and no key derivation runs. */
 export async function readHeader(source: RandomAccessSource): Promise<Header> {
@@ -76,16 +51,6 @@ export async function readHeader(source: RandomAccessSource): Promise<Header> {
   const headerLength = parseHeaderPrefix(prefix, source.size);
   return parseHeader(await source.read(0, headerLength), source.size);
 }
-
-export { type PayloadLayout, payloadLayout } from './layout.ts';
-
-export {
-  discardSink,
-  type FileSink,
-  type RestoreOptions,
-  type RestoreProgress,
-  type RestoreSink,
-} from './restore-sink.ts';
 
 export interface OpenOptions {
   /** A faster AES-256-GCM than WebCrypto where the platform has one (the CLI: node:crypto). */
@@ -414,7 +379,7 @@ export class OpenedBackup {
 
   private payloadCiphertext(): ByteSource {
     const { payloadOffset } = this.layout;
-    return this.source.stream ? this.source.stream(payloadOffset) : readSequentially(this.source, payloadOffset);
+    return sequentialBytes(this.source, payloadOffset);
   }
 
   private async restoreSelected(

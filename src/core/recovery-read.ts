@@ -8,7 +8,6 @@ import type { AesGcmKey } from './crypto.ts';
 import { CofferError } from './errors.ts';
 import { decodeIndex, decodeTrailer, type IndexEntry, TRAILER_LENGTH, type Trailer } from './index-codec.ts';
 import { type ByteSource, iterateBytes } from './iter.ts';
-import type { RandomAccessSource } from './reader.ts';
 import {
   alteredRecovery,
   decodeFooter,
@@ -17,6 +16,7 @@ import {
   type RecoveryLayout,
   recoveryLayout,
 } from './recovery.ts';
+import type { RandomAccessSource } from './source.ts';
 
 /** Reads and checks the footer of a version 3 file. */
 export async function readRecovery(source: RandomAccessSource): Promise<RecoveryLayout> {

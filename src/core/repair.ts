@@ -8,8 +8,8 @@ import { constantTimeEqual } from './bytes.ts';
 import type { AesGcmKey } from './crypto.ts';
 import { openWith } from './crypto.ts';
 import { CofferError, throwIfAborted } from './errors.ts';
-import type { RandomAccessSource } from './reader.ts';
 import { alteredRecovery, type ErasureCoder, type RecoveryLayout, stripeParity } from './recovery.ts';
+import type { RandomAccessSource } from './source.ts';
 import { chunkIv } from './stream.ts';
 
 export interface RepairStats {

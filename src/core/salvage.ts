@@ -7,12 +7,13 @@
  */
 import type { AesGcmKey } from './crypto.ts';
 import { openWith, TAG_LENGTH } from './crypto.ts';
+import { type EntryDecoder, entryDecoder } from './entry-router.ts';
 import { CofferError, isCofferError, throwIfAborted } from './errors.ts';
 import type { IndexEntry } from './index-codec.ts';
 import type { ByteSource } from './iter.ts';
 import { iterateBytes } from './iter.ts';
-import type { FileSink, PayloadLayout, RestoreProgress, RestoreSink } from './reader.ts';
-import { type EntryDecoder, entryDecoder } from './reader.ts';
+import type { PayloadLayout } from './layout.ts';
+import type { FileSink, RestoreProgress, RestoreSink } from './restore-sink.ts';
 import type { SegmentCodecs } from './segments.ts';
 import { chunkIv, IN_FLIGHT } from './stream.ts';
 

@@ -4,7 +4,7 @@
  * never waits for a backup and a backup never waits for a query.
  */
 import type { ChatMessage, ChatSummary, SearchHit } from '../core/whatsapp/chats/types.ts';
-import type { Output, WhatsAppKeyInput } from './protocol.ts';
+import type { Output, WhatsAppKeyInput, WorkerErrorCode } from './protocol.ts';
 
 export type ChatsCommand =
   | {
@@ -32,4 +32,4 @@ export type ChatsResult =
 
 export type ChatsMessage =
   | { id: number; type: 'result'; result: ChatsResult }
-  | { id: number; type: 'error'; code: string; message: string };
+  | { id: number; type: 'error'; code: WorkerErrorCode; message: string };

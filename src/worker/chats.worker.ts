@@ -26,7 +26,7 @@ import {
 import { isSqliteHeader } from '../core/whatsapp/sqlite.ts';
 import { fileSource, openSink } from './browser-io.ts';
 import type { ChatsCommand, ChatsMessage, ChatsResult } from './chats-protocol.ts';
-import type { WhatsAppKeyInput } from './protocol.ts';
+import type { WhatsAppKeyInput, WorkerErrorCode } from './protocol.ts';
 
 /** A wa.db is a few MiB; one decrypted into memory is refused past this. */
 const MAX_CONTACTS_BYTES = 256 * 1024 * 1024;
@@ -175,7 +175,7 @@ async function handle(command: ChatsCommand): Promise<ChatsResult> {
   }
 }
 
-function failureOf(error: unknown): { code: string; message: string } {
+function failureOf(error: unknown): { code: WorkerErrorCode; message: string } {
   if (isCofferError(error)) return { code: error.code, message: error.message };
   if (error instanceof DOMException && error.name === 'NotReadableError')
     return { code: 'io', message: 'The database file can no longer be read: it was moved, changed or removed.' };

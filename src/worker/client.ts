@@ -4,12 +4,12 @@
  * (the only way to stop WebCrypto and WASM mid-call) and a fresh one starts on the next command.
  */
 import cofferWorkerUrl from './coffer.worker.ts?worker&url';
-import type { Command, Progress, Result, WorkerMessage } from './protocol.ts';
+import type { Command, Progress, Result, WorkerErrorCode, WorkerMessage } from './protocol.ts';
 import { startWorker, whenPolicyArrives } from './start-worker.ts';
 
 export class WorkerError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: WorkerErrorCode,
     message: string,
   ) {
     super(message);

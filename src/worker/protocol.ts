@@ -191,10 +191,16 @@ export type WhatsAppResult =
       verified: boolean;
     };
 
+/**
+ * Every code a worker's failure can carry to the page: the core's, plus `internal` (anything
+ * unexpected) and `busy` (a command sent while another runs, refused by the client).
+ */
+export type WorkerErrorCode = ErrorCode | 'internal' | 'busy';
+
 export type WorkerMessage =
   | { id: number; type: 'progress'; progress: Progress }
   | { id: number; type: 'result'; result: Result; output?: Blob }
-  | { id: number; type: 'error'; code: ErrorCode | 'internal'; message: string };
+  | { id: number; type: 'error'; code: WorkerErrorCode; message: string };
 
 export interface CommandEnvelope {
   id: number;

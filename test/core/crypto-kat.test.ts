@@ -17,7 +17,8 @@ import { describe, expect, it } from 'vitest';
 import { fromHex, toHex, utf8 } from '../../src/core/bytes.ts';
 import { hkdfBytes, importAesKey, open, seal } from '../../src/core/crypto.ts';
 import { deriveArgon2id, passphraseBytes } from '../../src/core/kdf.ts';
-import { bytesSource, OpenedBackup } from '../../src/core/reader.ts';
+import { OpenedBackup } from '../../src/core/reader.ts';
+import { bytesSource } from '../../src/core/source.ts';
 import { createBackup } from '../../src/core/writer.ts';
 import { CHEAP_KDF, collect, expectCode } from './helpers.ts';
 

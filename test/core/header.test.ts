@@ -11,8 +11,9 @@ import {
   parseHeaderPrefix,
   unlockHeader,
 } from '../../src/core/header.ts';
-import { bytesSource, OpenedBackup, readHeader } from '../../src/core/reader.ts';
+import { OpenedBackup, readHeader } from '../../src/core/reader.ts';
 import { unwrapFileKey } from '../../src/core/slots.ts';
+import { bytesSource } from '../../src/core/source.ts';
 import { createBackup } from '../../src/core/writer.ts';
 import {
   CHEAP_KDF,

@@ -7,9 +7,10 @@ import { buildHeader } from '../../src/core/header.ts';
 import { encodeRecord, encodeTrailer, type IndexEntry } from '../../src/core/index-codec.ts';
 import { type ByteSource, iterateBytes } from '../../src/core/iter.ts';
 import type { Argon2Params } from '../../src/core/kdf.ts';
-import type { RandomAccessSource, RestoreSink } from '../../src/core/reader.ts';
 import { generateRecoveryKey } from '../../src/core/recovery-key.ts';
+import type { RestoreSink } from '../../src/core/restore-sink.ts';
 import type { SlotSpec } from '../../src/core/slots.ts';
+import type { RandomAccessSource } from '../../src/core/source.ts';
 import { cutChunks, sealChunks } from '../../src/core/stream.ts';
 import { type CreateOptions, createBackup, type EntrySource } from '../../src/core/writer.ts';
 

@@ -9,7 +9,8 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } f
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { argon2id } from 'hash-wasm';
 import { describe, expect, it } from 'vitest';
-import { bytesSource, OpenedBackup } from '../../src/core/reader.ts';
+import { OpenedBackup } from '../../src/core/reader.ts';
+import { bytesSource } from '../../src/core/source.ts';
 import {
   bytesEqual,
   CHEAP_KDF,

@@ -5,8 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cliCoder } from '../../src/cli/erasure.ts';
-import { bytesSource, discardSink, OpenedBackup } from '../../src/core/reader.ts';
+import { OpenedBackup } from '../../src/core/reader.ts';
 import { FOOTER_LENGTH } from '../../src/core/recovery.ts';
+import { discardSink } from '../../src/core/restore-sink.ts';
+import { bytesSource } from '../../src/core/source.ts';
 import { collect, makeBackup, memorySink, RECOVERY_KEY, type SimpleEntry, seededBytes } from './helpers.ts';
 
 const SEALED = 1024 + 16;

@@ -6,8 +6,9 @@ import { concatBytes, fromHex } from '../../src/core/bytes.ts';
 import { importAesKey, open } from '../../src/core/crypto.ts';
 import { buildHeader } from '../../src/core/header.ts';
 import { passkeyKeys } from '../../src/core/passkey.ts';
-import { bytesSource, OpenedBackup, readHeader } from '../../src/core/reader.ts';
+import { OpenedBackup, readHeader } from '../../src/core/reader.ts';
 import { rekeyHeader } from '../../src/core/rekey.ts';
+import { bytesSource } from '../../src/core/source.ts';
 import { expectCode, makeBackup, PASSPHRASE, PASSPHRASE_SLOT, RECOVERY_KEY, RECOVERY_SLOT } from './helpers.ts';
 
 const A = vectorPasskey('unit test passkey A');

@@ -9,8 +9,9 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { cliCoder } from '../../src/cli/erasure.ts';
 import { unlockHeader } from '../../src/core/header.ts';
-import { bytesSource, OpenedBackup, readHeader } from '../../src/core/reader.ts';
+import { OpenedBackup, readHeader } from '../../src/core/reader.ts';
 import { FOOTER_LENGTH, openIndexCopy, sealIndexCopy } from '../../src/core/recovery.ts';
+import { bytesSource } from '../../src/core/source.ts';
 import { collect, makeBackup, RECOVERY_KEY, type SimpleEntry, seededBytes } from './helpers.ts';
 
 const SEALED = 1024 + 16;

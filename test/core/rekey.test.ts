@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { concatBytes, utf8 } from '../../src/core/bytes.ts';
-import { bytesSource, OpenedBackup, readHeader } from '../../src/core/reader.ts';
+import { OpenedBackup, readHeader } from '../../src/core/reader.ts';
 import { checkPlan, rekeyHeader } from '../../src/core/rekey.ts';
+import { bytesSource } from '../../src/core/source.ts';
 import {
   CHEAP_KDF,
   expectCode,

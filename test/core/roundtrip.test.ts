@@ -5,8 +5,9 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CofferError, FORMAT_FAILURES } from '../../src/core/errors.ts';
-import { bytesSource, OpenedBackup } from '../../src/core/reader.ts';
+import { OpenedBackup } from '../../src/core/reader.ts';
 import type { SlotSpec } from '../../src/core/slots.ts';
+import { bytesSource } from '../../src/core/source.ts';
 import {
   bytesEqual,
   CHEAP_KDF,

@@ -3,7 +3,8 @@
  * with a stored byte in a damaged chunk is named as lost and never handed to the sink as complete.
  */
 import { describe, expect, it } from 'vitest';
-import { bytesSource, OpenedBackup } from '../../src/core/reader.ts';
+import { OpenedBackup } from '../../src/core/reader.ts';
+import { bytesSource } from '../../src/core/source.ts';
 import { makeBackup, memorySink, RECOVERY_KEY, type SimpleEntry, seededBytes } from './helpers.ts';
 
 const C = 1024; // chunkSizeLog2 10 in makeBackup

@@ -2,16 +2,11 @@ import { deflateSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { concatBytes, utf8, view } from '../../src/core/bytes.ts';
 import type { IndexEntry } from '../../src/core/index-codec.ts';
-import {
-  bytesSource,
-  discardSink,
-  OpenedBackup,
-  payloadLayout,
-  type RandomAccessSource,
-  type RestoreProgress,
-  readHeader,
-} from '../../src/core/reader.ts';
+import { payloadLayout } from '../../src/core/layout.ts';
+import { OpenedBackup, readHeader } from '../../src/core/reader.ts';
+import { discardSink, type RestoreProgress } from '../../src/core/restore-sink.ts';
 import { SEGMENT_SIZE } from '../../src/core/segments.ts';
+import { bytesSource, type RandomAccessSource } from '../../src/core/source.ts';
 import { type CreateProgress, createBackup, type EntrySource } from '../../src/core/writer.ts';
 import {
   bytesEqual,

@@ -13,8 +13,9 @@ import type { VectorJson } from '../../spec/gen/vectors.ts';
 import { handFrame } from '../../spec/gen/zstd-vectors.ts';
 import { concatBytes, view } from '../../src/core/bytes.ts';
 import { METHOD_ZSTD_SEGMENTS } from '../../src/core/index-codec.ts';
-import { bytesSource, OpenedBackup } from '../../src/core/reader.ts';
+import { OpenedBackup } from '../../src/core/reader.ts';
 import { SEGMENT_SIZE, segmentDecoder } from '../../src/core/segments.ts';
+import { bytesSource } from '../../src/core/source.ts';
 import { checkZstdFrame, readZstdFrame, ZSTD_MAX_WINDOW, zstdCompress, zstdDecompress } from '../../src/core/zstd.ts';
 import { bytesEqual, expectCode, makeBackup, noiseBytes, RECOVERY_KEY, textBytes } from './helpers.ts';
 

@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { zipSync } from 'fflate';
 import { describe, expect, it, vi } from 'vitest';
 import { CofferError } from '../../src/core/errors.ts';
-import { bytesSource } from '../../src/core/reader.ts';
+import { bytesSource } from '../../src/core/source.ts';
 import {
   parseWhatsAppHeader,
   parseWhatsAppKey,

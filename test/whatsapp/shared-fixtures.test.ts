@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CofferError } from '../../src/core/errors.ts';
-import { bytesSource } from '../../src/core/reader.ts';
+import { bytesSource } from '../../src/core/source.ts';
 import {
   parseWhatsAppKey,
   parseWhatsAppKeyFile,

@@ -18,8 +18,7 @@ import { createMD5 } from 'hash-wasm';
 import { concatBytes, constantTimeEqual } from '../bytes.ts';
 import { hkdfBytes } from '../crypto.ts';
 import { CofferError, throwIfAborted } from '../errors.ts';
-import { iterateBytes } from '../iter.ts';
-import type { RandomAccessSource } from '../reader.ts';
+import { type RandomAccessSource, sequentialBytes } from '../source.ts';
 import { MD5_BYTES, TAG_BYTES, type WhatsAppFormat, type WhatsAppHeader } from './format.ts';
 import { GcmStream } from './gcm-stream.ts';
 import type { WhatsAppKey } from './keys.ts';
@@ -56,7 +55,6 @@ export interface WhatsAppDecryptOptions {
 /** 256 KiB steps with two in flight measured fastest for WebCrypto's AES-CTR in Chromium. */
 const DEFAULT_CHUNK = 256 * 1024;
 const IN_FLIGHT = 2;
-const READ_SIZE = 4 * 1024 * 1024;
 const BACKUP_INFO = 'backup encryption';
 
 /** Refuses a key of the wrong kind before anything is decrypted. */
@@ -135,16 +133,6 @@ async function* readAhead(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uin
     }
   } finally {
     await iterator.return?.();
-  }
-}
-
-async function* bodyBytes(source: RandomAccessSource, offset: number): AsyncGenerator<Uint8Array> {
-  if (source.stream) {
-    yield* iterateBytes(source.stream(offset));
-    return;
-  }
-  for (let position = offset; position < source.size; position += READ_SIZE) {
-    yield await source.read(position, Math.min(READ_SIZE, source.size - position));
   }
 }
 
@@ -326,7 +314,7 @@ export class WhatsAppDecryption implements AsyncIterable<Uint8Array> {
     let done = header.bodyOffset;
     const inFlight: Promise<Uint8Array>[] = [];
     try {
-      for await (const piece of readAhead(bodyBytes(source, header.bodyOffset))) {
+      for await (const piece of readAhead(sequentialBytes(source, header.bodyOffset))) {
         pending.push(piece);
         // Always keep the last `hold` bytes back: they may be the tag and MD5.
         while (pending.length >= chunkSize + hold) {

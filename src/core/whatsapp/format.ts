@@ -15,7 +15,7 @@
  * and 4 bytes ending in the last digits of the phone number.
  */
 import { CofferError } from '../errors.ts';
-import type { RandomAccessSource } from '../reader.ts';
+import type { RandomAccessSource } from '../source.ts';
 import {
   findBytes,
   findField,

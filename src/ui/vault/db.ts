@@ -6,7 +6,7 @@
  */
 
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
-import type { KeyProtection } from './remembered-key.ts';
+import type { Argon2Params } from '../../core/kdf.ts';
 
 export const DB_NAME = 'coffer';
 export const DB_VERSION = 2;
@@ -27,6 +27,15 @@ export interface StoredBackup {
   state: 'writing' | 'complete';
   ownerTab: string;
 }
+
+/**
+ * How the wrapping key is obtained: Argon2id of a device passphrase, or the PRF output of a
+ * passkey (as a passkey slot wraps a file key, spec 3.4). Neither the passphrase nor the PRF
+ * output is stored: the profile alone opens nothing.
+ */
+export type KeyProtection =
+  | { method: 'device-passphrase'; salt: Uint8Array; params: Argon2Params }
+  | { method: 'passkey'; credentialId: Uint8Array; prfSalt: Uint8Array };
 
 export interface RememberedKey {
   /** Salt and Argon2id parameters of the device passphrase; the passphrase itself is never stored. */

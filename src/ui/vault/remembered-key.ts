@@ -14,24 +14,14 @@
  * deleted on sight (`purgeUnprotected`) and the person is asked to remember the key again.
  */
 
-import type { Argon2Params } from '../../core/index.ts';
-import { KDF_PRESETS } from '../../core/index.ts';
+import { KDF_PRESETS } from '../../core/kdf.ts';
 import { assertPrf, createPasskey } from '../rekey/passkey.ts';
 import { coffer } from '../shared/client.ts';
-import { openCatalogue, type RememberedKey } from './db.ts';
+import { type KeyProtection, openCatalogue, type RememberedKey } from './db.ts';
 
 const SLOT = 'recovery-key';
 /** Bound into every ciphertext so the record cannot be reused as anything else. */
 const AAD = new TextEncoder().encode('coffer remembered recovery key v1');
-
-/**
- * How the wrapping key is obtained: Argon2id of a device passphrase, or the PRF output of a
- * passkey (as a passkey slot wraps a file key, spec 3.4). Neither the passphrase nor the PRF
- * output is stored: the profile alone opens nothing.
- */
-export type KeyProtection =
-  | { method: 'device-passphrase'; salt: Uint8Array; params: Argon2Params }
-  | { method: 'passkey'; credentialId: Uint8Array; prfSalt: Uint8Array };
 
 const PASSKEY_INFO = new TextEncoder().encode('coffer remembered recovery key passkey v1');
 

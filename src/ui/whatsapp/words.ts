@@ -1,6 +1,7 @@
 /** The words of the WhatsApp tab: where each key comes from, failures, and what was made. */
 import { FORMAT_DESCRIPTIONS, type WhatsAppFormat, type WhatsAppSummary } from '../../core/whatsapp/index.ts';
 import type { WorkerError } from '../../worker/client.ts';
+import type { WorkerErrorCode } from '../../worker/protocol.ts';
 import { formatBytes } from '../shared/format.ts';
 import { type FriendlyError, friendlyError } from '../shared/messages.ts';
 
@@ -12,7 +13,7 @@ export const KEY_HELP: Record<WhatsAppFormat, string> = {
   crypt12: 'It opens with the 158-byte "key" file from the phone (/data/data/com.whatsapp/files/key).',
 };
 
-const HEADLINES: Record<string, string> = {
+const HEADLINES: Partial<Record<WorkerErrorCode, string>> = {
   wrong_key: 'That key does not open this WhatsApp backup.',
   key_mismatch: 'That key is for another kind of WhatsApp backup.',
   payload_damaged: 'This WhatsApp backup is damaged or incomplete.',
@@ -22,7 +23,7 @@ const HEADLINES: Record<string, string> = {
   invalid_input: 'That key cannot be used.',
 };
 
-const ADVICE: Record<string, string> = {
+const ADVICE: Partial<Record<WorkerErrorCode, string>> = {
   wrong_key: 'Check the 64 digits (or choose the right key file) and try again. Nothing was kept.',
   payload_damaged: 'Nothing was kept. Copy the whole backup from the phone again and retry.',
   truncated: 'Nothing was kept. Copy the whole backup from the phone again and retry.',
