@@ -18,7 +18,7 @@ export function cliCoder(): ErasureCoder {
     // Resolved from this module (the sources or the bundle), not the package's own __dirname,
     // which a bundle does not keep.
     const path = createRequire(import.meta.url).resolve('@digitaldefiance/reed-solomon-erasure.wasm/wasm');
-    // Compiled once: the coder replaces its instance now and then (core/erasure.ts).
+    // Compiled once: the coder makes a fresh instance for every stripe (core/erasure.ts).
     const module = new WebAssembly.Module(readFileSync(path));
     coder = reedSolomonCoder(() => instantiate(module));
   }

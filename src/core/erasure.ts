@@ -13,30 +13,20 @@ export interface ReedSolomonWasm {
 }
 
 /**
- * `instance` makes a new instance of the WebAssembly. Version 1.0.2's reconstruct fails
- * ("too few shards present") on an instance that has already run other calls, depending on
- * the history of its allocator (seen in Node: encode stays correct, reconstruct does not), so
- * every reconstruction gets a fresh instance; reconstruction is rare, encoding is not.
- *
- * The same allocator also grows the instance's memory with every stripe encoded (WebAssembly
- * memory never shrinks), so one instance for a whole backup ended up holding about as much as
- * the parity itself (issue 28, item 4). An instance whose memory passes a few stripes' worth is
- * dropped, and the next stripe gets a fresh one.
+ * `instance` makes a new instance of the WebAssembly, and every call gets a fresh one. Version
+ * 1.0.2's reconstruct fails ("too few shards present") on an instance that has already run other
+ * calls, depending on the history of its allocator (seen in Node: encode stays correct,
+ * reconstruct does not). The same allocator grows the instance's memory with every stripe
+ * encoded (WebAssembly memory never shrinks), so one instance for a whole backup ended up
+ * holding about as much as the parity itself (issue 28, item 4); dropping it only once it held a
+ * few stripes left several such instances waiting for the garbage collector (the app's 4 GiB
+ * backup with repair data grew 399 MiB). An instance per stripe holds one stripe at most; making
+ * one from the compiled module costs far less than encoding the stripe.
  */
-const SPARE_MEMORY = 32 * 1024 * 1024;
-
-/** The instance's WebAssembly memory in bytes (the package keeps its exports private). */
-function heldBytes(instance: ReedSolomonWasm): number {
-  const exports = (instance as unknown as { exports?: { memory?: { buffer: ArrayBuffer } } }).exports;
-  return exports?.memory?.buffer.byteLength ?? 0;
-}
 export function reedSolomonCoder(instance: () => ReedSolomonWasm): ErasureCoder {
-  let shared: ReedSolomonWasm | undefined;
   return {
     encode(shards, dataShards, parityShards) {
-      shared ??= instance();
-      const result = shared.encode(shards, dataShards, parityShards);
-      if (heldBytes(shared) > 3 * shards.length + SPARE_MEMORY) shared = undefined;
+      const result = instance().encode(shards, dataShards, parityShards);
       if (result !== 0) throw new CofferError('invalid_input', `Reed–Solomon encoding failed (code ${result}).`);
     },
     reconstruct(shards, dataShards, parityShards, available) {

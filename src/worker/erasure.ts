@@ -15,7 +15,7 @@ export function workerCoder(): Promise<ErasureCoder> {
       if (!response.ok) throw new Error(`The Reed–Solomon module did not load (${response.status}).`);
       return response.arrayBuffer();
     })
-    // Compiled once: the coder replaces its instance now and then (core/erasure.ts).
+    // Compiled once: the coder makes a fresh instance for every stripe (core/erasure.ts).
     .then((bytes) => WebAssembly.compile(bytes))
     .then((module) =>
       reedSolomonCoder(
