@@ -7,7 +7,7 @@ import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
 import { createSHA256 } from 'hash-wasm';
 import { CofferError, isCofferError } from '../core/errors.ts';
 import {
-  type ChatReader,
+  type ChatDatabase,
   type ChatSummary,
   exportHtml,
   type OpenDatabase,
@@ -57,7 +57,7 @@ function bytesSource(bytes: Uint8Array): PageSource {
 interface Session {
   db: OpenDatabase;
   contactsDb?: OpenDatabase;
-  reader: ChatReader;
+  reader: ChatDatabase;
   chats: ChatSummary[];
   file: File;
   name: string;

@@ -4,7 +4,15 @@
  * (the only way to stop WebCrypto and WASM mid-call) and a fresh one starts on the next command.
  */
 import cofferWorkerUrl from './coffer.worker.ts?worker&url';
-import type { Command, Progress, Result, WorkerErrorCode, WorkerMessage } from './protocol.ts';
+import {
+  type Command,
+  type Progress,
+  RESULT_OF,
+  type Result,
+  type ResultOf,
+  type WorkerErrorCode,
+  type WorkerMessage,
+} from './protocol.ts';
 import { startWorker, whenPolicyArrives } from './start-worker.ts';
 
 export class WorkerError extends Error {
@@ -15,6 +23,18 @@ export class WorkerError extends Error {
     super(message);
     this.name = 'WorkerError';
   }
+}
+
+/**
+ * The one check both clients (this one and the chat reader's) make of an answer: it is the kind
+ * of result the request asked for, so callers get it typed and check nothing.
+ */
+export function expectedResult<R extends { type: string }, T extends R['type']>(
+  result: R,
+  expected: T,
+): Extract<R, { type: T }> {
+  if (result.type !== expected) throw new WorkerError('internal', `Expected ${expected}, got ${result.type}.`);
+  return result as Extract<R, { type: T }>;
 }
 
 interface Pending {
@@ -74,7 +94,8 @@ export class CofferClient {
     return this.pending !== undefined;
   }
 
-  run(command: Command, onProgress?: (progress: Progress) => void): Promise<Result> {
+  /** Runs one command; its answer is checked to be the result that command gives (RESULT_OF). */
+  run<C extends Command>(command: C, onProgress?: (progress: Progress) => void): Promise<ResultOf<C>> {
     if (this.pending) return Promise.reject(new WorkerError('busy', 'Coffer is still working on something else.'));
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
@@ -82,7 +103,7 @@ export class CofferClient {
     return new Promise<Result>((resolve, reject) => {
       this.pending = { id, resolve, reject, onProgress };
       worker.postMessage({ id, command });
-    });
+    }).then((result) => expectedResult(result, RESULT_OF[command.type as C['type']]) as ResultOf<C>);
   }
 
   /** The file the last command wrote to a `memory` output (handed over once, then forgotten). */

@@ -191,6 +191,25 @@ export type WhatsAppResult =
       verified: boolean;
     };
 
+/** The result each command answers with: the client checks it, so callers need not. */
+export const RESULT_OF = {
+  create: 'created',
+  inspect: 'inspected',
+  unlock: 'unlocked',
+  verify: 'verified',
+  repair: 'repaired',
+  extract: 'extracted',
+  'restore-all': 'restored',
+  'device-key': 'device-key',
+  rekey: 'rekeyed',
+  'whatsapp-inspect': 'whatsapp-inspected',
+  'whatsapp-decrypt': 'whatsapp-decrypted',
+  'whatsapp-seal': 'whatsapp-sealed',
+} as const satisfies Record<Command['type'], Result['type']>;
+
+/** The result a command of this kind answers with. */
+export type ResultOf<C extends Command> = Extract<Result, { type: (typeof RESULT_OF)[C['type']] }>;
+
 /**
  * Every code a worker's failure can carry to the page: the core's, plus `internal` (anything
  * unexpected) and `busy` (a command sent while another runs, refused by the client).

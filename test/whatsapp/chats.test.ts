@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { fileSource, loadSqlite, openDatabaseFile } from '../../src/cli/sqlite-node.ts';
 import { CofferError } from '../../src/core/errors.ts';
 import { exportHtml, openChats, openReadOnly, readContacts } from '../../src/core/whatsapp/chats/index.ts';
-import type { ChatReader, ContactNames } from '../../src/core/whatsapp/chats/types.ts';
+import type { ChatDatabase, ContactNames } from '../../src/core/whatsapp/chats/types.ts';
 import {
   GROUP_SUBJECT,
   generateContacts,
@@ -24,7 +24,7 @@ import {
 const dir = mkdtempSync(join(tmpdir(), 'coffer-chats-'));
 const path = (name: string) => join(dir, name);
 
-async function reader(file: string, contacts?: ContactNames): Promise<ChatReader> {
+async function reader(file: string, contacts?: ContactNames): Promise<ChatDatabase> {
   return openChats(await openDatabaseFile(path(file)), contacts);
 }
 

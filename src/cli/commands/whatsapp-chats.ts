@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { link, mkdir, open, readdir, rm, rmdir, unlink } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type ChatReader, exportHtml, openChats, readContacts } from '../../core/whatsapp/chats/index.ts';
+import { type ChatDatabase, exportHtml, openChats, readContacts } from '../../core/whatsapp/chats/index.ts';
 import { EXIT, refused, usageError } from '../exit-codes.ts';
 import { fsyncFile, lstatOrUndefined, randomSuffix } from '../files.ts';
 import { fsError } from '../fs-errors.ts';
@@ -93,7 +93,7 @@ export async function runWhatsappChats(argv: string[]): Promise<number> {
   });
   try {
     const contacts = contactsDb ? readContacts(contactsDb) : undefined;
-    const reader: ChatReader = openChats(db, contacts);
+    const reader: ChatDatabase = openChats(db, contacts);
     ui.progress('Reading the chats…');
     const chats = reader.chats();
     ui.progress('Hashing the database…');

@@ -25,9 +25,9 @@ import {
 type RememberedMethod = Awaited<ReturnType<typeof rememberedKeyMethod>>;
 
 import { NotEnoughSpace } from '../vault/vault.ts';
-import { DoneNotice } from './DoneNotice.tsx';
-import { type Done, makeBackup, pickSaveTarget } from './flow.ts';
-import { KeyFields } from './KeyFields.tsx';
+import { BackupDoneNotice } from './BackupDoneNotice.tsx';
+import { BackupKeyFields } from './BackupKeyFields.tsx';
+import { type BackupDone, makeBackup, pickSaveTarget } from './flow.ts';
 import { countWords, topLevelNames } from './naming.ts';
 import { PasskeyField } from './PasskeyField.tsx';
 import { PassphraseFields } from './PassphraseFields.tsx';
@@ -113,7 +113,7 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
   const [error, setError] = useState<FriendlyError>();
   const [cancelled, setCancelled] = useState(false);
   const [problem, setProblem] = useState('');
-  const [done, setDone] = useState<Done>();
+  const [done, setDone] = useState<BackupDone>();
   const [rememberedWith, setRememberedWith] = useState<RememberedMethod>();
   const canRecall = rememberedWith !== undefined;
   const [devicePassphrase, setDevicePassphrase] = useState('');
@@ -280,7 +280,7 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
             }}
           />
         )}
-        <KeyFields form={form} update={update} sources={sources} canRecall={canRecall} />
+        <BackupKeyFields form={form} update={update} sources={sources} canRecall={canRecall} />
         {form.keyChoice === 'remembered' && rememberedWith === 'device-passphrase' && !isDeviceUnlocked() && (
           <DevicePassphrase mode="unlock" value={devicePassphrase} onInput={setDevicePassphrase} />
         )}
@@ -359,7 +359,7 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
           Create backup
         </button>
       )}
-      {done && <DoneNotice done={done} />}
+      {done && <BackupDoneNotice done={done} />}
       {done && <SkippedNotice skipped={done.skipped} />}
     </form>
   );

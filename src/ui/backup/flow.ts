@@ -11,7 +11,7 @@ import { backupFileName, topLevelNames } from './naming.ts';
 /** Where the finished backup went, said in the result. */
 export type Destination = 'picked' | 'downloads' | 'kept';
 
-export interface Done {
+export interface BackupDone {
   name: string;
   size: number;
   files: number;
@@ -52,7 +52,7 @@ export async function makeBackup(
   request: BackupRequest,
   handle: FileSystemFileHandle | undefined,
   onProgress: (progress: Progress) => void,
-): Promise<Done> {
+): Promise<BackupDone> {
   const { items } = request;
   const sources = topLevelNames(items.map((item) => item.path));
   const name = handle?.name ?? backupFileName(items.map((item) => item.path));
@@ -98,7 +98,6 @@ export async function makeBackup(
       },
       onProgress,
     );
-    if (result.type !== 'created') throw new Error('unexpected result');
     let file: Blob | undefined;
     if (stored) {
       stored = await finishStore(stored, result.size, result.entries);

@@ -1,5 +1,5 @@
 /** Where a rekeyed backup goes: a file the person picks where the browser can, else a download. */
-import type { Result } from '../../worker/protocol.ts';
+import type { RekeyCommand, ResultOf } from '../../worker/protocol.ts';
 import { downloadBlob } from '../shared/download.ts';
 
 type SavePicker = (options: object) => Promise<FileSystemFileHandle>;
@@ -17,7 +17,7 @@ function savePicker(): SavePicker | undefined {
 export async function saveRekeyed(
   file: File,
   suggestedName: string,
-  rekey: () => Promise<Result>,
+  rekey: () => Promise<ResultOf<RekeyCommand>>,
 ): Promise<string | undefined> {
   const picker = savePicker();
   let handle: FileSystemFileHandle | undefined;
@@ -32,7 +32,6 @@ export async function saveRekeyed(
     }
   }
   const result = await rekey();
-  if (result.type !== 'rekeyed') throw new Error('The worker did not return a new header.');
   const blob = new Blob([result.header as Uint8Array<ArrayBuffer>, file.slice(result.oldHeaderLength)], {
     type: 'application/octet-stream',
   });

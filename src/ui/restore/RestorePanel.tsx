@@ -62,7 +62,6 @@ export function RestorePanel({ file }: { file?: File }) {
     coffer
       .run({ type: 'inspect', file })
       .then((result) => {
-        if (result.type !== 'inspected') return;
         setSlots(result.slots);
         remember({ file, slots: result.slots });
       })
@@ -123,7 +122,7 @@ export function RestorePanel({ file }: { file?: File }) {
   async function unlockWith(credentials: UnlockCredentials) {
     if (!file) return;
     const result = await run(() => coffer.run({ type: 'unlock', file, credentials }, onProgress));
-    if (result?.type === 'unlocked') {
+    if (result) {
       const opened = { entries: result.entries, totalSize: result.totalSize, credentials };
       setUnlocked(opened);
       remember({ file, slots, unlocked: opened });
@@ -132,8 +131,8 @@ export function RestorePanel({ file }: { file?: File }) {
 
   async function verify() {
     const result = await run(() => coffer.run({ type: 'verify' }, onProgress));
-    if (result?.type === 'verified' && result.repairs) setRepairable(result.repairs);
-    else if (result?.type === 'verified') {
+    if (result?.repairs) setRepairable(result.repairs);
+    else if (result) {
       setStatus(`Verified: all ${result.files} files (${formatBytes(result.bytes)}) are intact.`);
     }
   }
@@ -145,7 +144,7 @@ export function RestorePanel({ file }: { file?: File }) {
     const temp = await run(() => tempOutput('file', 'The repaired backup', file?.size ?? 0));
     if (!temp) return;
     const result = await run(() => coffer.run({ type: 'repair', output: temp.output, paritySpill }, onProgress));
-    if (result?.type === 'repaired') {
+    if (result) {
       const name = `${(file?.name ?? 'backup').replace(/\.coffer$/i, '')}-repaired.coffer`;
       await temp.handOver(name);
       setStatus(`Repaired: saved a clean copy as ${name} (${formatBytes(result.size)}). ${result.repairs.join('; ')}.`);
@@ -158,7 +157,7 @@ export function RestorePanel({ file }: { file?: File }) {
     const temp = await run(() => tempOutput('file', `"${entry.path.split('/').pop()}"`, entry.size));
     if (!temp) return undefined;
     const result = await run(() => coffer.run({ type: 'extract', path: entry.path, output: temp.output }, onProgress));
-    if (result?.type !== 'extracted') {
+    if (!result) {
       await temp.discard();
       return undefined;
     }

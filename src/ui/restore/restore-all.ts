@@ -47,9 +47,9 @@ export async function restoreEverything(context: RestoreContext, salvage: boolea
     const result = await run(() =>
       coffer.run({ type: 'restore-all', salvage, target: { kind: 'directory', handle, folderName } }, onProgress),
     );
-    if (result?.type === 'restored' && result.salvage) {
+    if (result?.salvage) {
       setSalvaged({ info: result.salvage, restored: result.files, where: `into "${folderName}" in ${handle.name}` });
-    } else if (result?.type === 'restored') {
+    } else if (result) {
       setStatus(
         `Restored ${result.files} files (${formatBytes(result.bytes)}) into "${folderName}" in ${handle.name}.`,
       );
@@ -66,10 +66,10 @@ export async function restoreEverything(context: RestoreContext, salvage: boolea
     coffer.run({ type: 'restore-all', salvage, target: { kind: 'zip', output: temp.output } }, onProgress),
   );
   const zipName = `${(file?.name ?? 'backup').replace(/\.coffer$/i, '')}${salvage ? '-salvaged' : ''}.zip`;
-  if (result?.type === 'restored' && result.salvage) {
+  if (result?.salvage) {
     await temp.handOver(zipName);
     setSalvaged({ info: result.salvage, restored: result.files, where: `as ${zipName}` });
-  } else if (result?.type === 'restored') {
+  } else if (result) {
     await temp.handOver(zipName);
     setStatus(`Restored ${result.files} files (${formatBytes(result.bytes)}) as a .zip download.`);
   } else {

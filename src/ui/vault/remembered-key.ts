@@ -69,7 +69,6 @@ async function deriveWrappingKey(
     salt: protection.salt,
     params: protection.params,
   });
-  if (result.type !== 'device-key') throw new Error('The worker answered with something else.');
   try {
     return await crypto.subtle.importKey('raw', result.key as Uint8Array<ArrayBuffer>, 'AES-GCM', false, [
       'encrypt',

@@ -1,7 +1,7 @@
 /** The key fields and the optional "seal as a Coffer backup" fields of the WhatsApp tab. */
 import type { WhatsAppForm } from './useWhatsAppForm.ts';
 
-export function KeyFields({ form, busy }: { form: WhatsAppForm; busy: boolean }) {
+export function WhatsAppKeyFields({ form, busy }: { form: WhatsAppForm; busy: boolean }) {
   const format = form.inspected?.format;
   return (
     <fieldset disabled={busy}>

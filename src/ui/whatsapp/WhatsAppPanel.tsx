@@ -5,13 +5,13 @@ import { coffer } from '../shared/client.ts';
 import { ErrorNotice } from '../shared/ErrorNotice.tsx';
 import { formatBytes } from '../shared/format.ts';
 import { ReadChats } from './ReadChats.tsx';
-import { type Done, useWhatsAppFlow } from './useWhatsAppFlow.ts';
+import { useWhatsAppFlow, type WhatsAppDone } from './useWhatsAppFlow.ts';
 import { useWhatsAppForm } from './useWhatsAppForm.ts';
-import { KeyFields, SealFields } from './WhatsAppFields.tsx';
+import { SealFields, WhatsAppKeyFields } from './WhatsAppFields.tsx';
 import { WhatsAppHelp } from './WhatsAppHelp.tsx';
 import { describeSummary, KEY_HELP, origin } from './words.ts';
 
-function DoneNotice({ done }: { done: Done }) {
+function WhatsAppDoneNotice({ done }: { done: WhatsAppDone }) {
   return (
     <div class="notice success" role="status">
       {done.kind === 'decrypted' ? (
@@ -76,7 +76,7 @@ export function WhatsAppPanel({ file: given }: { file?: File }) {
       )}
       {!file && <WhatsAppHelp />}
       {/* The key and seal forms wait until the file is known to be a WhatsApp backup. */}
-      {file && inspected && <KeyFields form={form} busy={busy} />}
+      {file && inspected && <WhatsAppKeyFields form={form} busy={busy} />}
       {file && inspected && <SealFields form={form} busy={busy} />}
       {flow.problem && (
         <p class="notice error" role="alert">
@@ -98,7 +98,7 @@ export function WhatsAppPanel({ file: given }: { file?: File }) {
           </div>
         )
       )}
-      {flow.done && <DoneNotice done={flow.done} />}
+      {flow.done && <WhatsAppDoneNotice done={flow.done} />}
       <ReadChats decrypted={flow.decrypted} keyInput={form.keyInput} busy={busy} />
     </section>
   );

@@ -13,7 +13,7 @@ import type { FriendlyError } from '../shared/messages.ts';
 import type { WhatsAppForm } from './useWhatsAppForm.ts';
 import { savePicker, whatsappError } from './words.ts';
 
-export type Done =
+export type WhatsAppDone =
   | { kind: 'decrypted'; summary: WhatsAppSummary; name: string }
   | { kind: 'sealed'; summary: WhatsAppSummary; entries: number; entry?: string; name: string; size: number };
 
@@ -42,7 +42,7 @@ export function useWhatsAppFlow(form: WhatsAppForm) {
   const [progress, setProgress] = useState<ProgressState>();
   const [error, setError] = useState<FriendlyError>();
   const [problem, setProblem] = useState('');
-  const [done, setDone] = useState<Done>();
+  const [done, setDone] = useState<WhatsAppDone>();
   const [decrypted, setDecrypted] = useState<Decrypted>();
   const release = useRef<() => void>(() => {});
 
@@ -82,7 +82,7 @@ export function useWhatsAppFlow(form: WhatsAppForm) {
     const result = await start(() =>
       coffer.run({ type: 'whatsapp-decrypt', file, key, output: target.output }, onProgress),
     );
-    if (result?.type !== 'whatsapp-decrypted') {
+    if (!result) {
       if (target.temp) await removeTemp(target.temp);
       return;
     }
@@ -124,7 +124,7 @@ export function useWhatsAppFlow(form: WhatsAppForm) {
         onProgress,
       ),
     );
-    if (result?.type !== 'whatsapp-sealed') {
+    if (!result) {
       if (target.temp) await removeTemp(target.temp);
       return;
     }

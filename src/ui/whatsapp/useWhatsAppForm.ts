@@ -42,7 +42,7 @@ export function useWhatsAppForm(given: File | undefined) {
     if (!file) return;
     coffer
       .run({ type: 'whatsapp-inspect', file })
-      .then((result) => result.type === 'whatsapp-inspected' && setInspected(result))
+      .then(setInspected)
       .catch((failure: WorkerError) => setInspectError(whatsappError(failure)));
   }, [file]);
 

@@ -3,7 +3,7 @@
  * readable in any browser and print-friendly for a PDF. It names the source database with its
  * SHA-256 and the export time. Times are UTC, so the browser and the CLI write the same file.
  */
-import type { ChatMessage, ChatReader, ChatSummary } from './types.ts';
+import type { ChatDatabase, ChatMessage, ChatSummary } from './types.ts';
 
 export interface ExportMeta {
   sourceName: string;
@@ -83,7 +83,7 @@ export function messageHtml(message: ChatMessage): string {
  * The export, in pieces to write one after another: a chat is read PAGE messages at a time, so
  * exporting a large database never holds more than that in memory.
  */
-export function* exportHtml(reader: ChatReader, chats: ChatSummary[], meta: ExportMeta): Generator<string> {
+export function* exportHtml(reader: ChatDatabase, chats: ChatSummary[], meta: ExportMeta): Generator<string> {
   const title = chats.length === 1 ? `WhatsApp chat: ${chats[0].name}` : 'WhatsApp chats';
   const total = chats.reduce((sum, chat) => sum + chat.count, 0);
   yield `<!doctype html>

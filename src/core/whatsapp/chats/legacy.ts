@@ -7,7 +7,7 @@
 import { baseMessage, quoteOf } from './message-row.ts';
 import type { Layout, Tables } from './schema.ts';
 import type { Query, Row } from './sqlite-vfs.ts';
-import type { ChatMessage, ChatReader, ChatSummary, ContactNames, SearchHit } from './types.ts';
+import type { ChatDatabase, ChatMessage, ChatSummary, ContactNames, SearchHit } from './types.ts';
 import { DELETED_TYPE, likePattern, MEDIA_KINDS, mediaName, nameOf, num, preview, str, systemText } from './words.ts';
 
 const NEEDS = {
@@ -63,7 +63,7 @@ function toMessage(row: Row, contacts: ContactNames): ChatMessage {
   return message;
 }
 
-class LegacyReader implements ChatReader {
+class LegacyReader implements ChatDatabase {
   readonly schema = 'legacy';
   private readonly sql: ReturnType<typeof messageSql>;
   constructor(
@@ -139,7 +139,7 @@ class LegacyReader implements ChatReader {
   }
 }
 
-export function legacyLayout(contacts: ContactNames): Layout<ChatReader> {
+export function legacyLayout(contacts: ContactNames): Layout<ChatDatabase> {
   return {
     name: 'legacy (messages, chat_list)',
     needs: NEEDS,

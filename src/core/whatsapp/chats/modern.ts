@@ -7,7 +7,7 @@
 import { baseMessage, quoteOf } from './message-row.ts';
 import type { Layout, Tables } from './schema.ts';
 import type { Query, Row } from './sqlite-vfs.ts';
-import type { ChatMessage, ChatReader, ChatSummary, ContactNames, SearchHit } from './types.ts';
+import type { ChatDatabase, ChatMessage, ChatSummary, ContactNames, SearchHit } from './types.ts';
 import {
   DELETED_TYPE,
   likePattern,
@@ -89,7 +89,7 @@ export function toMessage(row: Row, contacts: ContactNames): ChatMessage {
   return message;
 }
 
-class ModernReader implements ChatReader {
+class ModernReader implements ChatDatabase {
   readonly schema = 'modern';
   private readonly sql: ReturnType<typeof messageSql>;
   constructor(
@@ -170,7 +170,7 @@ class ModernReader implements ChatReader {
   }
 }
 
-export function modernLayout(contacts: ContactNames): Layout<ChatReader> {
+export function modernLayout(contacts: ContactNames): Layout<ChatDatabase> {
   return {
     name: 'modern (message, chat, jid)',
     needs: NEEDS,

@@ -46,7 +46,7 @@ export interface SearchHit {
 }
 
 /** Reads one msgstore.db. Offsets count messages in the chat's display order, oldest first. */
-export interface ChatReader {
+export interface ChatDatabase {
   readonly schema: string;
   chats(): ChatSummary[];
   messages(chatId: number, offset: number, limit: number): ChatMessage[];

@@ -6,7 +6,7 @@
  */
 import chatsWorkerUrl from '../../../worker/chats.worker.ts?worker&url';
 import type { ChatsCommand, ChatsMessage, ChatsResult } from '../../../worker/chats-protocol.ts';
-import { WorkerError } from '../../../worker/client.ts';
+import { expectedResult, WorkerError } from '../../../worker/client.ts';
 import { startWorker } from '../../../worker/start-worker.ts';
 
 type Pick<T extends ChatsResult['type']> = Extract<ChatsResult, { type: T }>;
@@ -48,10 +48,7 @@ export class ChatsClient {
     return new Promise<ChatsResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       worker.postMessage({ id, command });
-    }).then((result) => {
-      if (result.type !== expected) throw new WorkerError('internal', `Expected ${expected}, got ${result.type}.`);
-      return result as Pick<T>;
-    });
+    }).then((result) => expectedResult(result, expected));
   }
 
   /** Starts the worker (which loads SQLite WASM at once), so reading chats later fetches nothing. */

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { freshKey, type KeyChoice, type PendingForm } from './pending.ts';
 import { RecoveryKeyCard } from './RecoveryKeyCard.tsx';
 
-export interface KeyFieldsProps {
+export interface BackupKeyFieldsProps {
   form: PendingForm;
   update: (change: Partial<PendingForm>) => void;
   sources: string[];
@@ -10,7 +10,7 @@ export interface KeyFieldsProps {
 }
 
 /** The second way to unlock: none, a new recovery key (shown, saved, confirmed), or one they have. */
-export function KeyFields({ form, update, sources, canRecall }: KeyFieldsProps) {
+export function BackupKeyFields({ form, update, sources, canRecall }: BackupKeyFieldsProps) {
   const [confirming, setConfirming] = useState(false);
   const choice = (value: KeyChoice, label: string) => (
     <label class="check">

@@ -1,15 +1,15 @@
 import { formatBytes } from '../shared/format.ts';
-import type { Done } from './flow.ts';
+import type { BackupDone } from './flow.ts';
 import { countWords } from './naming.ts';
 import { ShareButton } from './ShareButton.tsx';
 
 /** Where the backup went comes first: a person's first question is "where is it?". */
-function whereItWent(done: Done): string {
+function whereItWent(done: BackupDone): string {
   if (done.destination === 'picked') return `Saved as "${done.name}" where you chose.`;
   return `Saved to your downloads folder as "${done.name}".`;
 }
 
-export function DoneNotice({ done }: { done: Done }) {
+export function BackupDoneNotice({ done }: { done: BackupDone }) {
   return (
     <div class="notice success" role="status">
       <p class="notice-headline">Backup ready: {done.name}</p>
