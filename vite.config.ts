@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { headerPolicy } from './scripts/app-policy.mjs';
 import { offlineOpener } from './vite.opener.ts';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
@@ -20,13 +21,13 @@ function buildId(): string {
 const build = buildId();
 
 /**
- * The page's Content-Security-Policy, read from its <meta> tag, for the service worker to send as
- * a header (src/sw/policy-header.ts): one source, so the two never drift apart.
+ * The page's Content-Security-Policy as a header, for the service worker to send
+ * (src/sw/policy-header.ts): read from the <meta> tag, as scripts/serve.mjs reads it.
  */
 function appPolicy(): string {
-  const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(readFileSync('index.html', 'utf8'));
-  if (!meta?.[1]) throw new Error('index.html has no Content-Security-Policy <meta> tag.');
-  return `${meta[1]}; frame-ancestors 'none'`;
+  const policy = headerPolicy(readFileSync('index.html', 'utf8'));
+  if (!policy) throw new Error('index.html has no Content-Security-Policy <meta> tag.');
+  return policy;
 }
 
 export default defineConfig({

@@ -10,6 +10,9 @@ export { type DownloadedFile, downloadCounter, nextDownload } from './downloads.
 
 export const PASSPHRASE = 'orbit lantern cactus symphony 42';
 
+/** How Firefox reports a request the Content-Security-Policy refused, as a page error. */
+export const CSP_REFUSAL = /blocked the loading of a resource \(connect-src\)/;
+
 /**
  * Every test gets a real, on-disk browser profile: Playwright's default contexts are incognito,
  * where the origin's private file system lives in memory with a small quota, unlike a person's.

@@ -2,6 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
 import {
+  CSP_REFUSAL,
   createBackup,
   expect,
   nextDownload,
@@ -66,7 +67,7 @@ test('Chromium reports no installability errors, and the manifest opens .coffer 
 
 test.describe(() => {
   // Firefox also reports the refused request as a page error; here it is the point.
-  test.use({ expectedPageErrors: /blocked the loading of a resource \(connect-src\)/ });
+  test.use({ expectedPageErrors: CSP_REFUSAL });
   test('the Content-Security-Policy blocks requests to other origins', async ({ page }) => {
     await page.goto('./');
     const outcome = await page.evaluate(async () => {

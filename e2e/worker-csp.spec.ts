@@ -12,14 +12,14 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from '@playwright/test';
-import { createBackup, expect, setPassphrase, test } from './helpers.ts';
+import { CSP_REFUSAL, createBackup, expect, setPassphrase, test } from './helpers.ts';
 
 const PORT = 4421;
 /** The app's policy as the service worker sends it: the page's own, plus frame-ancestors. */
 const APP_POLICY = /^default-src 'self';.* connect-src 'self';.*frame-ancestors 'none'$/;
 
 // Firefox reports each refused request as a page error; here they are the point.
-test.use({ expectedPageErrors: /blocked the loading of a resource \(connect-src\)/ });
+test.use({ expectedPageErrors: CSP_REFUSAL });
 
 /** Makes a compressed backup, which starts the Coffer worker and its compression helpers. */
 async function startEveryWorker(page: Page): Promise<void> {

@@ -6,6 +6,7 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
+import { headerPolicy } from './app-policy.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -24,19 +25,16 @@ if (!existsSync(join(root, 'index.html'))) {
   process.exit(1);
 }
 
-// The same policy as the <meta> in the built index.html (one source of truth), plus what only a
-// header can say: frame-ancestors (no site may frame Coffer to trick clicks).
-const metaPolicy = readFileSync(join(root, 'index.html'), 'utf8').match(
-  /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/,
-)?.[1];
-if (!metaPolicy) {
+// The same policy as the <meta> in the built index.html (one source of truth), as a header.
+const policy = headerPolicy(readFileSync(join(root, 'index.html'), 'utf8'));
+if (!policy) {
   console.error(`serve: no Content-Security-Policy <meta> in ${root}/index.html.`);
   process.exit(1);
 }
 const securityHeaders = values['no-security-headers']
   ? {}
   : {
-      'content-security-policy': `${metaPolicy}; frame-ancestors 'none'`,
+      'content-security-policy': policy,
       'x-content-type-options': 'nosniff',
       'x-frame-options': 'DENY',
       'referrer-policy': 'no-referrer',

@@ -31,14 +31,18 @@ export function startWorker(scriptUrl: string, options: WorkerOptions & { type: 
  * Whether a worker started from here now would start from its URL (its script then arrives with
  * the policy in its headers) rather than from a blob.
  */
-export function policyArrivesWithScripts(): boolean {
+function policyArrivesWithScripts(): boolean {
   // In the page: the service worker adds the header to what it serves.
   if ('document' in globalThis) {
     return Boolean((navigator as { serviceWorker?: { controller: unknown } }).serviceWorker?.controller);
   }
   // In a worker: one started from a blob had no service worker to serve it, so neither would
   // its helpers; one started from its URL was served with the header, and its helpers are too.
-  return self.location.protocol !== 'blob:';
+  return !startedFromBlob();
+}
+
+function startedFromBlob(): boolean {
+  return self.location.protocol === 'blob:';
 }
 
 /**
@@ -57,9 +61,9 @@ export function whenPolicyArrives(then: () => void): void {
  * Whether this worker may start helper workers of its own. Not from a blob-started one: in
  * Firefox (ESR 153) a worker started from a blob that starts and ends workers of its own stops
  * answering after a few of them (every timer in it too), whatever its helpers start from. Such a
- * worker does its work on its own thread instead; it runs only until the service worker controls
- * the page (see CofferClient.warmUp).
+ * worker does its work on its own thread instead. Only a worker started before the service worker
+ * controls the page starts from a blob (see CofferClient.warmUp), but it stays one for its life.
  */
 export function mayStartHelpers(): boolean {
-  return self.location.protocol !== 'blob:';
+  return !startedFromBlob();
 }

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { RecoveryKeyInput } from '../shared/RecoveryKeyInput.tsx';
 import { freshKey, type KeyChoice, type PendingForm } from './pending.ts';
 import { RecoveryKeyCard } from './RecoveryKeyCard.tsx';
 
@@ -55,16 +56,7 @@ export function BackupKeyFields({ form, update, sources, canRecall }: BackupKeyF
       )}
       {form.keyChoice === 'existing' && (
         <div class="fields">
-          <label>
-            Recovery key
-            <input
-              inputMode="numeric"
-              autocomplete="off"
-              spellcheck={false}
-              value={form.existingKey}
-              onInput={(e) => update({ existingKey: e.currentTarget.value })}
-            />
-          </label>
+          <RecoveryKeyInput value={form.existingKey} onInput={(existingKey) => update({ existingKey })} />
         </div>
       )}
       {(form.keyChoice === 'new' || form.keyChoice === 'existing') && (

@@ -12,6 +12,7 @@ import { RecoveryKeyCard } from '../backup/RecoveryKeyCard.tsx';
 import { coffer } from '../shared/client.ts';
 import { ErrorNotice } from '../shared/ErrorNotice.tsx';
 import { type FriendlyError, friendlyError } from '../shared/messages.ts';
+import { RecoveryKeyInput } from '../shared/RecoveryKeyInput.tsx';
 import { measureStrength } from '../shared/strength.ts';
 import type { UnlockMethod } from '../vault/db.ts';
 import { openedFrom, replaceStored } from '../vault/vault.ts';
@@ -239,16 +240,11 @@ export function ChangeUnlock({ file, credentials, slots }: Props) {
             </>
           )}
           {choices.key === 'existing' && (
-            <label>
-              Recovery key to add
-              <input
-                inputMode="numeric"
-                autocomplete="off"
-                spellcheck={false}
-                value={choices.existingKey}
-                onInput={(e) => update({ existingKey: e.currentTarget.value })}
-              />
-            </label>
+            <RecoveryKeyInput
+              label="Recovery key to add"
+              value={choices.existingKey}
+              onInput={(existingKey) => update({ existingKey })}
+            />
           )}
         </fieldset>
         <fieldset disabled={busy}>

@@ -10,6 +10,7 @@ import { newTempName } from '../shared/download.ts';
 import { ErrorNotice } from '../shared/ErrorNotice.tsx';
 import { formatBytes, formatDate } from '../shared/format.ts';
 import { type FriendlyError, friendlyError } from '../shared/messages.ts';
+import { RecoveryKeyInput } from '../shared/RecoveryKeyInput.tsx';
 import { hasPrivateStorage, type TempOutput, tempOutput } from '../shared/temp-output.ts';
 import { ChatReader } from '../whatsapp/chats/ChatReader.tsx';
 import { imageUrl, releaseImageUrl } from './preview.ts';
@@ -235,19 +236,7 @@ export function RestorePanel({ file }: { file?: File }) {
               />
             </label>
           )}
-          {hasKeySlot && (
-            <label>
-              Recovery key
-              <input
-                inputMode="numeric"
-                autocomplete="off"
-                spellcheck={false}
-                aria-invalid={keyTypo}
-                value={recoveryKey}
-                onInput={(e) => setRecoveryKey(e.currentTarget.value)}
-              />
-            </label>
-          )}
+          {hasKeySlot && <RecoveryKeyInput value={recoveryKey} onInput={setRecoveryKey} invalid={keyTypo} />}
           {keyTypo && (
             <p class="field-error" role="status">
               {keyTypoMessage(recoveryKey)}

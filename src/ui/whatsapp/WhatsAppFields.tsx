@@ -1,4 +1,5 @@
 /** The key fields and the optional "seal as a Coffer backup" fields of the WhatsApp tab. */
+import { RecoveryKeyInput } from '../shared/RecoveryKeyInput.tsx';
 import type { WhatsAppForm } from './useWhatsAppForm.ts';
 
 export function WhatsAppKeyFields({ form, busy }: { form: WhatsAppForm; busy: boolean }) {
@@ -83,16 +84,7 @@ export function SealFields({ form, busy }: { form: WhatsAppForm; busy: boolean }
             onInput={(e) => form.setConfirmation(e.currentTarget.value)}
           />
         </label>
-        <label>
-          Recovery key
-          <input
-            inputMode="numeric"
-            autocomplete="off"
-            spellcheck={false}
-            value={form.recoveryKey}
-            onInput={(e) => form.setRecoveryKey(e.currentTarget.value)}
-          />
-        </label>
+        <RecoveryKeyInput value={form.recoveryKey} onInput={form.setRecoveryKey} />
       </div>
     </fieldset>
   );

@@ -13,12 +13,12 @@ export const KEY_HELP: Record<WhatsAppFormat, string> = {
   crypt12: 'It opens with the 158-byte "key" file from the phone (/data/data/com.whatsapp/files/key).',
 };
 
+// Where a WhatsApp backup needs other words than friendlyError's; its own codes (not_whatsapp,
+// key_mismatch) are worded there already.
 const HEADLINES: Partial<Record<WorkerErrorCode, string>> = {
   wrong_key: 'That key does not open this WhatsApp backup.',
-  key_mismatch: 'That key is for another kind of WhatsApp backup.',
   payload_damaged: 'This WhatsApp backup is damaged or incomplete.',
   truncated: 'This WhatsApp backup is incomplete: the file was cut short.',
-  not_whatsapp: 'This is not a WhatsApp backup Coffer can open.',
   unsupported_version: 'This kind of WhatsApp backup is not supported.',
   invalid_input: 'That key cannot be used.',
 };
