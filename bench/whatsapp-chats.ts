@@ -7,8 +7,8 @@
  */
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { openDatabaseFile } from '../src/cli/sqlite-node.ts';
-import { openChats } from '../src/core/whatsapp/chats/index.ts';
+import { openDatabaseFile } from '../src/whatsapp/cli/sqlite-node.ts';
+import { openChats } from '../src/whatsapp/core/chats/index.ts';
 import { generateModern, HAVE_SCHEMA } from '../test/whatsapp/chat-fixtures.ts';
 import { type Figure, repeat, timedCommand } from './lib.ts';
 

@@ -20,6 +20,7 @@ export function bundleIsFresh() {
   const sources = Math.max(
     newestSource(`${root}src/cli`),
     newestSource(`${root}src/core`),
+    newestSource(`${root}src/whatsapp`),
     statSync(`${root}package-lock.json`).mtimeMs,
   );
   return built > sources;

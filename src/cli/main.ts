@@ -24,7 +24,7 @@ const RUNNERS: Record<CommandName, () => Promise<Runner>> = {
   inspect: async () => (await import('./commands/inspect.ts')).runInspect,
   rekey: async () => (await import('./commands/rekey.ts')).runRekey,
   keygen: async () => (await import('./commands/keygen.ts')).runKeygen,
-  whatsapp: async () => (await import('./commands/whatsapp.ts')).runWhatsapp,
+  whatsapp: async () => (await import('../whatsapp/cli/whatsapp.ts')).runWhatsapp,
   push: async () => (await import('./commands/push.ts')).runPush,
   pull: async () => (await import('./commands/pull.ts')).runPull,
 };
@@ -100,7 +100,7 @@ function report(error: unknown, command?: string): number {
       printError('cancelled; nothing was left half-written.');
       return EXIT.interrupted;
     }
-    // WhatsApp files have their own wording (core/whatsapp); the headlines are for Coffer backups.
+    // WhatsApp files have their own wording (src/whatsapp); the headlines are for Coffer backups.
     const { message, hint } = command === 'whatsapp' ? { message: error.message } : describeFailure(error);
     const salvageHint =
       command === 'restore' && error.code === 'payload_damaged'

@@ -1,10 +1,10 @@
 import { render } from 'preact';
+import { chatsWorker } from '../whatsapp/ui/chats/client.ts';
 import { App } from './app/App.tsx';
 import { coffer } from './shared/client.ts';
 import { removeStaleTemps } from './shared/download.ts';
 import { preloadStrength } from './shared/strength.ts';
 import { purgeUnprotected } from './vault/remembered-key.ts';
-import { chatsWorker } from './whatsapp/chats/client.ts';
 import './styles.css';
 
 render(<App />, document.getElementById('app') as HTMLElement);

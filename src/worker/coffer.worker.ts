@@ -18,6 +18,7 @@ import {
 import { deriveArgon2id, passphraseBytes } from '../core/kdf.ts';
 import { describeRepairs, needsRepair } from '../core/repair.ts';
 import { zstdReady } from '../core/zstd.ts';
+import { handleWhatsApp } from '../whatsapp/worker/handle-whatsapp.ts';
 import { fileSource, openSink, takeMemoryOutput } from './browser-io.ts';
 import { checkFolderCase } from './case-probe.ts';
 import { createDeflatePool, zstdOnHelpers } from './deflate-pool.ts';
@@ -29,7 +30,6 @@ import { prefetchedEntries } from './prefetch.ts';
 import type { CommandEnvelope, CreateCommand, Progress, Result, SalvageInfo, WorkerMessage } from './protocol.ts';
 import { handleRekey, slotInfo } from './rekey.ts';
 import { representableItems } from './skip-unrepresentable.ts';
-import { handleWhatsApp } from './whatsapp.ts';
 import { checkZipLimits, zipWriter } from './zip-sink.ts';
 
 declare const self: DedicatedWorkerGlobalScope;

@@ -4,7 +4,7 @@
  * Errors cross as codes (the spec's failure classes) and become human messages in the UI.
  */
 import type { Argon2Params, ErrorCode, KdfPreset } from '../core/index.ts';
-import type { WhatsAppFormat, WhatsAppSummary } from '../core/whatsapp/index.ts';
+import type { WhatsAppFormat, WhatsAppSummary } from '../whatsapp/core/index.ts';
 
 export interface BackupItem {
   /** Relative path inside the backup, `/`-separated. */

@@ -7,7 +7,7 @@
  * that need them skip, saying so.
  */
 import { join } from 'node:path';
-import { loadSqlite } from '../../src/cli/sqlite-node.ts';
+import { loadSqlite } from '../../src/whatsapp/cli/sqlite-node.ts';
 import { HAVE_SHARED, SHARED } from './fixtures.ts';
 
 export const HAVE_SCHEMA = HAVE_SHARED;
@@ -70,7 +70,7 @@ export async function databaseOf(statements: string[]): Promise<Uint8Array> {
 /** The fixture's CREATE statements, without the full-text indexes (virtual tables and their shadow tables). */
 async function realSchema(): Promise<string[]> {
   const sqlite3 = await wasm();
-  const { openDatabaseFile } = await import('../../src/cli/sqlite-node.ts');
+  const { openDatabaseFile } = await import('../../src/whatsapp/cli/sqlite-node.ts');
   const source = await openDatabaseFile(SCHEMA_SOURCE);
   try {
     const rows = source.all(

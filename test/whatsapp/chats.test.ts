@@ -7,10 +7,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { fileSource, loadSqlite, openDatabaseFile } from '../../src/cli/sqlite-node.ts';
 import { CofferError } from '../../src/core/errors.ts';
-import { exportHtml, openChats, openReadOnly, readContacts } from '../../src/core/whatsapp/chats/index.ts';
-import type { ChatDatabase, ContactNames } from '../../src/core/whatsapp/chats/types.ts';
+import { fileSource, loadSqlite, openDatabaseFile } from '../../src/whatsapp/cli/sqlite-node.ts';
+import { exportHtml, openChats, openReadOnly, readContacts } from '../../src/whatsapp/core/chats/index.ts';
+import type { ChatDatabase, ContactNames } from '../../src/whatsapp/core/chats/types.ts';
 import {
   GROUP_SUBJECT,
   generateContacts,

@@ -16,7 +16,7 @@ import {
   WhatsAppDecryption,
   type WhatsAppKey,
   type WhatsAppSummary,
-} from '../../src/core/whatsapp/index.ts';
+} from '../../src/whatsapp/core/index.ts';
 import { legacyKeyFile, makeCrypt12, makeCrypt14, makeCrypt15, makeSqlite, noise, zlib } from './fixtures.ts';
 
 const ROOT = randomBytes(32);

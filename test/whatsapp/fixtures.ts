@@ -7,7 +7,7 @@ import { createCipheriv, createHash, createHmac, randomBytes } from 'node:crypto
 import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Zlib, zlibSync } from 'fflate';
-import { encodeField, encodeVarint } from '../../src/core/whatsapp/protobuf.ts';
+import { encodeField, encodeVarint } from '../../src/whatsapp/core/protobuf.ts';
 
 export const SHARED = resolve(import.meta.dirname, '../../../shared/fixtures/whatsapp');
 /** COFFER_IGNORE_SHARED=1 runs the tests as if ../shared were absent (to see them skip). */

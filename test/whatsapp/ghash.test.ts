@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../src/core/bytes.ts';
-import { GcmStream, preCounterBlock } from '../../src/core/whatsapp/gcm-stream.ts';
-import { Ghash, gfMultiply } from '../../src/core/whatsapp/ghash.ts';
+import { GcmStream, preCounterBlock } from '../../src/whatsapp/core/gcm-stream.ts';
+import { Ghash, gfMultiply } from '../../src/whatsapp/core/ghash.ts';
 
 const subtle = globalThis.crypto.subtle;
 

@@ -6,9 +6,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSqlite } from '../../src/cli/sqlite-node.ts';
 import { CofferError } from '../../src/core/errors.ts';
-import { openReadOnly } from '../../src/core/whatsapp/chats/index.ts';
+import { loadSqlite } from '../../src/whatsapp/cli/sqlite-node.ts';
+import { openReadOnly } from '../../src/whatsapp/core/chats/index.ts';
 import { coffer, removeDir, tempDir } from '../cli/helpers.ts';
 import { databaseOf, generateModern, HAVE_SCHEMA, KNOWN } from './chat-fixtures.ts';
 

@@ -6,9 +6,9 @@ import {
   parseWhatsAppKey,
   parseWhatsAppKeyFile,
   whatsappKeyProblem,
-} from '../../src/core/whatsapp/index.ts';
-import { javaByteArray } from '../../src/core/whatsapp/keys.ts';
-import { encodeField, encodeVarint } from '../../src/core/whatsapp/protobuf.ts';
+} from '../../src/whatsapp/core/index.ts';
+import { javaByteArray } from '../../src/whatsapp/core/keys.ts';
+import { encodeField, encodeVarint } from '../../src/whatsapp/core/protobuf.ts';
 import { crypt15Prefix, javaBytes, legacyKeyFile, makeCrypt15, noise, zlib } from './fixtures.ts';
 
 const HEX = '6730a595a1484d0c39c101dc0ac82ec5e401bb6f0e1b8ee2dc104a6b3687f017';

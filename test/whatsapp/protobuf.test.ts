@@ -8,7 +8,7 @@ import {
   ProtobufError,
   parseMessage,
   readVarint,
-} from '../../src/core/whatsapp/protobuf.ts';
+} from '../../src/whatsapp/core/protobuf.ts';
 
 describe('varints', () => {
   it('round-trip across byte boundaries', () => {

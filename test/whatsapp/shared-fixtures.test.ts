@@ -14,8 +14,8 @@ import {
   readWhatsAppHeader,
   WhatsAppDecryption,
   type WhatsAppKey,
-} from '../../src/core/whatsapp/index.ts';
-import { SqliteTableCounter } from '../../src/core/whatsapp/sqlite.ts';
+} from '../../src/whatsapp/core/index.ts';
+import { SqliteTableCounter } from '../../src/whatsapp/core/sqlite.ts';
 import { HAVE_SHARED, SHARED, SHARED_ROOT_KEY, SHARED_SHA256 } from './fixtures.ts';
 
 const read = (name: string) => new Uint8Array(readFileSync(join(SHARED, name)));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SqliteTableCounter } from '../../src/core/whatsapp/sqlite.ts';
+import { SqliteTableCounter } from '../../src/whatsapp/core/sqlite.ts';
 import { makeSqlite } from './fixtures.ts';
 
 function count(file: Uint8Array, step = file.length): number | undefined {

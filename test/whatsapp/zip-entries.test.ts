@@ -2,7 +2,7 @@ import { strToU8, Zip, ZipDeflate, ZipPassThrough, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { CofferError } from '../../src/core/errors.ts';
 import { rechunk } from '../../src/core/iter.ts';
-import { zipEntries } from '../../src/core/whatsapp/zip-entries.ts';
+import { zipEntries } from '../../src/whatsapp/core/zip-entries.ts';
 import { noise } from './fixtures.ts';
 
 async function read(zip: Uint8Array, step: number) {

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { WhatsAppPanel } from '../../whatsapp/ui/WhatsAppPanel.tsx';
 import type { BackupItem } from '../../worker/protocol.ts';
 import { BackupPanel } from '../backup/BackupPanel.tsx';
 import { OpenerLink } from '../opener/OpenerLink.tsx';
@@ -8,7 +9,6 @@ import { itemsFromDrop, itemsFromFileList, mergeItems } from '../shared/collect.
 import { folderPicker, itemsFromHandle, rememberFolder } from '../vault/folders.ts';
 import { VaultPanel } from '../vault/VaultPanel.tsx';
 import { reconcile } from '../vault/vault.ts';
-import { WhatsAppPanel } from '../whatsapp/WhatsAppPanel.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { applyUpdate, BUILD, onLaunchFiles, registerServiceWorker, takeSharedFile, VERSION } from './pwa.ts';
 import { SharedFileConfirm } from './SharedFileConfirm.tsx';

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { checkRecoveryKey } from '../../core/recovery-key.ts';
+import { ChatReader } from '../../whatsapp/ui/chats/ChatReader.tsx';
 import type { WorkerError } from '../../worker/client.ts';
 import type { EntryInfo, SlotInfo, UnlockCredentials } from '../../worker/protocol.ts';
 import { type ProgressState, ProgressView } from '../progress/ProgressView.tsx';
@@ -12,7 +13,6 @@ import { formatBytes, formatDate } from '../shared/format.ts';
 import { type FriendlyError, friendlyError } from '../shared/messages.ts';
 import { RecoveryKeyInput } from '../shared/RecoveryKeyInput.tsx';
 import { hasPrivateStorage, type TempOutput, tempOutput } from '../shared/temp-output.ts';
-import { ChatReader } from '../whatsapp/chats/ChatReader.tsx';
 import { imageUrl, releaseImageUrl } from './preview.ts';
 import { remember, rememberedFor } from './remembered.ts';
 import { restoreEverything, type Salvaged } from './restore-all.ts';

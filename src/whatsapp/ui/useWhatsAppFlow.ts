@@ -3,13 +3,13 @@
  * through the Coffer worker, with progress; and which decrypted database the chat reader reads.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { outputName, type WhatsAppSummary } from '../../core/whatsapp/index.ts';
+import type { ProgressState } from '../../ui/progress/ProgressView.tsx';
+import { coffer } from '../../ui/shared/client.ts';
+import { handOverTemp, newTempName, removeTemp } from '../../ui/shared/download.ts';
+import type { FriendlyError } from '../../ui/shared/messages.ts';
 import type { WorkerError } from '../../worker/client.ts';
 import type { Output } from '../../worker/protocol.ts';
-import type { ProgressState } from '../progress/ProgressView.tsx';
-import { coffer } from '../shared/client.ts';
-import { handOverTemp, newTempName, removeTemp } from '../shared/download.ts';
-import type { FriendlyError } from '../shared/messages.ts';
+import { outputName, type WhatsAppSummary } from '../core/index.ts';
 import type { WhatsAppForm } from './useWhatsAppForm.ts';
 import { savePicker, whatsappError } from './words.ts';
 

@@ -3,7 +3,7 @@
  * first whose needs are met reads the database. When none fits, the message says, for each
  * layout, exactly what is missing, so a new WhatsApp version is easy to diagnose and to add.
  */
-import { CofferError } from '../../errors.ts';
+import { CofferError } from '../../../core/errors.ts';
 import type { Query } from './sqlite-vfs.ts';
 
 export type Tables = Map<string, Set<string>>;

@@ -5,8 +5,8 @@
  * descriptors included); stored and DEFLATE entries are supported.
  */
 import { Unzip, UnzipInflate } from 'fflate';
-import { CofferError } from '../errors.ts';
-import type { EntrySource } from '../writer.ts';
+import { CofferError } from '../../core/errors.ts';
+import type { EntrySource } from '../../core/writer.ts';
 
 type Event = { file: string } | { data: Uint8Array; final: boolean } | { error: unknown };
 

@@ -15,10 +15,10 @@
  */
 import { Unzlib } from 'fflate';
 import { createMD5 } from 'hash-wasm';
-import { concatBytes, constantTimeEqual } from '../bytes.ts';
-import { hkdfBytes } from '../crypto.ts';
-import { CofferError, throwIfAborted } from '../errors.ts';
-import { type RandomAccessSource, sequentialBytes } from '../source.ts';
+import { concatBytes, constantTimeEqual } from '../../core/bytes.ts';
+import { hkdfBytes } from '../../core/crypto.ts';
+import { CofferError, throwIfAborted } from '../../core/errors.ts';
+import { type RandomAccessSource, sequentialBytes } from '../../core/source.ts';
 import { MD5_BYTES, TAG_BYTES, type WhatsAppFormat, type WhatsAppHeader } from './format.ts';
 import { GcmStream } from './gcm-stream.ts';
 import type { WhatsAppKey } from './keys.ts';

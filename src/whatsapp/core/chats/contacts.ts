@@ -1,5 +1,5 @@
 /** Contact names from wa.db (its wa_contacts table), to show instead of phone numbers. */
-import { CofferError } from '../../errors.ts';
+import { CofferError } from '../../../core/errors.ts';
 import { missing, readTables } from './schema.ts';
 import type { Query } from './sqlite-vfs.ts';
 import type { ContactNames } from './types.ts';

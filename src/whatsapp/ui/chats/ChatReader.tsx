@@ -1,5 +1,5 @@
 /** Reading a decrypted msgstore.db in the tab: chat list, search, the open chat, exports. */
-import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
+import { ErrorNotice } from '../../../ui/shared/ErrorNotice.tsx';
 import { ChatList } from './ChatList.tsx';
 import { MessageRow } from './MessageRow.tsx';
 import { SearchPanel } from './SearchPanel.tsx';

@@ -7,12 +7,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import {
-  type OpenDatabase,
-  openReadOnly,
-  type PageSource,
-  type SqliteWasm,
-} from '../core/whatsapp/chats/sqlite-vfs.ts';
+import { type OpenDatabase, openReadOnly, type PageSource, type SqliteWasm } from '../core/chats/sqlite-vfs.ts';
 
 let loading: Promise<SqliteWasm> | undefined;
 

@@ -4,7 +4,9 @@
  * Outputs are temporary (OPFS) or swap-file writes until the last check passes; any failure
  * aborts them, so nothing half-decrypted is ever kept.
  */
-import { backupBytes, type EntrySource, KDF_PRESETS, OpenedBackup, type SlotSpec } from '../core/index.ts';
+import { backupBytes, type EntrySource, KDF_PRESETS, OpenedBackup, type SlotSpec } from '../../core/index.ts';
+import { fileSource, openSink } from '../../worker/browser-io.ts';
+import type { Progress, WhatsAppCommand, WhatsAppKeyInput, WhatsAppResult } from '../../worker/protocol.ts';
 import {
   outputName,
   parseWhatsAppKey,
@@ -13,11 +15,9 @@ import {
   type WhatsAppContent,
   WhatsAppDecryption,
   type WhatsAppKey,
-} from '../core/whatsapp/index.ts';
-import { isSqliteHeader } from '../core/whatsapp/sqlite.ts';
-import { zipEntries } from '../core/whatsapp/zip-entries.ts';
-import { fileSource, openSink } from './browser-io.ts';
-import type { Progress, WhatsAppCommand, WhatsAppKeyInput, WhatsAppResult } from './protocol.ts';
+} from '../core/index.ts';
+import { isSqliteHeader } from '../core/sqlite.ts';
+import { zipEntries } from '../core/zip-entries.ts';
 
 type Reporter = (
   phase: Progress['phase'],

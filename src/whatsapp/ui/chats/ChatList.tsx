@@ -1,5 +1,5 @@
 /** The chats, newest first: name or number, last message, message count, date. */
-import type { ChatSummary } from '../../../core/whatsapp/chats/types.ts';
+import type { ChatSummary } from '../../core/chats/types.ts';
 import { when } from './MessageRow.tsx';
 import { VirtualList } from './VirtualList.tsx';
 

@@ -1,5 +1,5 @@
 /** The key fields and the optional "seal as a Coffer backup" fields of the WhatsApp tab. */
-import { RecoveryKeyInput } from '../shared/RecoveryKeyInput.tsx';
+import { RecoveryKeyInput } from '../../ui/shared/RecoveryKeyInput.tsx';
 import type { WhatsAppForm } from './useWhatsAppForm.ts';
 
 export function WhatsAppKeyFields({ form, busy }: { form: WhatsAppForm; busy: boolean }) {

@@ -4,6 +4,15 @@ import { link, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { flag, parseCommand, requireOutput, stringOption } from '../../cli/args.ts';
+import { CliError, EXIT, refused, usageError } from '../../cli/exit-codes.ts';
+import { fsyncFile, lstatOrUndefined, randomSuffix } from '../../cli/files.ts';
+import { errnoCode, fsError, isNodeFsError } from '../../cli/fs-errors.ts';
+import { openFileSource } from '../../cli/fs-source.ts';
+import { COMMAND_HELP } from '../../cli/help.ts';
+import { nodeInflate } from '../../cli/inflate.ts';
+import { interruptSignal, onForcedExit } from '../../cli/signals.ts';
+import { createUi, humanSize, percent, plural, rate } from '../../cli/ui.ts';
 import { isCofferError } from '../../core/errors.ts';
 import {
   FORMAT_DESCRIPTIONS,
@@ -13,16 +22,7 @@ import {
   WhatsAppDecryption,
   type WhatsAppKey,
   type WhatsAppSummary,
-} from '../../core/whatsapp/index.ts';
-import { flag, parseCommand, requireOutput, stringOption } from '../args.ts';
-import { CliError, EXIT, refused, usageError } from '../exit-codes.ts';
-import { fsyncFile, lstatOrUndefined, randomSuffix } from '../files.ts';
-import { errnoCode, fsError, isNodeFsError } from '../fs-errors.ts';
-import { openFileSource } from '../fs-source.ts';
-import { COMMAND_HELP } from '../help.ts';
-import { nodeInflate } from '../inflate.ts';
-import { interruptSignal, onForcedExit } from '../signals.ts';
-import { createUi, humanSize, percent, plural, rate } from '../ui.ts';
+} from '../core/index.ts';
 
 const WRITE_HIGH_WATER_MARK = 4 * 1024 * 1024;
 

@@ -8,14 +8,14 @@ import { createReadStream } from 'node:fs';
 import { link, mkdir, open, readdir, rm, rmdir, unlink } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type ChatDatabase, exportHtml, openChats, readContacts } from '../../core/whatsapp/chats/index.ts';
-import { EXIT, refused, usageError } from '../exit-codes.ts';
-import { fsyncFile, lstatOrUndefined, randomSuffix } from '../files.ts';
-import { fsError } from '../fs-errors.ts';
-import { COMMAND_HELP } from '../help.ts';
-import { interruptSignal, onForcedExit } from '../signals.ts';
-import { openDatabaseFile } from '../sqlite-node.ts';
-import { createUi, plural } from '../ui.ts';
+import { EXIT, refused, usageError } from '../../cli/exit-codes.ts';
+import { fsyncFile, lstatOrUndefined, randomSuffix } from '../../cli/files.ts';
+import { fsError } from '../../cli/fs-errors.ts';
+import { COMMAND_HELP } from '../../cli/help.ts';
+import { interruptSignal, onForcedExit } from '../../cli/signals.ts';
+import { createUi, plural } from '../../cli/ui.ts';
+import { type ChatDatabase, exportHtml, openChats, readContacts } from '../core/chats/index.ts';
+import { openDatabaseFile } from './sqlite-node.ts';
 
 /** The export's file name, in the app's downloads and in DIR alike. */
 export const EXPORT_NAME = 'whatsapp-chats.html';

@@ -4,10 +4,11 @@
  * requests may wait at once (pages of a long chat while a search runs); the worker answers them
  * in order. One worker for the page, started right after start-up (see warmUp).
  */
-import chatsWorkerUrl from '../../../worker/chats.worker.ts?worker&url';
-import type { ChatsCommand, ChatsMessage, ChatsResult } from '../../../worker/chats-protocol.ts';
+
 import { expectedResult, WorkerError } from '../../../worker/client.ts';
 import { startWorker } from '../../../worker/start-worker.ts';
+import chatsWorkerUrl from '../../worker/chats.worker.ts?worker&url';
+import type { ChatsCommand, ChatsMessage, ChatsResult } from '../../worker/chats-protocol.ts';
 
 type Pick<T extends ChatsResult['type']> = Extract<ChatsResult, { type: T }>;
 

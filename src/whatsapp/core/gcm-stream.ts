@@ -4,7 +4,7 @@
  * compared only at the end. Nothing here says whether a tag is right: callers decide that after
  * the last byte, and must treat everything decrypted before as unverified.
  */
-import { constantTimeEqual } from '../bytes.ts';
+import { constantTimeEqual } from '../../core/bytes.ts';
 import { Ghash } from './ghash.ts';
 
 const BLOCK = 16;

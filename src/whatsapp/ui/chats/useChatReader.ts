@@ -3,11 +3,11 @@
  * load its messages a page at a time as they scroll into view, search, jump to a hit, export.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { ChatMessage, ChatSummary, SearchHit } from '../../../core/whatsapp/chats/types.ts';
+import { handOverTemp, newTempName, removeTemp } from '../../../ui/shared/download.ts';
+import { type FriendlyError, friendlyError } from '../../../ui/shared/messages.ts';
 import type { WorkerError } from '../../../worker/client.ts';
 import type { Output, WhatsAppKeyInput } from '../../../worker/protocol.ts';
-import { handOverTemp, newTempName, removeTemp } from '../../shared/download.ts';
-import { type FriendlyError, friendlyError } from '../../shared/messages.ts';
+import type { ChatMessage, ChatSummary, SearchHit } from '../../core/chats/types.ts';
 import { savePicker } from '../words.ts';
 import { chatsWorker as client } from './client.ts';
 

@@ -1,6 +1,6 @@
 /** "Search messages" across every chat; each result (chat, sender, date, text) opens its chat there. */
 import { useState } from 'preact/hooks';
-import type { SearchHit } from '../../../core/whatsapp/chats/types.ts';
+import type { SearchHit } from '../../core/chats/types.ts';
 import { when } from './MessageRow.tsx';
 
 export interface SearchProps {

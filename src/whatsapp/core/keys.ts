@@ -5,7 +5,7 @@
  * - legacy (crypt12 and crypt14): the phone's 158-byte `key` file, a Java-serialised byte[131]
  *   holding the cipher and key versions, two salts, a hashed account id and the AES key.
  */
-import { CofferError } from '../errors.ts';
+import { CofferError } from '../../core/errors.ts';
 
 export type WhatsAppKey =
   | { kind: 'e2e'; rootKey: Uint8Array }

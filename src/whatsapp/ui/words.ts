@@ -1,9 +1,10 @@
 /** The words of the WhatsApp tab: where each key comes from, failures, and what was made. */
-import { FORMAT_DESCRIPTIONS, type WhatsAppFormat, type WhatsAppSummary } from '../../core/whatsapp/index.ts';
+
+import { formatBytes } from '../../ui/shared/format.ts';
+import { type FriendlyError, friendlyError } from '../../ui/shared/messages.ts';
 import type { WorkerError } from '../../worker/client.ts';
 import type { WorkerErrorCode } from '../../worker/protocol.ts';
-import { formatBytes } from '../shared/format.ts';
-import { type FriendlyError, friendlyError } from '../shared/messages.ts';
+import { FORMAT_DESCRIPTIONS, type WhatsAppFormat, type WhatsAppSummary } from '../core/index.ts';
 
 /** Where each format's key comes from, in the words the person saw on their phone. */
 export const KEY_HELP: Record<WhatsAppFormat, string> = {

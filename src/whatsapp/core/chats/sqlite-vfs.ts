@@ -9,7 +9,7 @@
  * of its API used here are typed.
  */
 
-import { CofferError } from '../../errors.ts';
+import { CofferError } from '../../../core/errors.ts';
 
 /** Synchronous random access to a database file that does not change while it is open. */
 export interface PageSource {

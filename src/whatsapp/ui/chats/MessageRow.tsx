@@ -1,6 +1,7 @@
 /** One message in the chat view: sender, time, reply, attachment placeholder, text. */
-import type { ChatMessage } from '../../../core/whatsapp/chats/types.ts';
-import { formatBytes } from '../../shared/format.ts';
+
+import { formatBytes } from '../../../ui/shared/format.ts';
+import type { ChatMessage } from '../../core/chats/types.ts';
 
 export function when(ms: number): string {
   return ms ? new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '';

@@ -1,17 +1,12 @@
 /** The WhatsApp tab's form state: the backup, what it is, the key, and the optional seal. */
 import { useEffect, useState } from 'preact/hooks';
 import { checkRecoveryKey } from '../../core/recovery-key.ts';
-import {
-  describeKey,
-  parseWhatsAppKeyFile,
-  type WhatsAppFormat,
-  whatsappKeyProblem,
-} from '../../core/whatsapp/index.ts';
+import { coffer } from '../../ui/shared/client.ts';
+import type { FriendlyError } from '../../ui/shared/messages.ts';
+import { measureStrength, type Strength } from '../../ui/shared/strength.ts';
 import type { WorkerError } from '../../worker/client.ts';
 import type { WhatsAppKeyInput } from '../../worker/protocol.ts';
-import { coffer } from '../shared/client.ts';
-import type { FriendlyError } from '../shared/messages.ts';
-import { measureStrength, type Strength } from '../shared/strength.ts';
+import { describeKey, parseWhatsAppKeyFile, type WhatsAppFormat, whatsappKeyProblem } from '../core/index.ts';
 import { whatsappError } from './words.ts';
 
 export interface Inspected {

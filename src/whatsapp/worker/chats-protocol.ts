@@ -3,8 +3,9 @@
  * database stay there while the person reads), separate from the Coffer worker, so reading
  * never waits for a backup and a backup never waits for a query.
  */
-import type { ChatMessage, ChatSummary, SearchHit } from '../core/whatsapp/chats/types.ts';
-import type { Output, WhatsAppKeyInput, WorkerErrorCode } from './protocol.ts';
+
+import type { Output, WhatsAppKeyInput, WorkerErrorCode } from '../../worker/protocol.ts';
+import type { ChatMessage, ChatSummary, SearchHit } from '../core/chats/types.ts';
 
 export type ChatsCommand =
   | {

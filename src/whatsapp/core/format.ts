@@ -14,8 +14,8 @@
  * account salt (16), IV (16); after the ciphertext come the tag, an MD5 of everything before it,
  * and 4 bytes ending in the last digits of the phone number.
  */
-import { CofferError } from '../errors.ts';
-import type { RandomAccessSource } from '../source.ts';
+import { CofferError } from '../../core/errors.ts';
+import type { RandomAccessSource } from '../../core/source.ts';
 import {
   findBytes,
   findField,

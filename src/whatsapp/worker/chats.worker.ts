@@ -5,7 +5,9 @@
  */
 import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
 import { createSHA256 } from 'hash-wasm';
-import { CofferError, isCofferError } from '../core/errors.ts';
+import { CofferError, isCofferError } from '../../core/errors.ts';
+import { fileSource, openSink } from '../../worker/browser-io.ts';
+import type { WhatsAppKeyInput, WorkerErrorCode } from '../../worker/protocol.ts';
 import {
   type ChatDatabase,
   type ChatSummary,
@@ -16,17 +18,10 @@ import {
   type PageSource,
   readContacts,
   type SqliteWasm,
-} from '../core/whatsapp/chats/index.ts';
-import {
-  parseWhatsAppKey,
-  parseWhatsAppKeyFile,
-  readWhatsAppHeader,
-  WhatsAppDecryption,
-} from '../core/whatsapp/index.ts';
-import { isSqliteHeader } from '../core/whatsapp/sqlite.ts';
-import { fileSource, openSink } from './browser-io.ts';
+} from '../core/chats/index.ts';
+import { parseWhatsAppKey, parseWhatsAppKeyFile, readWhatsAppHeader, WhatsAppDecryption } from '../core/index.ts';
+import { isSqliteHeader } from '../core/sqlite.ts';
 import type { ChatsCommand, ChatsMessage, ChatsResult } from './chats-protocol.ts';
-import type { WhatsAppKeyInput, WorkerErrorCode } from './protocol.ts';
 
 /** A wa.db is a few MiB; one decrypted into memory is refused past this. */
 const MAX_CONTACTS_BYTES = 256 * 1024 * 1024;

@@ -1,9 +1,10 @@
 /** The WhatsApp tab: open a backup, type its key, decrypt or seal it, and read its chats. */
-import { FORMAT_DESCRIPTIONS } from '../../core/whatsapp/index.ts';
-import { ProgressView } from '../progress/ProgressView.tsx';
-import { coffer } from '../shared/client.ts';
-import { ErrorNotice } from '../shared/ErrorNotice.tsx';
-import { formatBytes } from '../shared/format.ts';
+
+import { ProgressView } from '../../ui/progress/ProgressView.tsx';
+import { coffer } from '../../ui/shared/client.ts';
+import { ErrorNotice } from '../../ui/shared/ErrorNotice.tsx';
+import { formatBytes } from '../../ui/shared/format.ts';
+import { FORMAT_DESCRIPTIONS } from '../core/index.ts';
 import { ReadChats } from './ReadChats.tsx';
 import { useWhatsAppFlow, type WhatsAppDone } from './useWhatsAppFlow.ts';
 import { useWhatsAppForm } from './useWhatsAppForm.ts';
