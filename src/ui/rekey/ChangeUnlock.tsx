@@ -4,24 +4,12 @@
  * is the old file's, byte for byte (a Blob slice: nothing is re-encrypted or even read), or, for a
  * copy opened from "On this device", that stored copy replaced atomically (vault.ts).
  */
-import { useEffect, useState } from 'preact/hooks';
-import { generateRecoveryKey } from '../../core/recovery-key.ts';
-import type { WorkerError } from '../../worker/client.ts';
 import type { SlotInfo, UnlockCredentials } from '../../worker/protocol.ts';
 import { RecoveryKeyCard } from '../backup/RecoveryKeyCard.tsx';
-import { coffer } from '../shared/client.ts';
 import { ErrorNotice } from '../shared/ErrorNotice.tsx';
-import { type FriendlyError, friendlyError } from '../shared/messages.ts';
 import { RecoveryKeyInput } from '../shared/RecoveryKeyInput.tsx';
-import { measureStrength } from '../shared/strength.ts';
-import type { UnlockMethod } from '../vault/db.ts';
-import { openedFrom, replaceStored } from '../vault/vault.ts';
-import { createPasskey, type NewPasskey } from './passkey.ts';
-import { type Choices, describeAfter, INITIAL, kindsAfter, problem, request } from './plan.ts';
-import { saveRekeyed } from './save.ts';
-
-/** The catalogue's unlock kinds, in the order the vault lists them ('unknown' slots are not listed). */
-const KNOWN: UnlockMethod[] = ['passphrase', 'recovery-key', 'passkey'];
+import { useChangeUnlockFlow } from './useChangeUnlockFlow.ts';
+import { useChangeUnlockForm } from './useChangeUnlockForm.ts';
 
 interface Props {
   file: File;
@@ -30,104 +18,10 @@ interface Props {
 }
 
 export function ChangeUnlock({ file, credentials, slots }: Props) {
-  const [open, setOpen] = useState(false);
-  const [choices, setChoices] = useState<Choices>(INITIAL);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<FriendlyError>();
-  const [done, setDone] = useState('');
-  const [passkey, setPasskey] = useState<NewPasskey>();
-  // Removing passkeys removes every passkey slot; a passphrase or recovery key always stays.
-  const [dropPasskeys, setDropPasskeys] = useState(false);
-  const passkeySlots = slots.filter((slot) => slot.type === 'passkey');
-  const update = (change: Partial<Choices>) => setChoices((old) => ({ ...old, ...change }));
-  const hasPassphrase = slots.some((slot) => slot.type === 'passphrase');
-  const hasKey = slots.some((slot) => slot.type === 'recovery-key');
-  /** Set when the backup was opened from this device's storage: then that copy is what changes. */
-  const stored = openedFrom(file);
-
-  useEffect(() => {
-    let current = true;
-    if (choices.newPassphrase) {
-      measureStrength(choices.newPassphrase).then((strength) => current && update({ strength }));
-    } else update({ strength: undefined });
-    return () => {
-      current = false;
-    };
-  }, [choices.newPassphrase]);
-
-  useEffect(() => {
-    if (choices.key === 'new' && !choices.newKey) update({ newKey: generateRecoveryKey() });
-  }, [choices.key]);
-
-  async function submit(event: Event) {
-    event.preventDefault();
-    await apply(stored ? 'device' : 'file');
-  }
-
-  async function apply(target: 'device' | 'file') {
-    setError(undefined);
-    setDone('');
-    const passkeyOnly = (passkey || dropPasskeys) && choices.passphrase === 'keep' && choices.key === 'keep';
-    const reason = passkeyOnly ? undefined : problem(slots, choices);
-    if (reason) {
-      setError({ headline: reason, detail: '' });
-      return;
-    }
-    setBusy(true);
-    try {
-      const name = `${file.name.replace(/\.coffer$/i, '')}-rekeyed.coffer`;
-      const rekey = () =>
-        coffer.run({
-          type: 'rekey',
-          file,
-          credentials,
-          changes: {
-            ...request(choices),
-            addPasskey: passkey,
-            removePasskeys: dropPasskeys ? passkeySlots.map((slot) => slot.credentialId) : undefined,
-          },
-        });
-      const opens = describeAfter(kindsAfter(slots, choices));
-      let saved: string | undefined;
-      if (target === 'device' && stored) {
-        const result = await rekey();
-        const unlock = KNOWN.filter((kind) => result.slots.some((slot) => slot.type === kind));
-        try {
-          await replaceStored(stored, result.header, result.oldHeaderLength, unlock);
-        } catch (failure) {
-          setError({ headline: 'The copy on this device was not replaced.', detail: (failure as Error).message });
-          return;
-        }
-        saved = `Replaced the copy on this device: it opens with ${opens}, and holds the same files. Open it again from "On this device" to use it.`;
-      } else {
-        const savedName = await saveRekeyed(file, name, rekey);
-        if (savedName) {
-          saved =
-            `Saved ${savedName}: it opens with ${opens}, and holds the same files. ` +
-            'The old file still opens the old way: delete old copies you no longer want.';
-        }
-      }
-      if (saved) {
-        setDone(saved);
-        setChoices(INITIAL);
-        setPasskey(undefined);
-        setDropPasskeys(false);
-      }
-    } catch (failure) {
-      setError(friendlyError(failure as WorkerError));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  async function addPasskey() {
-    setError(undefined);
-    try {
-      setPasskey(await createPasskey());
-    } catch (failure) {
-      setError({ headline: 'No passkey was added.', detail: (failure as Error).message });
-    }
-  }
+  const form = useChangeUnlockForm(slots);
+  const { open, setOpen, choices, update, strength, passkey, dropPasskeys, setDropPasskeys } = form;
+  const { passkeySlots, hasPassphrase, hasKey } = form;
+  const { busy, error, done, stored, apply, submit, addPasskey } = useChangeUnlockFlow(file, credentials, slots, form);
 
   if (!open) {
     return (
@@ -197,10 +91,10 @@ export function ChangeUnlock({ file, credentials, slots }: Props) {
                   onInput={(e) => update({ confirmation: e.currentTarget.value })}
                 />
               </label>
-              {choices.strength && (
-                <p class={`strength strength-${choices.strength.score}`} aria-live="polite">
-                  {choices.strength.acceptable ? 'Strong enough' : 'Too weak'}
-                  {choices.strength.warning && ` — ${choices.strength.warning}.`}
+              {strength && (
+                <p class={`strength strength-${strength.score}`} aria-live="polite">
+                  {strength.acceptable ? 'Strong enough' : 'Too weak'}
+                  {strength.warning && ` — ${strength.warning}.`}
                 </p>
               )}
             </>

@@ -1,7 +1,7 @@
 /** What the person chose in "Change how it unlocks", checked and turned into a worker request. */
 import { checkRecoveryKey, parseRecoveryKey } from '../../core/recovery-key.ts';
 import type { RekeyRequest, SlotInfo } from '../../worker/protocol.ts';
-import type { Strength } from '../shared/strength.ts';
+import { type Strength, strengthProblem } from '../shared/strength.ts';
 
 export type PassphraseChoice = 'keep' | 'set' | 'remove';
 export type KeyChoice = 'keep' | 'new' | 'existing' | 'remove';
@@ -10,7 +10,6 @@ export interface Choices {
   passphrase: PassphraseChoice;
   newPassphrase: string;
   confirmation: string;
-  strength?: Strength;
   key: KeyChoice;
   /** The generated key while "new" is chosen (64 digits). */
   newKey?: string;
@@ -41,7 +40,11 @@ export function kindsAfter(slots: readonly SlotInfo[], choices: Choices): { pass
 }
 
 /** A reason the choices cannot be applied yet, or undefined. */
-export function problem(slots: readonly SlotInfo[], choices: Choices): string | undefined {
+export function problem(
+  slots: readonly SlotInfo[],
+  choices: Choices,
+  strength: Strength | undefined,
+): string | undefined {
   if (choices.passphrase === 'keep' && choices.key === 'keep') return 'Choose what to change first.';
   const after = kindsAfter(slots, choices);
   if (!after.passphrase && !after.key) {
@@ -50,10 +53,8 @@ export function problem(slots: readonly SlotInfo[], choices: Choices): string | 
   if (choices.passphrase === 'set') {
     if (!choices.newPassphrase) return 'Type the new passphrase.';
     if (choices.newPassphrase !== choices.confirmation) return 'The two new passphrases are not the same.';
-    if (!choices.strength) return 'Checking the passphrase strength…';
-    if (!choices.strength.acceptable) {
-      return `This passphrase is too easy to guess${choices.strength.warning ? `: ${choices.strength.warning}` : ''}. Try a longer phrase of several unrelated words.`;
-    }
+    const weak = strengthProblem(strength);
+    if (weak) return weak;
   }
   if (choices.key === 'new' && choices.newKey) {
     const typed = choices.keyConfirmation.replace(/[\s-]/g, '');

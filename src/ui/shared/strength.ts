@@ -50,3 +50,11 @@ export async function measureStrength(passphrase: string): Promise<Strength> {
   checker ??= loadChecker();
   return (await checker)(passphrase);
 }
+
+/** Why a new passphrase cannot be used yet (still being measured, or too weak), or undefined. */
+export function strengthProblem(strength: Strength | undefined): string | undefined {
+  if (!strength) return 'Checking the passphrase strength…';
+  if (strength.acceptable) return undefined;
+  const why = strength.warning ? `: ${strength.warning}` : '';
+  return `This passphrase is too easy to guess${why}. Try a longer phrase of several unrelated words.`;
+}

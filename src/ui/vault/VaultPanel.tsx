@@ -1,20 +1,8 @@
-import { useEffect, useState } from 'preact/hooks';
 import type { BackupItem } from '../../worker/protocol.ts';
-import { downloadBlob } from '../shared/download.ts';
 import { formatBytes, formatDate } from '../shared/format.ts';
-import type { RememberedFolder, StoredBackup } from './db.ts';
+import type { StoredBackup } from './db.ts';
 import { evictionWarning } from './eviction.ts';
-import { forgetFolder, readRememberedFolder, rememberedFolders } from './folders.ts';
-import { forgetRecoveryKey, hasRememberedKey } from './remembered-key.ts';
-import {
-  listStored,
-  markOpened,
-  removeStored,
-  requestPersistence,
-  type StorageInfo,
-  storageInfo,
-  storedFile,
-} from './vault.ts';
+import { useVaultFlow } from './useVaultFlow.ts';
 
 const UNLOCK_NAMES = { passphrase: 'passphrase', 'recovery-key': 'recovery key', passkey: 'passkey' } as const;
 
@@ -31,74 +19,10 @@ function storageSplit(usage: number, backups: StoredBackup[] | undefined): strin
 }
 
 export function VaultPanel({ onOpen, onBackUpAgain, notice }: VaultPanelProps) {
-  const [folders, setFolders] = useState<RememberedFolder[]>([]);
-  const [backups, setBackups] = useState<StoredBackup[]>();
-  const [storage, setStorage] = useState<StorageInfo>();
-  const [remembered, setRemembered] = useState(false);
-  const [message, setMessage] = useState(notice ?? '');
-  const [refusal, setRefusal] = useState('');
+  const { state, flow } = useVaultFlow({ onOpen, onBackUpAgain }, notice);
+  const { folders, backups, storage, remembered, message, refusal } = state;
+  const { backUpAgain, forgetRemembered, open, download, remove, persist, forget } = flow;
   const eviction = evictionWarning();
-
-  const refresh = async () => {
-    setBackups(await listStored());
-    setStorage(await storageInfo());
-    setRemembered(await hasRememberedKey());
-    setFolders(await rememberedFolders());
-  };
-
-  const backUpAgain = async (folder: RememberedFolder) => {
-    try {
-      onBackUpAgain(await readRememberedFolder(folder));
-    } catch (error) {
-      // Not a success: the caution box, never the green one.
-      setMessage('');
-      setRefusal(error instanceof Error ? error.message : String(error));
-    }
-  };
-
-  const forgetRemembered = async (folder: RememberedFolder) => {
-    await forgetFolder(folder.name);
-    await refresh();
-  };
-
-  // Start-up repairs may finish after this view opened: show what they did, and the result.
-  useEffect(() => {
-    if (notice) setMessage(notice);
-    void refresh();
-  }, [notice]);
-
-  const open = async (backup: StoredBackup) => {
-    const file = await storedFile(backup);
-    // Marked so "Change how it unlocks" can replace this stored copy rather than make a new file.
-    onOpen(markOpened(new File([file], backup.name, { lastModified: backup.createdAt }), backup));
-  };
-
-  const download = async (backup: StoredBackup) => downloadBlob(await storedFile(backup), backup.name);
-
-  const remove = async (backup: StoredBackup) => {
-    if (!window.confirm(`Delete "${backup.name}" from this device? This cannot be undone.`)) return;
-    await removeStored(backup);
-    setMessage(`Deleted ${backup.name}.`);
-    await refresh();
-  };
-
-  const persist = async () => {
-    const granted = await requestPersistence();
-    // A refusal is not a success: it gets its own colour and a next step.
-    setMessage(granted ? 'The browser will keep these backups even when space runs low.' : '');
-    setRefusal(
-      granted
-        ? ''
-        : "The browser did not agree to keep them for good; it may still clear them when space runs low. Download a copy of each backup you need to keep, or install Coffer as an app (browsers keep installed apps' storage more readily), then ask again.",
-    );
-    await refresh();
-  };
-
-  const forget = async () => {
-    await forgetRecoveryKey();
-    setMessage('The remembered recovery key was removed from this device.');
-    await refresh();
-  };
 
   return (
     <section class="panel" aria-labelledby="vault-heading">

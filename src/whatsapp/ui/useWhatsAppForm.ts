@@ -3,7 +3,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { checkRecoveryKey } from '../../core/recovery-key.ts';
 import { coffer } from '../../ui/shared/client.ts';
 import type { FriendlyError } from '../../ui/shared/messages.ts';
-import { measureStrength, type Strength } from '../../ui/shared/strength.ts';
+import { strengthProblem } from '../../ui/shared/strength.ts';
+import { useStrength } from '../../ui/shared/useStrength.ts';
 import type { WorkerError } from '../../worker/client.ts';
 import type { WhatsAppKeyInput } from '../../worker/protocol.ts';
 import { describeKey, parseWhatsAppKeyFile, type WhatsAppFormat, whatsappKeyProblem } from '../core/index.ts';
@@ -24,8 +25,8 @@ export function useWhatsAppForm(given: File | undefined) {
   const [keyFileNote, setKeyFileNote] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [confirmation, setConfirmation] = useState('');
-  const [strength, setStrength] = useState<Strength>();
   const [recoveryKey, setRecoveryKey] = useState('');
+  const strength = useStrength(passphrase);
 
   useEffect(() => {
     if (given) setFile(given);
@@ -40,15 +41,6 @@ export function useWhatsAppForm(given: File | undefined) {
       .then(setInspected)
       .catch((failure: WorkerError) => setInspectError(whatsappError(failure)));
   }, [file]);
-
-  useEffect(() => {
-    let current = true;
-    if (!passphrase) setStrength(undefined);
-    else measureStrength(passphrase).then((result) => current && setStrength(result));
-    return () => {
-      current = false;
-    };
-  }, [passphrase]);
 
   async function chooseKeyFile(chosen: File) {
     setKeyFile(chosen);
@@ -79,10 +71,8 @@ export function useWhatsAppForm(given: File | undefined) {
       return 'To seal, type a passphrase or a recovery key for the new Coffer backup.';
     if (passphrase) {
       if (passphrase !== confirmation) return 'The two passphrases are not the same.';
-      if (!strength) return 'Checking the passphrase strength…';
-      if (!strength.acceptable) {
-        return `This passphrase is too easy to guess${strength.warning ? `: ${strength.warning}` : ''}. Try a longer phrase of several unrelated words.`;
-      }
+      const weak = strengthProblem(strength);
+      if (weak) return weak;
     }
     if (recoveryKey.trim() && checkRecoveryKey(recoveryKey).problem)
       return 'That recovery key has a typo: check each group of four digits.';
