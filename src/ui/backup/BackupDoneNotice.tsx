@@ -1,5 +1,5 @@
 import { formatBytes } from '../shared/format.ts';
-import type { BackupDone } from './flow.ts';
+import type { BackupDone } from './make-backup.ts';
 import { countWords } from './naming.ts';
 import { ShareButton } from './ShareButton.tsx';
 

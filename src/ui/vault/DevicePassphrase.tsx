@@ -2,33 +2,19 @@
  * The device passphrase that protects a remembered recovery key. It is asked once per visit and
  * never stored; what it does and does not protect against is said next to the field.
  */
-import { useEffect, useId, useState } from 'preact/hooks';
-import { measureStrength, type Strength } from '../shared/strength.ts';
+import { useId } from 'preact/hooks';
+import type { Strength } from '../shared/strength.ts';
 
 interface Props {
   mode: 'set' | 'unlock';
   value: string;
   onInput: (value: string) => void;
-  onStrength?: (strength: Strength | undefined) => void;
+  /** The measured strength of a passphrase being set (shown under the field). */
+  strength?: Strength;
 }
 
-export function DevicePassphrase({ mode, value, onInput, onStrength }: Props) {
-  const [strength, setStrength] = useState<Strength>();
+export function DevicePassphrase({ mode, value, onInput, strength }: Props) {
   const whyId = useId();
-
-  useEffect(() => {
-    let current = true;
-    const report = (result: Strength | undefined) => {
-      if (!current) return;
-      setStrength(result);
-      onStrength?.(result);
-    };
-    if (mode !== 'set' || !value) report(undefined);
-    else measureStrength(value).then(report);
-    return () => {
-      current = false;
-    };
-  }, [mode, value, onStrength]);
 
   return (
     <div class="fields">

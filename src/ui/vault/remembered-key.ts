@@ -18,25 +18,13 @@ import { KDF_PRESETS } from '../../core/kdf.ts';
 import { assertPrf, createPasskey } from '../rekey/passkey.ts';
 import { coffer } from '../shared/client.ts';
 import { type KeyProtection, openCatalogue, type RememberedKey } from './db.ts';
+import { PasskeyDidNotAnswer, WrongDevicePassphrase } from './refusals.ts';
 
 const SLOT = 'recovery-key';
 /** Bound into every ciphertext so the record cannot be reused as anything else. */
 const AAD = new TextEncoder().encode('coffer remembered recovery key v1');
 
 const PASSKEY_INFO = new TextEncoder().encode('coffer remembered recovery key passkey v1');
-
-export class WrongDevicePassphrase extends Error {
-  constructor() {
-    super('That device passphrase does not open the remembered recovery key.');
-  }
-}
-
-/** The passkey did not answer (cancelled, or not on this device): nothing was opened. */
-export class PasskeyDidNotAnswer extends Error {
-  constructor(reason: string) {
-    super(`The passkey that protects the remembered recovery key did not open it: ${reason}`);
-  }
-}
 
 /** An AES-GCM key from a passkey's PRF output (HKDF; the output is wiped). */
 async function passkeyWrappingKey(prfOutput: Uint8Array): Promise<CryptoKey> {

@@ -3,9 +3,11 @@
  * by the catalogue. Catalogue and files are changed under one Web Lock, so two tabs never race,
  * and `reconcile` repairs what a crashed or closed tab left half done.
  */
+
 import { liveTabIds, opfsFile, opfsNames, opfsRoot, removeOpfsEntry, tabId } from '../shared/opfs.ts';
 import { hasPrivateStorage } from '../shared/temp-output.ts';
 import { openCatalogue, type StoredBackup, type UnlockMethod } from './db.ts';
+import { NotEnoughSpace } from './refusals.ts';
 
 const FILE_PREFIX = 'vault-';
 const LOCK = 'coffer-vault';
@@ -14,16 +16,6 @@ const MARGIN = 16 * 1024 * 1024;
 
 function withLock<T>(task: () => Promise<T>): Promise<T> {
   return navigator.locks ? navigator.locks.request(LOCK, task) : task();
-}
-
-export class NotEnoughSpace extends Error {
-  constructor(
-    readonly needed: number,
-    readonly available: number,
-  ) {
-    super('There is not enough space on this device to keep a copy of this backup.');
-    this.name = 'NotEnoughSpace';
-  }
 }
 
 export interface StorageInfo {
