@@ -1,5 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumPath } from './e2e/chromium.ts';
+import { firefoxPath } from './e2e/engines.ts';
 
 const port = Number(process.env.COFFER_E2E_PORT ?? 4417);
 
@@ -25,7 +26,7 @@ export default defineConfig({
       use: {
         browserName: 'firefox',
         channel: 'moz-firefox',
-        launchOptions: { executablePath: process.env.COFFER_FIREFOX ?? '/usr/bin/firefox-esr' },
+        launchOptions: { executablePath: firefoxPath() },
       },
     },
   ],

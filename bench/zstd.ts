@@ -6,7 +6,7 @@
 
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createZstdPool, defaultThreads } from '../src/cli/zstd-pool.ts';
+import { createCompressionThreads, defaultThreads } from '../src/cli/compression-threads.ts';
 import { ZSTD_LEVEL, zstdCompressLoaded, zstdDecompress, zstdReady } from '../src/core/zstd.ts';
 import { type Figure, repeat, timedCommand } from './lib.ts';
 
@@ -41,7 +41,7 @@ export async function zstdCodecRows(segments: Uint8Array[], repeats: number, rec
       return { seconds: seconds(start), bytes };
     }),
   );
-  const pool = createZstdPool();
+  const pool = createCompressionThreads();
   try {
     // The first job starts the threads and loads their WebAssembly: not part of the figure.
     await pool.compress(segments[0]);

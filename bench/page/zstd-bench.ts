@@ -1,10 +1,10 @@
 /**
  * zstd in the browser (spec 5.6): Coffer's codec alone, in this worker at levels 1-3, and on every
- * core through the app's own helper pool (src/worker/deflate-pool.ts), which the Coffer worker
+ * core through the app's own helper pool (src/worker/compression-helpers.ts), which the Coffer worker
  * uses to create and restore. Same 1 MiB segments of chat text as the DEFLATE rows; no I/O.
  */
 import { ZSTD_LEVEL, zstdCompress, zstdDecompress, zstdReady } from '../../src/core/zstd.ts';
-import { createDeflatePool, defaultPoolSize } from '../../src/worker/deflate-pool.ts';
+import { createCompressionHelpers, defaultHelperCount } from '../../src/worker/compression-helpers.ts';
 
 const seconds = () => performance.now() / 1000;
 const total = (parts: Uint8Array[]) => parts.reduce((sum, p) => sum + p.length, 0);
@@ -13,7 +13,7 @@ export async function zstdBench(data: Uint8Array): Promise<Record<string, number
   await zstdReady();
   const segments: Uint8Array[] = [];
   for (let offset = 0; offset < data.length; offset += 2 ** 20) segments.push(data.subarray(offset, offset + 2 ** 20));
-  const result: Record<string, number> = { bytes: data.length, poolSize: defaultPoolSize() };
+  const result: Record<string, number> = { bytes: data.length, poolSize: defaultHelperCount() };
   let compressed: Uint8Array[] = [];
   for (const level of [1, 2, 3]) {
     const start = seconds();
@@ -29,7 +29,7 @@ export async function zstdBench(data: Uint8Array): Promise<Record<string, number
   }
   result.decompress = seconds() - start;
 
-  const pool = createDeflatePool();
+  const pool = createCompressionHelpers();
   try {
     // The first job starts the helpers and loads their WebAssembly: not part of the figure.
     await pool.compress(segments[0]);
@@ -42,7 +42,7 @@ export async function zstdBench(data: Uint8Array): Promise<Record<string, number
     if (back.some((b) => !b)) throw new Error('the zstd pool decoded the wrong size');
     result.poolDecompress = seconds() - start;
   } finally {
-    pool.close();
+    await pool.close();
   }
   return result;
 }

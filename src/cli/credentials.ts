@@ -26,8 +26,8 @@ function coderFor(header: Header | undefined) {
   return header && header.version >= 3 ? cliCoder() : undefined;
 }
 
+import { compressionThreads } from './compression-threads.ts';
 import type { Ui } from './ui.ts';
-import { zstdPool } from './zstd-pool.ts';
 
 export const ENV_PASSPHRASE = 'COFFER_PASSPHRASE';
 
@@ -208,7 +208,7 @@ export async function openBackup(
     return OpenedBackup.open(source, given, header, {
       aes: nodeAesGcm,
       inflate: nodeSegmentInflate,
-      zstd: zstdPool().decompress,
+      zstd: compressionThreads().decompress,
       coder: coderFor(header),
     });
   }
@@ -234,7 +234,7 @@ export async function openBackup(
       return await OpenedBackup.open(source, credentials, header, {
         aes: nodeAesGcm,
         inflate: nodeSegmentInflate,
-        zstd: zstdPool().decompress,
+        zstd: compressionThreads().decompress,
         coder: coderFor(header),
       });
     } catch (error) {

@@ -21,7 +21,7 @@ import { zstdReady } from '../core/zstd.ts';
 import { handleWhatsApp } from '../whatsapp/worker/handle-whatsapp.ts';
 import { fileSource, openSink, takeMemoryOutput } from './browser-io.ts';
 import { checkFolderCase } from './case-probe.ts';
-import { createDeflatePool, zstdOnHelpers } from './deflate-pool.ts';
+import { createCompressionHelpers, zstdOnHelpers } from './compression-helpers.ts';
 import { directorySink } from './directory-sink.ts';
 import { workerCoder } from './erasure.ts';
 import { inflateNative } from './inflate-native.ts';
@@ -78,7 +78,7 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
   });
   const sink = await openSink(command.output);
   // Compression runs in helper workers, one per core; they start only if a file compresses.
-  const pool = command.compress ? createDeflatePool() : undefined;
+  const pool = command.compress ? createCompressionHelpers() : undefined;
   let size = 0;
   try {
     const onProgress = progressReporter(id, 'writing');
@@ -103,7 +103,7 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
     await sink.abort();
     throw error;
   } finally {
-    pool?.close();
+    void pool?.close();
   }
   if (command.verify) {
     const written = await OpenedBackup.open(

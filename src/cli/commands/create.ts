@@ -17,6 +17,7 @@ import {
 import { MAX_PARITY_PERCENT } from '../../core/recovery.ts';
 import { nodeAesGcm } from '../aes-gcm.ts';
 import { flag, parseCommand, requireOutput, stringOption } from '../args.ts';
+import { compressionThreads } from '../compression-threads.ts';
 import { creationCredentials, promptNewPassphrase } from '../credentials.ts';
 import { DEFLATE_LEVEL, nativeDeflate } from '../deflate.ts';
 import { toEntrySources } from '../entry-sources.ts';
@@ -29,7 +30,6 @@ import { fileSpill } from '../parity-spill.ts';
 import { interruptSignal, onForcedExit } from '../signals.ts';
 import { createUi, humanSize, percent, plural, rate } from '../ui.ts';
 import { walkInputs } from '../walk.ts';
-import { zstdPool } from '../zstd-pool.ts';
 
 const WRITE_HIGH_WATER_MARK = 4 * 1024 * 1024;
 
@@ -143,7 +143,7 @@ export async function runCreate(argv: string[]): Promise<number> {
         slots,
         compress,
         compression,
-        compressor: compression === 'zstd' ? zstdPool().compress : nativeDeflate(DEFLATE_LEVEL),
+        compressor: compression === 'zstd' ? compressionThreads().compress : nativeDeflate(DEFLATE_LEVEL),
         aes: nodeAesGcm,
         parity,
         coder: parity === undefined ? undefined : cliCoder(),
