@@ -3,8 +3,8 @@
  * chunks, then only the chunks an operation needs. Full restores and verification decrypt the
  * payload once, in order.
  */
-import { concatBytes, constantTimeEqual as constantTimeBytesEqual } from './bytes.ts';
-import { type AesGcmProvider, TAG_LENGTH } from './crypto.ts';
+import { concatBytes } from './bytes.ts';
+import type { AesGcmProvider } from './crypto.ts';
 import { EntryRouter, entryDecoder } from './entry-router.ts';
 import { CofferError, throwIfAborted } from './errors.ts';
 import {
@@ -14,36 +14,30 @@ import {
   parseHeader,
   parseHeaderPrefix,
   RECOVERY_VERSION,
-  unlockHeader,
 } from './header.ts';
 import { decodeIndex, decodeTrailer, type IndexEntry, TRAILER_LENGTH, type Trailer } from './index-codec.ts';
 import type { ByteSource } from './iter.ts';
 import { type PayloadLayout, payloadLayout } from './layout.ts';
-import { memorySpill, type ParitySpillFactory } from './parity-spill.ts';
+import type { ParitySpillFactory } from './parity-spill.ts';
 import { checkPathSet } from './paths.ts';
-import { type ErasureCoder, ParityEncoder, type RecoveryLayout, verifyFooter } from './recovery.ts';
-import { boundedSource, readIndexCopy, readRecovery, refuseAlteredIndexCopy } from './recovery-read.ts';
+import { type ErasureCoder, type RecoveryLayout, verifyFooter } from './recovery.ts';
 import {
-  type CheckedChunk,
-  checkedChunks,
-  checkRecoveryData,
-  emptyStats,
-  type RepairStats,
-  refuseAlteredParity,
-  refuseUnconfirmedShape,
-} from './repair.ts';
+  boundedSource,
+  RecoveredPayload,
+  readIndexCopy,
+  readMatchingRecovery,
+  unlockHeaderOrCopy,
+} from './recovery-read.ts';
+import { emptyStats, type RepairStats } from './repair.ts';
 import { discardSink, type RestoreOptions, type RestoreProgress, type RestoreSink } from './restore-sink.ts';
-import {
-  type SalvageOptions,
-  type SalvageReport,
-  SalvageRouter,
-  type TolerantChunk,
-  tolerantChunks,
-} from './salvage.ts';
+import { type SalvageOptions, type SalvageReport, SalvageRouter, tolerantChunks } from './salvage.ts';
 import type { SegmentInflater } from './segments.ts';
 import type { Credentials } from './slots.ts';
 import { type RandomAccessSource, sequentialBytes } from './source.ts';
 import { openChunk, openStream } from './stream.ts';
+
+/** Before the trailer is read. */
+const EMPTY_TRAILER: Trailer = { indexOffset: 0, indexLength: 0, entryCount: 0 };
 
 /** Reads and checks the header; no key is needed and no key derivation runs. */
 export async function readHeader(source: RandomAccessSource): Promise<Header> {
@@ -68,8 +62,8 @@ export class OpenedBackup {
 
   /** What a version 3 file needed repairing so far (spec 11); stays empty for version 1. */
   readonly repairs: RepairStats = emptyStats();
-  private recovery: RecoveryLayout | undefined;
-  private fullSource: RandomAccessSource | undefined;
+  /** A version 3 file's payload as its repair data reads it. */
+  private recovered: RecoveredPayload | undefined;
   private indexBytes: Uint8Array | undefined;
 
   private constructor(
@@ -84,7 +78,7 @@ export class OpenedBackup {
 
   /** The recovery section's shape, for a version 3 file. */
   get recoveryLayout(): RecoveryLayout | undefined {
-    return this.recovery;
+    return this.recovered?.layout;
   }
 
   /** Unlocks with the credentials and reads the index; refuses unsafe paths up front. */
@@ -94,68 +88,31 @@ export class OpenedBackup {
     header?: Header,
     options: OpenOptions = {},
   ): Promise<OpenedBackup> {
-    let parsed = header ?? (await readHeader(source));
     const full = source;
-    const recovery = parsed.version === RECOVERY_VERSION ? await readRecovery(source) : undefined;
-    if (recovery) {
-      if (recovery.headerLength !== parsed.headerLength || recovery.chunkSizeLog2 !== parsed.chunkSizeLog2) {
-        throw new CofferError('header_damaged', "The backup's header does not match its recovery footer.");
-      }
-      source = boundedSource(source, recovery.headerLength + recovery.payloadLength);
-    }
-    const layout = payloadLayout(parsed, source.size);
-    let keys: FileKeys;
-    let headerFromCopy = false;
-    try {
-      keys = await unlockHeader(parsed, credentials, options.aes);
-    } catch (error) {
-      // A damaged slot or MAC: the header copy (spec 11.3) may still open.
-      const retry =
-        recovery && error instanceof CofferError && (error.code === 'header_damaged' || error.code === 'wrong_key');
-      const copy = retry ? await full.read(recovery.headerCopyOffset, recovery.headerLength) : undefined;
-      if (!copy || constantTimeBytesEqual(copy, parsed.bytes)) throw error;
-      parsed = parseHeader(copy, full.size);
-      keys = await unlockHeader(parsed, credentials, options.aes);
-      headerFromCopy = true;
-    }
+    const given = header ?? (await readHeader(source));
+    const recovery = given.version === RECOVERY_VERSION ? await readMatchingRecovery(source, given) : undefined;
+    // A version 3 file's payload ends where its recovery section begins.
+    const payloadSource = recovery ? boundedSource(source, recovery.headerLength + recovery.payloadLength) : source;
+    const layout = payloadLayout(given, payloadSource.size);
+    const unlocked = await unlockHeaderOrCopy(given, credentials, options.aes, recovery && { recovery, full });
+    const { header: parsed, keys } = unlocked;
+    const partial = new OpenedBackup(payloadSource, parsed, keys, layout, EMPTY_TRAILER, []);
+    if (!recovery) return OpenedBackup.finishOpen(partial, options);
     // Before the index copy or any parity is used: k, m and the lengths are the writer's (11.3).
-    if (recovery) await verifyFooter(recovery, keys.footerMacKey);
-    const partial = new OpenedBackup(
-      source,
-      parsed,
-      keys,
-      layout,
-      { indexOffset: 0, indexLength: 0, entryCount: 0 },
-      [],
-    );
-    if (recovery) {
-      try {
-        const opened = await OpenedBackup.finishOpen(partial, options);
-        opened.attachRecovery(recovery, full, opened.indexBytes as Uint8Array, headerFromCopy);
-        return opened;
-      } catch (error) {
-        if (!(error instanceof CofferError) || error.code !== 'payload_damaged') throw error;
-        const copy = await readIndexCopy(full, recovery, keys.recoveryKey, layout.plaintextLength);
-        checkPathSet(copy.entries);
-        const opened = new OpenedBackup(source, parsed, keys, layout, copy.trailer, copy.entries, options);
-        opened.attachRecovery(recovery, full, copy.bytes, headerFromCopy);
-        opened.repairs.indexFromCopy = true;
-        return opened;
-      }
-    }
-    return OpenedBackup.finishOpen(partial, options);
-  }
-
-  private attachRecovery(
-    recovery: RecoveryLayout,
-    full: RandomAccessSource,
-    indexBytes: Uint8Array,
-    headerFromCopy: boolean,
-  ): void {
-    this.recovery = recovery;
-    this.fullSource = full;
-    this.indexBytes = indexBytes;
-    this.repairs.headerFromCopy = headerFromCopy;
+    await verifyFooter(recovery, keys.footerMacKey);
+    const opened = await OpenedBackup.finishOpen(partial, options).catch(async (error: unknown) => {
+      if (!(error instanceof CofferError) || error.code !== 'payload_damaged') throw error;
+      const copy = await readIndexCopy(full, recovery, keys.recoveryKey, layout.plaintextLength);
+      checkPathSet(copy.entries);
+      const fromCopy = new OpenedBackup(payloadSource, parsed, keys, layout, copy.trailer, copy.entries, options);
+      fromCopy.indexBytes = copy.bytes;
+      fromCopy.repairs.indexFromCopy = true;
+      return fromCopy;
+    });
+    opened.repairs.headerFromCopy = unlocked.fromCopy;
+    const indexBytes = opened.indexBytes as Uint8Array;
+    opened.recovered = new RecoveredPayload(recovery, full, keys, parsed, indexBytes, options.coder, opened.repairs);
+    return opened;
   }
 
   private static async finishOpen(partial: OpenedBackup, options: OpenOptions): Promise<OpenedBackup> {
@@ -236,8 +193,8 @@ export class OpenedBackup {
 
   /** One pass over the whole payload; `compareParity` also checks the stored parity (11.5). */
   private async restoreAll(sink: RestoreSink, options: RestoreOptions, compareParity: boolean): Promise<void> {
-    const plaintext = this.recovery
-      ? this.repairedPlaintext(options.signal, compareParity)
+    const plaintext = this.recovered
+      ? this.recovered.plaintext(options.signal, compareParity)
       : openStream(this.keys.payloadKey, this.payloadCiphertext(), this.layout.chunkSize, options.signal);
     const router = new EntryRouter(this.entries, sink, options, this.totalSize, this.openOptions);
     try {
@@ -261,8 +218,8 @@ export class OpenedBackup {
       this.layout.chunkCount,
     );
     try {
-      const chunks = this.recovery
-        ? this.tolerantRepaired(options.signal)
+      const chunks = this.recovered
+        ? this.recovered.tolerant(options.signal)
         : tolerantChunks(this.keys.payloadKey, this.payloadCiphertext(), this.layout, options.signal);
       for await (const chunk of chunks) await router.push(chunk);
       return await router.finish();
@@ -272,71 +229,19 @@ export class OpenedBackup {
     }
   }
 
-  /** Every chunk of a version 3 file, rebuilt from parity where needed (spec 11.4). */
-  private checked(signal?: AbortSignal, compareParity = false): AsyncGenerator<CheckedChunk> {
-    return checkedChunks({
-      compareParity,
-      source: this.fullSource as RandomAccessSource,
-      payloadKey: this.keys.payloadKey,
-      recoveryKey: this.keys.recoveryKey,
-      recovery: this.recovery as RecoveryLayout,
-      coder: this.openOptions.coder,
-      stats: this.repairs,
-      signal,
-    });
-  }
-
-  private async *repairedPlaintext(signal?: AbortSignal, compareParity = false): AsyncGenerator<Uint8Array> {
-    for await (const chunk of this.checked(signal, compareParity)) {
-      if (!chunk.plaintext) throw unrepairable(chunk.index, this.repairs.noCoder);
-      yield chunk.plaintext;
-    }
-  }
-
-  private async *tolerantRepaired(signal?: AbortSignal): AsyncGenerator<TolerantChunk> {
-    for await (const chunk of this.checked(signal)) {
-      yield chunk.plaintext
-        ? { index: chunk.index, plaintext: chunk.plaintext }
-        : { index: chunk.index, damagedLength: chunk.sealed.length - TAG_LENGTH };
-    }
-  }
-
   /**
    * A clean copy of a version 3 file (spec 11.5): the good header, every chunk (rebuilt where
    * it was damaged), and a recovery section written anew. Throws before the end if any chunk
    * cannot be rebuilt, so a caller that writes to a temporary name never keeps a bad copy.
    */
   async *repairedFile(signal?: AbortSignal, paritySpill?: ParitySpillFactory): AsyncGenerator<Uint8Array> {
-    const recovery = this.recovery;
-    const coder = this.openOptions.coder;
-    if (!recovery || !coder) {
+    if (!this.recovered) {
       throw new CofferError(
         'invalid_input',
-        recovery
-          ? 'Repair needs the Reed–Solomon coder.'
-          : 'This backup has no recovery data (it was made without parity), so it cannot be repaired; --salvage restores what is intact.',
+        'This backup has no recovery data (it was made without parity), so it cannot be repaired; --salvage restores what is intact.',
       );
     }
-    await this.refuseAlteredIndexCopy();
-    // A revision 1.2 footer stays one, so an intact file is repaired into the same bytes.
-    const footerKey = recovery.authenticated ? this.keys.footerMacKey : undefined;
-    // Where the new parity waits until the payload is written (default: memory).
-    const spill = await (paritySpill ?? (async () => memorySpill()))();
-    try {
-      const chunkLog2 = this.header.chunkSizeLog2;
-      const encoder = new ParityEncoder(coder, this.keys.recoveryKey, footerKey, chunkLog2, recovery, spill);
-      yield this.header.bytes;
-      for await (const chunk of this.checked(signal, true)) {
-        if (!chunk.plaintext) throw unrepairable(chunk.index, false);
-        refuseAlteredParity(this.repairs);
-        await encoder.push(chunk.sealed);
-        yield chunk.sealed;
-      }
-      refuseUnconfirmedShape(recovery, this.repairs);
-      yield* encoder.finish(this.header.bytes, this.indexBytes as Uint8Array);
-    } finally {
-      await spill.dispose();
-    }
+    yield* this.recovered.repairedFile(signal, paritySpill);
   }
 
   /**
@@ -345,36 +250,11 @@ export class OpenedBackup {
    * that opens must equal the index; otherwise the repair data was altered.
    */
   async verify(options: Omit<RestoreOptions, 'only'> = {}): Promise<void> {
-    const recovery = this.recovery;
-    const full = this.fullSource;
-    const compare = recovery !== undefined && this.openOptions.coder !== undefined;
+    const compare = this.recovered?.canCompareParity === true;
     // This pass opens every parity shard once: count its damage afresh.
     if (compare) this.repairs.damagedParityShards = 0;
     await this.restoreAll(discardSink, options, compare);
-    if (!recovery || !full) return;
-    refuseAlteredParity(this.repairs);
-    const indexCopyDamaged = await this.refuseAlteredIndexCopy();
-    if (compare) {
-      this.repairs.indexCopyDamaged = indexCopyDamaged;
-      return;
-    }
-    // Without the erasure coder, parity cannot be recomputed: at least open every shard.
-    const checked = await checkRecoveryData(
-      { source: full, recoveryKey: this.keys.recoveryKey, recovery, stats: this.repairs, signal: options.signal },
-      async () => !indexCopyDamaged,
-    );
-    // Shards already found damaged while rebuilding are counted again here: keep the larger count.
-    this.repairs.damagedParityShards = Math.max(this.repairs.damagedParityShards, checked.damagedParityShards);
-    this.repairs.indexCopyDamaged = checked.indexCopyDamaged;
-  }
-
-  private refuseAlteredIndexCopy(): Promise<boolean> {
-    return refuseAlteredIndexCopy(
-      this.fullSource as RandomAccessSource,
-      this.recovery as RecoveryLayout,
-      this.keys.recoveryKey,
-      this.indexBytes as Uint8Array,
-    );
+    await this.recovered?.checkRepairData(compare, options.signal);
   }
 
   private payloadCiphertext(): ByteSource {
@@ -413,13 +293,4 @@ export class OpenedBackup {
       await file.close();
     }
   }
-}
-
-function unrepairable(index: number, noCoder: boolean): CofferError {
-  return new CofferError(
-    'payload_damaged',
-    noCoder
-      ? `Chunk ${index} failed its integrity check; this backup has parity, but this reader cannot use it.`
-      : `Chunk ${index} failed its integrity check and could not be rebuilt from the parity, so it was not used.`,
-  );
 }
