@@ -1,12 +1,5 @@
 /** Opening WhatsApp backups (crypt12, crypt14, crypt15) with the person's own key. */
-export {
-  bodyKey,
-  checkKeyFits,
-  type WhatsAppContent,
-  WhatsAppDecryption,
-  type WhatsAppDecryptOptions,
-  type WhatsAppSummary,
-} from './decrypt.ts';
+export { WhatsAppDecryption, type WhatsAppDecryptOptions, type WhatsAppSummary } from './decrypt.ts';
 export {
   cryptSuffix,
   FORMAT_DESCRIPTIONS,
@@ -16,6 +9,7 @@ export {
   type WhatsAppFormat,
   type WhatsAppHeader,
 } from './format.ts';
+export { bodyKey, checkKeyFits } from './key-fit.ts';
 export {
   describeKey,
   keyDigits,
@@ -24,3 +18,4 @@ export {
   type WhatsAppKey,
   whatsappKeyProblem,
 } from './keys.ts';
+export type { WhatsAppContent } from './stream-parts.ts';
