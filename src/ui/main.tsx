@@ -5,7 +5,7 @@ import { coffer } from './shared/client.ts';
 import { removeStaleTemps } from './shared/download.ts';
 import { preloadStrength } from './shared/strength.ts';
 import { purgeUnprotected } from './vault/remembered-key.ts';
-import './styles.css';
+import './styles/index.css';
 
 render(<App />, document.getElementById('app') as HTMLElement);
 void removeStaleTemps();

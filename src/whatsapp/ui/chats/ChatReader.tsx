@@ -1,4 +1,5 @@
 /** Reading a decrypted msgstore.db in the tab: chat list, search, the open chat, exports. */
+import './chat-reader.css';
 import { ErrorNotice } from '../../../ui/shared/ErrorNotice.tsx';
 import { ChatList } from './ChatList.tsx';
 import { MessageRow } from './MessageRow.tsx';
