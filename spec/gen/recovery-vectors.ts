@@ -12,7 +12,7 @@ import type { FormatFailure } from '../../src/core/errors.ts';
 import { generateRecoveryKey } from '../../src/core/recovery-key.ts';
 import { backupBytes, type EntrySource } from '../../src/core/writer.ts';
 import { Drbg } from './drbg.ts';
-import type { VectorDef, VectorEntry } from './vectors.ts';
+import type { VectorDef, VectorEntry } from './vector-kit.ts';
 
 // The same recovery key as every other recovery-key vector (vectors.ts).
 const RECOVERY_KEY = generateRecoveryKey(new Drbg('recovery key').random);

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { concatBytes, utf8 } from '../../src/core/bytes.ts';
 import { zstdCompressLoaded, zstdReady } from '../../src/core/zstd.ts';
 import { type ArchiveItem, archivePlaintext, segment } from './parts.ts';
-import type { Ctx, VectorDef, VectorEntry } from './vectors.ts';
+import type { Ctx, VectorDef, VectorEntry } from './vector-kit.ts';
 
 // The corrupt-block vector compresses while the definitions are built.
 await zstdReady();
