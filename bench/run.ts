@@ -13,7 +13,9 @@ import { runBrowser } from './browser.ts';
 import { prepareData } from './data.ts';
 import { type Figure, GiB, MiB } from './lib.ts';
 import { runNode } from './node.ts';
-import { renderReport, type Target, targets } from './report.ts';
+import { renderReport } from './report.ts';
+import { targets } from './report-targets.ts';
+import type { Target } from './target.ts';
 
 const { values } = parseArgs({
   options: {

@@ -1,0 +1,50 @@
+/** What the Node benchmark groups share: where they write, how they record, how they run coffer. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { BenchData } from './data.ts';
+import type { Figure, timedCommand } from './lib.ts';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const COFFER = [join(ROOT, 'bin/coffer.mjs')];
+
+export function have(tool: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
+}
+
+export function size(path: string): number {
+  return statSync(path).size;
+}
+
+/** Total bytes of the regular files under a folder (to check that restores are complete). */
+export function treeSize(path: string): number {
+  let total = 0;
+  for (const entry of readdirSync(path, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name)).size;
+  }
+  return total;
+}
+
+/** An age key pair for the native tree rows, or undefined when tar, gzip or age is missing. */
+export function nativeTreePeer(out: string): { identity: string; recipient: string } | undefined {
+  if (!['tar', 'gzip', 'age', 'age-keygen'].every(have)) return undefined;
+  const identity = join(out, 'tree-age.key');
+  rmSync(identity, { force: true });
+  execFileSync('age-keygen', ['-o', identity], { stdio: 'ignore' });
+  return { identity, recipient: execFileSync('age-keygen', ['-y', identity], { encoding: 'utf8' }).trim() };
+}
+
+export interface NodeBench {
+  data: BenchData;
+  /** This run's folder for the Node groups. */
+  out: string;
+  repeats: number;
+  log: (line: string) => void;
+  record: (name: string, value: Figure) => void;
+  /** Runs the coffer command, timed, with its peak memory. */
+  coffer: (args: string[]) => ReturnType<typeof timedCommand>;
+  /** The arguments that unlock the bench's backups (a recovery-key file). */
+  unlock: string[];
+  /** Rows that could not run here, with the reason. */
+  skipped: string[];
+}
