@@ -2,13 +2,16 @@ import { readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import {
+  backUp,
   createBackup,
   downloadCounter,
   expect,
   makeTree,
   nextDownload,
   openBackup,
+  opfsNames,
   PASSPHRASE,
+  prepareBackup,
   savedDownload,
   setPassphrase,
   tempDir,
@@ -61,9 +64,7 @@ test('a backup locked only with a new recovery key opens with that key', async (
 
 test('a wrong passphrase gets a clear message and another try without reopening', async ({ page }) => {
   await page.goto('./');
-  await page.getByLabel('Add files').setInputFiles({ name: 'x.txt', mimeType: 'text/plain', buffer: Buffer.from('x') });
-  await setPassphrase(page);
-  const backup = await createBackup(page);
+  const backup = await backUp(page, { name: 'x.txt', mimeType: 'text/plain', buffer: Buffer.from('x') });
   await openBackup(page, backup);
   await unlockWithPassphrase(page, 'not the passphrase');
   await expect(page.getByRole('alert')).toContainText('That does not unlock this backup.');
@@ -110,12 +111,10 @@ test('a file that is not a backup, and a truncated backup, each get their own me
 
 test('verify reports an intact backup, and one file can be downloaded on its own', async ({ page }) => {
   await page.goto('./');
-  await page.getByLabel('Add files').setInputFiles([
+  const backup = await backUp(page, [
     { name: 'one.txt', mimeType: 'text/plain', buffer: Buffer.from('first file') },
     { name: 'two.txt', mimeType: 'text/plain', buffer: Buffer.from('second file') },
   ]);
-  await setPassphrase(page);
-  const backup = await createBackup(page);
   await openBackup(page, backup);
   await unlockWithPassphrase(page);
   await page.getByRole('button', { name: 'Verify backup' }).click();
@@ -163,8 +162,7 @@ test('cancel stops a backup at once and leaves nothing behind', async ({ page })
   const big = join(dir, 'large.bin');
   writeSlowToBackUp(big);
   await page.goto('./');
-  await page.getByLabel('Add files').setInputFiles(big);
-  await setPassphrase(page);
+  await prepareBackup(page, big);
   const downloads = await downloadCounter(page);
   await page.getByRole('button', { name: 'Create backup' }).click();
   await expect(page.getByText(/Encrypting/)).toBeVisible();
@@ -172,13 +170,7 @@ test('cancel stops a backup at once and leaves nothing behind', async ({ page })
   // One calm message, not a red alert: the person asked for it (issue 21, item 5).
   await expect(page.getByRole('status').filter({ hasText: 'Cancelled. Nothing was kept.' })).toBeVisible();
   await expect(page.getByRole('alert')).toHaveCount(0);
-  const leftovers = await page.evaluate(async () => {
-    const root = await navigator.storage.getDirectory();
-    const names: string[] = [];
-    for await (const name of (root as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
-    return names;
-  });
-  expect(leftovers).toEqual([]);
+  expect(await opfsNames(page)).toEqual([]);
   expect(await downloads()).toBe(0);
 });
 

@@ -5,13 +5,12 @@ import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { bytesSource, OpenedBackup } from '../src/core/index.ts';
 import {
-  createBackup,
+  backUp,
   expect,
   nextDownload,
   openBackup,
   PASSPHRASE,
   savedDownload,
-  setPassphrase,
   tempDir,
   test,
   unlockWithPassphrase,
@@ -52,9 +51,7 @@ test('multi-segment text is compressed with zstd on the helper workers and resto
   writeFileSync(join(dir, 'chat.txt'), text);
   writeFileSync(join(dir, 'noise.bin'), noise);
   await page.goto('./');
-  await page.getByLabel('Add files').setInputFiles([join(dir, 'chat.txt'), join(dir, 'noise.bin')]);
-  await setPassphrase(page);
-  const backup = await createBackup(page);
+  const backup = await backUp(page, [join(dir, 'chat.txt'), join(dir, 'noise.bin')]);
   await expect(page.getByText('every byte is intact')).toBeVisible();
   // The text shrank (compressed) and the noise did not grow (stored).
   expect(statSync(backup).size).toBeLessThan(text.length / 2 + noise.length);
@@ -75,9 +72,7 @@ test('the command-line tool reads an app-made zstd backup, and the app reads a C
   const text = chatLog(3 * 1024 * 1024 + 999);
   writeFileSync(join(dir, 'chat.txt'), text);
   await page.goto('./');
-  await page.getByLabel('Add files').setInputFiles(join(dir, 'chat.txt'));
-  await setPassphrase(page);
-  const appMade = await createBackup(page);
+  const appMade = await backUp(page, join(dir, 'chat.txt'));
   expect(await methods(appMade)).toEqual({ 'chat.txt': 2 });
   const target = join(tempDir('zstd-cli-restore'), 'out');
   coffer(['restore', appMade, '-o', target]);

@@ -7,11 +7,13 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeCrypt15, zlib } from '../test/whatsapp/fixtures.ts';
 import {
+  backUp,
   createBackup,
   expect,
   nextDownload,
   openBackup,
   PASSPHRASE,
+  prepareBackup,
   savedDownload,
   setPassphrase,
   tempDir,
@@ -69,8 +71,7 @@ test('a cut-short backup says incomplete; an altered one says damaged or altered
 
 test('the recovery key and passphrase survive switching tabs; the key hides while confirming', async ({ page }) => {
   await page.goto('./');
-  await page.getByLabel('Add files').setInputFiles({ name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('a') });
-  await setPassphrase(page);
+  await prepareBackup(page, { name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('a') });
   await page.getByLabel('Make a new recovery key').check();
   const key = await page.getByTestId('new-recovery-key').textContent();
   expect(key).toMatch(/^(\d{4} ){15}\d{4}$/);
@@ -93,8 +94,7 @@ test('the recovery kit names no registry package, says where it went, and opens 
   page,
 }) => {
   await page.goto('./');
-  await page.getByLabel('Add files').setInputFiles({ name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('a') });
-  await setPassphrase(page);
+  await prepareBackup(page, { name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('a') });
   await page.getByLabel('Make a new recovery key').check();
   const kitDownload = nextDownload(page);
   await page.getByRole('button', { name: 'Save recovery kit' }).click();
@@ -224,9 +224,7 @@ test('on this device, empty: says how a backup gets here, and counts backups apa
 
 test('a wrong passphrase gets one message, not three sentences saying one thing', async ({ page }) => {
   await page.goto('./');
-  await page.getByLabel('Add files').setInputFiles({ name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('a') });
-  await setPassphrase(page);
-  const backup = await createBackup(page);
+  const backup = await backUp(page, { name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('a') });
   await openBackup(page, backup);
   await unlockWithPassphrase(page, 'not the passphrase at all');
   const alert = page.getByRole('alert');

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { type DownloadedFile, installDownloadObserver, nextDownload } from './downloads.ts';
 import { engineSkipReason } from './engines.ts';
 
@@ -126,6 +126,31 @@ export async function createBackup(page: Page): Promise<string> {
   const path = await savedDownload(await download);
   await expect(page.getByText(/Backup ready/)).toBeVisible();
   return path;
+}
+
+type FilesToAdd = Parameters<Locator['setInputFiles']>[0];
+
+/** The first steps of every backup: add the files, then type and confirm the passphrase. */
+export async function prepareBackup(page: Page, files: FilesToAdd, passphrase = PASSPHRASE): Promise<void> {
+  await page.getByLabel('Add files').setInputFiles(files);
+  await setPassphrase(page, passphrase);
+}
+
+/** Adds the files, sets the passphrase, makes the backup; returns the downloaded .coffer file's path. */
+export async function backUp(page: Page, files: FilesToAdd, passphrase = PASSPHRASE): Promise<string> {
+  await prepareBackup(page, files, passphrase);
+  return createBackup(page);
+}
+
+/** Names in the root of the page's private file system (OPFS), those starting with `prefix`. */
+export async function opfsNames(page: Page, prefix = ''): Promise<string[]> {
+  const names = await page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    const found: string[] = [];
+    for await (const name of (root as unknown as { keys(): AsyncIterable<string> }).keys()) found.push(name);
+    return found;
+  });
+  return names.filter((name) => name.startsWith(prefix));
 }
 
 export async function openBackup(page: Page, path: string): Promise<void> {

@@ -5,8 +5,8 @@ import {
   expect,
   nextDownload,
   openBackup,
+  prepareBackup,
   savedDownload,
-  setPassphrase,
   tempDir,
   test,
   unlockWithPassphrase,
@@ -48,8 +48,7 @@ test(`a ${sizeGiB} GiB file backs up${withParity ? ' with repair data' : ''} and
       for (const entry of list.getEntries()) w.longTasks.push(entry.duration);
     }).observe({ type: 'longtask', buffered: true });
   });
-  await page.getByLabel('Add files').setInputFiles(source);
-  await setPassphrase(page);
+  await prepareBackup(page, source);
   if (withParity) await page.getByLabel(/Add repair data/).check();
   const afterSetup = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.length);
 

@@ -3,7 +3,15 @@
  * panel (the list, a preview and long names included), and the tab bar stays on one row.
  */
 import type { Page } from '@playwright/test';
-import { createBackup, expect, openBackup, setPassphrase, test, unlockWithPassphrase } from './helpers.ts';
+import {
+  createBackup,
+  expect,
+  openBackup,
+  prepareBackup,
+  setPassphrase,
+  test,
+  unlockWithPassphrase,
+} from './helpers.ts';
 
 const LONG = `${'a-very-long-file-name-without-any-break-'.repeat(4)}end.txt`;
 
@@ -38,11 +46,10 @@ test('every panel fits a 390 px phone', async ({ page }) => {
   expect(await overflowing(page)).toEqual([]);
   expect(await tabRows(page)).toBe(1);
 
-  await page.getByLabel('Add files').setInputFiles([
+  await prepareBackup(page, [
     { name: LONG, mimeType: 'text/plain', buffer: Buffer.from('long name\n') },
     { name: 'short.txt', mimeType: 'text/plain', buffer: Buffer.from('short\n') },
   ]);
-  await setPassphrase(page);
   await page.getByLabel('Make a new recovery key').check();
   expect(await overflowing(page), 'backup panel with a list').toEqual([]);
   await page.getByLabel('No recovery key').check();

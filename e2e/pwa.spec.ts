@@ -2,14 +2,13 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
 import {
+  backUp,
   CSP_REFUSAL,
-  createBackup,
   expect,
   nextDownload,
   openBackup,
   profileTest,
   savedDownload,
-  setPassphrase,
   tempDir,
   test,
   unlockWithPassphrase,
@@ -21,13 +20,11 @@ async function controlled(page: import('@playwright/test').Page): Promise<void> 
 
 /** A whole backup and restore, checking the restored bytes. */
 async function roundTrip(page: import('@playwright/test').Page): Promise<void> {
-  await page.getByLabel('Add files').setInputFiles({
+  const backup = await backUp(page, {
     name: 'offline.txt',
     mimeType: 'text/plain',
     buffer: Buffer.from('made without a network\n'),
   });
-  await setPassphrase(page);
-  const backup = await createBackup(page);
   await openBackup(page, backup);
   await unlockWithPassphrase(page);
   const download = nextDownload(page);

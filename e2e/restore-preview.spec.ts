@@ -1,5 +1,5 @@
 import { deflateSync } from 'node:zlib';
-import { createBackup, expect, openBackup, setPassphrase, test, unlockWithPassphrase } from './helpers.ts';
+import { backUp, expect, openBackup, opfsNames, test, unlockWithPassphrase } from './helpers.ts';
 
 function crc32(bytes: Buffer): number {
   let crc = 0xffffffff;
@@ -37,9 +37,7 @@ function png(width: number, height: number): Buffer {
 // Issue 13 item 17: the temporary file was removed before the <img> loaded it.
 test('an image preview decodes, and leaves no decrypted temporary file behind', async ({ page }) => {
   await page.goto('./');
-  await page.getByLabel('Add files').setInputFiles([{ name: 'red.png', mimeType: 'image/png', buffer: png(7, 5) }]);
-  await setPassphrase(page);
-  const backup = await createBackup(page);
+  const backup = await backUp(page, [{ name: 'red.png', mimeType: 'image/png', buffer: png(7, 5) }]);
   await openBackup(page, backup);
   await unlockWithPassphrase(page);
   await page.getByRole('button', { name: 'Preview red.png' }).click();
@@ -48,13 +46,5 @@ test('an image preview decodes, and leaves no decrypted temporary file behind', 
   await expect
     .poll(() => image.evaluate((img: HTMLImageElement) => (img.complete ? [img.naturalWidth, img.naturalHeight] : [])))
     .toEqual([7, 5]);
-  const temps = await page.evaluate(async () => {
-    const names: string[] = [];
-    const root = await navigator.storage.getDirectory();
-    for await (const name of (root as unknown as { keys(): AsyncIterable<string> }).keys()) {
-      if (name.includes('.file-')) names.push(name);
-    }
-    return names;
-  });
-  expect(temps).toEqual([]);
+  expect((await opfsNames(page)).filter((name) => name.includes('.file-'))).toEqual([]);
 });

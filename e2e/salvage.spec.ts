@@ -13,9 +13,10 @@ import {
   makeTree,
   nextDownload,
   openBackup,
+  opfsNames,
   PASSPHRASE,
+  prepareBackup,
   savedDownload,
-  setPassphrase,
   tempDir,
   test,
 } from './helpers.ts';
@@ -114,19 +115,16 @@ test('"Add repair data" makes a backup with parity that the command-line tool ve
   const { root, files } = makeTree();
   await page.goto('./');
   // Files, not the folder: Playwright's Firefox driver cannot hand a folder to a directory input.
-  await page.getByLabel('Add files').setInputFiles(Object.keys(files).map((path) => join(root, path)));
-  await setPassphrase(page);
+  await prepareBackup(
+    page,
+    Object.keys(files).map((path) => join(root, path)),
+  );
   await page.getByLabel(/Add repair data/).check();
   const backup = await createBackup(page);
   const bytes = readFileSync(backup);
   expect(bytes.readUInt16LE(8)).toBe(3); // format version 3: the recovery section (spec 11)
   // The repair data waited in a temporary private-storage file (not in memory), now removed.
-  const privateFiles = await page.evaluate(async () => {
-    const names: string[] = [];
-    const root = (await navigator.storage.getDirectory()) as unknown as AsyncIterable<[string, unknown]>;
-    for await (const [name] of root) names.push(name);
-    return names;
-  });
+  const privateFiles = await opfsNames(page);
   expect(privateFiles.filter((name) => name.includes('.parity-'))).toEqual([]);
   expect(bytes.subarray(bytes.length - 64, bytes.length - 56).toString()).toBe('COFFREC2');
   const env = { ...process.env, COFFER_PASSPHRASE: PASSPHRASE };

@@ -3,35 +3,28 @@ import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
 import {
-  createBackup,
+  backUp,
   expect,
   nextDownload,
   openBackup,
+  opfsNames,
   savedDownload,
-  setPassphrase,
   test,
   unlockWithPassphrase,
 } from './helpers.ts';
 
-async function tempNames(page: Page): Promise<string[]> {
-  return page.evaluate(async () => {
-    const root = await navigator.storage.getDirectory();
-    const names: string[] = [];
-    for await (const name of (root as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
-    return names.filter((name) => name.startsWith('coffer-tmp-'));
-  });
+function tempNames(page: Page): Promise<string[]> {
+  return opfsNames(page, 'coffer-tmp-');
 }
 
 test('a downloaded file and a Restore-all zip leave no plaintext temp file once the page is hidden', async ({
   page,
 }) => {
   await page.goto('./');
-  await page.getByLabel('Add files').setInputFiles([
+  const backup = await backUp(page, [
     { name: 'one.txt', mimeType: 'text/plain', buffer: Buffer.from('first secret') },
     { name: 'two.txt', mimeType: 'text/plain', buffer: Buffer.from('second secret') },
   ]);
-  await setPassphrase(page);
-  const backup = await createBackup(page);
   await openBackup(page, backup);
   await unlockWithPassphrase(page);
 

@@ -5,7 +5,9 @@ import {
   createBackup,
   expect,
   nextDownload,
+  opfsNames,
   PASSPHRASE,
+  prepareBackup,
   profileTest,
   setPassphrase,
   tempDir,
@@ -14,13 +16,9 @@ import {
   writeSlowToBackUp,
 } from './helpers.ts';
 
-async function opfsNames(page: Page): Promise<string[]> {
-  return page.evaluate(async () => {
-    const root = await navigator.storage.getDirectory();
-    const names: string[] = [];
-    for await (const name of (root as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
-    return names.filter((name) => name.startsWith('vault-'));
-  });
+/** The stored copies' files in private storage. */
+function vaultFiles(page: Page): Promise<string[]> {
+  return opfsNames(page, 'vault-');
 }
 
 async function catalogue(page: Page): Promise<{ name: string; state: string }[]> {
@@ -73,7 +71,7 @@ test('a backup kept on this device is listed after a reload, restores, and can b
   page.once('dialog', (dialog) => dialog.accept());
   await stored.getByRole('button', { name: 'Delete' }).click();
   await expect(page.getByText('No backups are kept on this device yet.')).toBeVisible();
-  expect(await opfsNames(page)).toEqual([]);
+  expect(await vaultFiles(page)).toEqual([]);
   expect(await catalogue(page)).toEqual([]);
 });
 
@@ -223,7 +221,7 @@ test('two tabs keeping backups at the same time both end up listed, intact', asy
     await page.getByRole('button', { name: 'Verify backup' }).click();
     await expect(page.getByRole('status')).toContainText('Verified: all 1 files');
   }
-  expect(await opfsNames(page)).toHaveLength(2);
+  expect(await vaultFiles(page)).toHaveLength(2);
 });
 
 test('a backup that will not fit is refused before anything is written', async ({ page }) => {
@@ -233,13 +231,12 @@ test('a backup that will not fit is refused before anything is written', async (
   const huge = join(tempDir('huge'), 'disk-image.bin');
   closeSync(openSync(huge, 'w'));
   truncateSync(huge, (quota ?? 0) + 1024 ** 3);
-  await page.getByLabel('Add files').setInputFiles(huge);
-  await setPassphrase(page);
+  await prepareBackup(page, huge);
   await page.getByLabel('Keep a copy on this device').check();
   await page.getByRole('button', { name: 'Create backup' }).click();
   await expect(page.getByRole('alert')).toContainText('Not enough space on this device to keep a copy.');
   await expect(page.getByRole('alert')).toContainText('Nothing was written.');
-  expect(await opfsNames(page)).toEqual([]);
+  expect(await vaultFiles(page)).toEqual([]);
   expect(await catalogue(page)).toEqual([]);
 });
 
@@ -249,8 +246,7 @@ test('a quota error midway leaves no orphan file and no catalogue entry', async 
   await page.goto('./');
   const big = join(tempDir('quota'), 'big.log');
   writeSlowToBackUp(big);
-  await page.getByLabel('Add files').setInputFiles(big);
-  await setPassphrase(page);
+  await prepareBackup(page, big);
   await page.getByLabel('Keep a copy on this device').check();
   await page.getByRole('button', { name: 'Create backup' }).click();
   await expect(page.getByText(/Encrypting/)).toBeVisible();
@@ -258,7 +254,7 @@ test('a quota error midway leaves no orphan file and no catalogue entry', async 
   await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 1024 * 1024 });
   await expect(page.getByRole('alert')).toContainText('not enough storage space', { timeout: 60_000 });
   await cdp.send('Storage.overrideQuotaForOrigin', { origin });
-  expect(await opfsNames(page)).toEqual([]);
+  expect(await vaultFiles(page)).toEqual([]);
   expect(await catalogue(page)).toEqual([]);
 });
 
@@ -266,8 +262,7 @@ test('a tab closed while keeping a backup leaves nothing once Coffer starts agai
   const big = join(tempDir('killed'), 'chat.log');
   writeSlowToBackUp(big);
   await page.goto('./');
-  await page.getByLabel('Add files').setInputFiles(big);
-  await setPassphrase(page);
+  await prepareBackup(page, big);
   await page.getByLabel('Keep a copy on this device').check();
   await page.getByRole('button', { name: 'Create backup' }).click();
   await expect(page.getByText(/Encrypting/)).toBeVisible();

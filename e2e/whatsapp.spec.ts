@@ -26,6 +26,7 @@ import {
   expect,
   nextDownload,
   openBackup,
+  opfsNames,
   savedDownload,
   setPassphrase,
   tempDir,
@@ -50,15 +51,6 @@ function generated(name = 'msgstore.db.crypt15', bytes?: Buffer): string {
 async function openWhatsApp(page: Page, path: string): Promise<void> {
   await page.getByRole('button', { name: 'WhatsApp', exact: true }).click();
   await page.getByLabel('Open WhatsApp backup').setInputFiles(path);
-}
-
-async function opfsNames(page: Page): Promise<string[]> {
-  return page.evaluate(async () => {
-    const root = await navigator.storage.getDirectory();
-    const names: string[] = [];
-    for await (const name of (root as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
-    return names;
-  });
 }
 
 test('a dropped crypt15 backup opens the WhatsApp tab; the typed key gives msgstore.db', async ({ page }) => {

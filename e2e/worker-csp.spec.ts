@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from '@playwright/test';
-import { CSP_REFUSAL, createBackup, expect, setPassphrase, test } from './helpers.ts';
+import { CSP_REFUSAL, createBackup, expect, prepareBackup, test } from './helpers.ts';
 
 const PORT = 4421;
 /** The app's policy as the service worker sends it: the page's own, plus frame-ancestors. */
@@ -23,12 +23,11 @@ test.use({ expectedPageErrors: CSP_REFUSAL });
 
 /** Makes a compressed backup, which starts the Coffer worker and its compression helpers. */
 async function startEveryWorker(page: Page): Promise<void> {
-  await page.getByLabel('Add files').setInputFiles({
+  await prepareBackup(page, {
     name: 'words.txt',
     mimeType: 'text/plain',
     buffer: Buffer.from('compress me '.repeat(50_000)),
   });
-  await setPassphrase(page);
   await createBackup(page);
 }
 
