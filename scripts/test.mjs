@@ -25,7 +25,8 @@ function step(label, command, args) {
 for (const project of ['core', 'worker', 'sw', 'web', 'opener', 'node']) {
   step(`type-check (${project})`, 'npx', ['tsc', '-p', `tsconfig.${project}.json`]);
 }
-step('lint and format', 'npx', ['biome', 'check', '.']);
+step('lint and format, import circles and layers', 'npx', ['biome', 'check', '.']);
+step('no source file over 400 lines', process.execPath, ['scripts/check-file-lengths.mjs']);
 if (existsSync('spec/gen/generate.ts'))
   step('vectors are reproducible', 'npx', ['tsx', 'spec/gen/generate.ts', '--check']);
 
