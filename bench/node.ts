@@ -15,6 +15,7 @@ import { native } from './node-native.ts';
 import { runParityMemory } from './parity-memory.ts';
 import { runSalvage } from './salvage.ts';
 import { benchWhatsAppChats } from './whatsapp-chats.ts';
+import { runZip64 } from './zip64.ts';
 
 export interface NodeResults {
   figures: Record<string, Figure>;
@@ -57,6 +58,11 @@ export async function runNode(
     await runParityMemory(data.big ?? data.random, work, log, record);
   }
   if (want('native')) await native(bench, want);
+  if (want('zip64')) {
+    // Past 4 GiB in a full run; a quick run forces the Zip64 records on 64 MiB.
+    const bytes = data.big ? size(data.big) + 2 ** 20 : 64 * 2 ** 20;
+    await runZip64(out, bytes, !data.big, log, record, skipped);
+  }
   if (want('whatsapp')) {
     const missing = await benchWhatsAppChats(out, whatsappMessages, repeats, record, log);
     if (missing) skipped.push(missing);

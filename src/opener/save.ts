@@ -6,7 +6,7 @@
  * which is what bounds one download (stated in the page and in the README).
  */
 import { CofferError, type IndexEntry, type OpenedBackup, type RestoreProgress } from '../core/index.ts';
-import { checkZipLimits, zipWriter } from '../worker/zip-sink.ts';
+import { zipWriter } from '../worker/zip-sink.ts';
 
 export interface Output {
   write(bytes: Uint8Array): Promise<void> | void;
@@ -113,7 +113,6 @@ export async function saveOne(backup: OpenedBackup, entry: IndexEntry, onProgres
 
 /** Everything as one .zip, in one pass over the payload (which also checks every chunk). */
 export async function saveAll(backup: OpenedBackup, name: string, onProgress: OnProgress): Promise<void> {
-  checkZipLimits(backup.entries);
   const out = await openOutput(name, 'application/zip');
   try {
     const zip = zipWriter(out);

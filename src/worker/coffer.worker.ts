@@ -30,7 +30,7 @@ import { prefetchedEntries } from './prefetch.ts';
 import type { CommandEnvelope, CreateCommand, Progress, Result, SalvageInfo, WorkerMessage } from './protocol.ts';
 import { handleRekey, slotInfo } from './rekey.ts';
 import { representableItems } from './skip-unrepresentable.ts';
-import { checkZipLimits, zipWriter } from './zip-sink.ts';
+import { zipWriter } from './zip-sink.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -229,7 +229,6 @@ async function handle(id: number, command: CommandEnvelope['command']): Promise<
       const bytes = entries.reduce((sum, entry) => sum + entry.size, 0);
       const onProgress = progressReporter(id, 'restoring');
       if (command.target.kind === 'zip') {
-        checkZipLimits(entries);
         const out = await openSink(command.target.output);
         try {
           const zip = zipWriter(out);

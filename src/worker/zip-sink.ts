@@ -1,70 +1,51 @@
 /**
  * "Restore all" as a .zip when the browser cannot write into a folder. Entries are stored, not
- * recompressed (the data is usually already compressed or was just inflated, and speed matters).
- * fflate writes classic ZIP without Zip64, so sizes past its limits get a clear message instead
- * of a broken archive.
+ * recompressed (the data is usually already compressed or was just inflated, and speed matters),
+ * and the archive switches to Zip64 wherever a size, an offset or the count needs it
+ * (zip-format.ts), so a backup of any size and any number of files restores as one .zip.
  */
-import { Zip, ZipPassThrough } from 'fflate';
-import { CofferError, type IndexEntry, type RestoreSink } from '../core/index.ts';
+import type { IndexEntry, RestoreSink } from '../core/index.ts';
+import { crc32 } from './crc32.ts';
+import {
+  centralRecord,
+  dataDescriptor,
+  endRecords,
+  localHeader,
+  sizesNeedZip64,
+  type ZipEntry,
+  zipLength,
+} from './zip-format.ts';
 
 /** Where the zip's bytes go (a ByteSink from browser-io; only `write` is needed, so tests run in Node). */
 export interface ZipOut {
   write(bytes: Uint8Array): Promise<void> | void;
 }
 
-const ZIP32_LIMIT = 0xffff_ffff;
-const ZIP32_MAX_ENTRIES = 0xffff;
+export interface ZipOptions {
+  /** Zip64 records for every entry and the end, whatever the sizes (tests use it on small archives). */
+  forceZip64?: boolean;
+}
 
-/** UTF-8 length without encoding: a surrogate pair is 4 bytes, other units 1 to 3. */
-function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0x80) bytes += 1;
-    else if (unit < 0x800) bytes += 2;
-    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        bytes += 4;
-        i++;
-      } else bytes += 3;
-    } else bytes += 3;
-  }
-  return bytes;
+const utf8 = new TextEncoder();
+
+function entryName(entry: Pick<IndexEntry, 'path' | 'type'>): Uint8Array {
+  return utf8.encode(entry.type === 'dir' ? `${entry.path}/` : entry.path);
+}
+
+/** The exact size of the .zip zipWriter makes of these entries, before any byte is decrypted. */
+export function zipSize(
+  entries: readonly Pick<IndexEntry, 'path' | 'type' | 'size'>[],
+  options: ZipOptions = {},
+): number {
+  return zipLength(
+    entries.map((entry) => ({ nameLength: entryName(entry).length, size: entry.type === 'dir' ? 0 : entry.size })),
+    options.forceZip64,
+  );
 }
 
 /**
- * The exact size of the zip zipWriter writes, as fflate lays it out: per entry a local header
- * (30 bytes + name), the data and a data descriptor (16), then a central directory record (46 +
- * name); then the end record (22). Names are UTF-8; folders end in "/". No extra fields, no Zip64.
- */
-export function zipSize(entries: readonly Pick<IndexEntry, 'path' | 'type' | 'size'>[]): {
-  centralOffset: number;
-  total: number;
-} {
-  let centralOffset = 0;
-  let central = 0;
-  for (const entry of entries) {
-    const name = utf8Length(entry.path) + (entry.type === 'dir' ? 1 : 0);
-    centralOffset += 30 + name + (entry.type === 'dir' ? 0 : entry.size) + 16;
-    central += 46 + name;
-  }
-  return { centralOffset, total: centralOffset + central + 22 };
-}
-
-export function checkZipLimits(entries: readonly IndexEntry[]): void {
-  const { total } = zipSize(entries);
-  if (entries.length > ZIP32_MAX_ENTRIES || total > ZIP32_LIMIT || entries.some((e) => e.size >= ZIP32_LIMIT)) {
-    throw new CofferError(
-      'limit_exceeded',
-      'This backup is too large to download as one .zip (over 4 GiB or 65,535 entries). Restore it into a folder instead (in Chrome or Edge), or use the coffer command-line tool.',
-    );
-  }
-}
-
-/**
- * A ZIP entry's time is a DOS date in local time, years 1980 to 2099 in fflate (which throws
- * outside them), so the backup's time is clamped into that range as seen in local time.
+ * A ZIP entry's time is a DOS date in local time, years 1980 to 2099, so the backup's time is
+ * clamped into that range as seen in local time.
  */
 export function zipDate(mtime: number): Date {
   const first = new Date(1980, 0, 1, 0, 0, 0).getTime();
@@ -79,79 +60,97 @@ export interface ZipWriter {
 }
 
 /**
- * fflate's pieces for a small file are tiny (a header, the data, a descriptor); they are gathered
- * into writes of about this size, because each write to the sink costs more than its bytes.
+ * Headers, descriptors and small files are gathered into writes of about this size, because
+ * each write to the sink costs more than its bytes; large pieces go as they are.
  */
 const BATCH = 1024 * 1024;
 
-/** Streams a zip into `out`; fflate calls back synchronously, so writes are queued in order. */
-export function zipWriter(out: ZipOut): ZipWriter {
-  let pending: Promise<void> = Promise.resolve();
-  let failure: unknown;
-  let done: () => void = () => {};
-  const finished = new Promise<void>((resolve) => {
-    done = resolve;
-  });
-  const queue = (bytes: Uint8Array) => {
-    pending = pending.then(async () => {
-      await out.write(bytes);
-    });
-  };
+/** Streams a zip into `out`, one entry after another, as the restore hands them over. */
+export function zipWriter(out: ZipOut, options: ZipOptions = {}): ZipWriter {
+  const force = options.forceZip64 === true;
+  const written: ZipEntry[] = [];
+  let offset = 0;
   let batch = new Uint8Array(BATCH);
   let fill = 0;
-  const flush = () => {
+
+  const flush = async () => {
     if (fill === 0) return;
-    queue(batch.subarray(0, fill));
-    // A new buffer: the sink may still hold the last one until its write settles.
+    const full = batch.subarray(0, fill);
+    // A new buffer: the sink may hold on to the last one until its write settles.
     batch = new Uint8Array(BATCH);
     fill = 0;
+    await out.write(full);
   };
-  const zip = new Zip((error, data, final) => {
-    if (error) failure = error;
-    else if (data.length >= BATCH / 4) {
-      // Large pieces go as they are; the file sink waits for them before it returns.
-      flush();
-      queue(data);
-    } else {
-      if (fill + data.length > BATCH) flush();
-      batch.set(data, fill);
-      fill += data.length;
+  const emit = async (bytes: Uint8Array) => {
+    offset += bytes.length;
+    if (bytes.length >= BATCH / 4) {
+      await flush();
+      await out.write(bytes);
+      return;
     }
-    if (final || error) {
-      flush();
-      pending.then(done, done);
-    }
-  });
-  const add = (name: string, mtime: number) => {
-    const file = new ZipPassThrough(name);
-    file.mtime = zipDate(mtime);
-    zip.add(file);
-    return file;
+    if (fill + bytes.length > BATCH) await flush();
+    batch.set(bytes, fill);
+    fill += bytes.length;
   };
+
+  const begin = async (entry: Pick<IndexEntry, 'path' | 'type' | 'size' | 'mtime'>): Promise<ZipEntry> => {
+    const dir = entry.type === 'dir';
+    const started: ZipEntry = {
+      name: entryName(entry),
+      dir,
+      size: dir ? 0 : entry.size,
+      date: zipDate(entry.mtime),
+      offset,
+      crc: 0,
+    };
+    await emit(localHeader(started, sizesNeedZip64(started.size, force)));
+    return started;
+  };
+  /** Closes an entry with its descriptor; only a complete one is listed in the central directory. */
+  const end = async (entry: ZipEntry, size: number, crc: number, complete: boolean) => {
+    const zip64 = sizesNeedZip64(entry.size, force);
+    entry.crc = crc;
+    entry.size = size;
+    await emit(dataDescriptor(entry, zip64));
+    if (complete) written.push(entry);
+  };
+
   return {
     sink: {
-      directory(entry) {
-        add(`${entry.path}/`, entry.mtime).push(new Uint8Array(0), true);
+      async directory(entry) {
+        await end(await begin(entry), 0, 0, true);
       },
-      file(entry) {
-        const file = add(entry.path, entry.mtime);
+      async file(entry) {
+        const started = await begin(entry);
+        let crc = 0;
+        let size = 0;
         return {
           async write(bytes) {
-            file.push(bytes);
-            await pending;
+            crc = crc32(bytes, crc);
+            size += bytes.length;
+            await emit(bytes);
           },
           async close() {
-            file.push(new Uint8Array(0), true);
-            await pending;
+            // The index said how long the file is, and its local header was laid out for that.
+            if (size !== started.size) {
+              throw new Error(`"${entry.path}" came to ${size} bytes, not the ${started.size} its entry says.`);
+            }
+            await end(started, size, crc, true);
+          },
+          async abort() {
+            // Bytes already sent cannot be taken back: the entry is closed so the archive stays
+            // readable in order, but left out of the central directory, so no extractor makes a
+            // partly restored file under its name (salvage lists it as lost).
+            await end(started, size, crc, false);
           },
         };
       },
     },
     async finish() {
-      zip.end();
-      await finished;
-      await pending;
-      if (failure) throw failure;
+      const centralOffset = offset;
+      for (const entry of written) await emit(centralRecord(entry, force));
+      await emit(endRecords(written.length, centralOffset, offset - centralOffset, force));
+      await flush();
     },
   };
 }

@@ -1,17 +1,20 @@
-/** Issue 13 item 18: checkZipLimits must know the zip's exact size (UTF-8 names, headers, descriptors). */
+/** zipSize must know the zip's exact size (UTF-8 names, headers, descriptors, Zip64 where needed). */
 import { describe, expect, it } from 'vitest';
 import type { IndexEntry } from '../../src/core/index.ts';
-import { checkZipLimits, zipSize, zipWriter } from '../../src/worker/zip-sink.ts';
+import { type ZipOptions, zipSize, zipWriter } from '../../src/worker/zip-sink.ts';
 
 type Entry = Pick<IndexEntry, 'path' | 'type' | 'size'>;
 
-async function writtenSize(entries: Entry[]): Promise<number> {
+async function writtenSize(entries: Entry[], options: ZipOptions = {}): Promise<number> {
   let size = 0;
-  const zip = zipWriter({
-    write: (bytes) => {
-      size += bytes.length;
+  const zip = zipWriter(
+    {
+      write: (bytes) => {
+        size += bytes.length;
+      },
     },
-  });
+    options,
+  );
   for (const entry of entries) {
     const full = { ...entry, mtime: Date.UTC(2024, 0, 1) } as IndexEntry;
     if (entry.type === 'dir') {
@@ -52,31 +55,25 @@ const MIXES: Record<string, Entry[]> = {
 describe('zipSize', () => {
   for (const [label, entries] of Object.entries(MIXES)) {
     it(`equals the size of the zip actually written: ${label}`, async () => {
-      expect(zipSize(entries).total).toBe(await writtenSize(entries));
+      expect(zipSize(entries)).toBe(await writtenSize(entries));
+    });
+    it(`equals it with Zip64 records throughout: ${label}`, async () => {
+      expect(zipSize(entries, { forceZip64: true })).toBe(await writtenSize(entries, { forceZip64: true }));
     });
   }
 
-  it('refuses a backup whose zip would pass 4 GiB only once names are counted in UTF-8', () => {
-    // 60,000 files with 200-character CJK names: 600 bytes each in UTF-8, twice (local and central).
-    const count = 60_000;
-    const name = (i: number) => `${'漢'.repeat(192)}${String(i).padStart(8, '0')}`;
-    const data = 0xffff_ffff - 40_000_000;
-    const entries = Array.from({ length: count }, (_, i) => ({
-      path: name(i),
-      type: 'file' as const,
-      size: i === 0 ? data - (count - 1) : 1,
-      mtime: 0,
-      mode: 0,
-    })) as unknown as IndexEntry[];
-    expect(zipSize(entries).total).toBeGreaterThan(0xffff_ffff);
-    expect(() => checkZipLimits(entries)).toThrow(/too large to download as one \.zip/);
+  it('counts the Zip64 end records once there are 65,535 entries or more', async () => {
+    const entries = Array.from({ length: 65_535 }, (_, i) => ({ path: `f${i}`, type: 'file' as const, size: 0 }));
+    const classic = zipSize(entries.slice(0, -1));
+    expect(zipSize(entries)).toBe(classic + 30 + 6 + 16 + 46 + 6 + 76);
+    expect(zipSize(entries)).toBe(await writtenSize(entries));
   });
 
-  it('accepts a backup just under the limit', () => {
-    const entries = [
-      { path: 'big.bin', type: 'file', size: 0xffff_ffff - 200, mtime: 0, mode: 0 },
-    ] as unknown as IndexEntry[];
-    expect(zipSize(entries).total).toBeLessThanOrEqual(0xffff_ffff);
-    expect(() => checkZipLimits(entries)).not.toThrow();
+  it('grows a file of 4 GiB or more by its Zip64 fields, with no limit on size', () => {
+    const small = zipSize([{ path: 'big.bin', type: 'file', size: 0xffff_fffe }]);
+    const large = zipSize([{ path: 'big.bin', type: 'file', size: 0xffff_ffff }]);
+    // Both pass 4 GiB, so both end with the Zip64 end records; the larger file also needs its local
+    // extra field (20), 8-byte sizes in its descriptor (+8) and a central extra field (4 + 16).
+    expect(large - small).toBe(1 + 20 + 8 + 20);
   });
 });

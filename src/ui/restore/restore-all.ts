@@ -58,8 +58,9 @@ export async function restoreEverything(context: RestoreContext, salvage: boolea
     }
     return;
   }
-  // A zip holds the contents plus about 100 bytes of headers per entry.
-  const zipSize = totalSize + entries.length * 200 + 22;
+  // At most: the contents, 150 bytes of headers per entry (Zip64 included) and its name twice
+  // (UTF-8: up to 3 bytes per UTF-16 unit), and the end records.
+  const zipSize = totalSize + entries.reduce((sum, entry) => sum + 150 + 6 * (entry.path.length + 1), 0) + 98;
   const temp = await run(() => tempOutput('zip', 'The .zip of this backup', zipSize));
   if (!temp) return;
   const result = await run(() =>
