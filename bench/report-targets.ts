@@ -15,6 +15,43 @@ export function targets(f: Figures): Target[] {
     const values = keys.map(m).filter((v): v is number => v !== undefined);
     return values.length ? Math.max(...values) : undefined;
   };
+  // Issue 30: the download path through the app's UI, against the WebCrypto ceiling and a plain download.
+  out.push(
+    ratioTarget(
+      'App create, download path / WebCrypto encrypt alone',
+      m('app.download.create'),
+      m('app.ceiling.encrypt'),
+      0.6,
+      'atLeast',
+    ),
+  );
+  out.push(
+    ratioTarget(
+      'App create, download path / the file downloaded as it is',
+      m('app.download.create'),
+      m('app.download.plain'),
+      0.4,
+      'atLeast',
+    ),
+  );
+  out.push(
+    ratioTarget(
+      'App restore all as .zip, download path / WebCrypto decrypt alone',
+      m('app.download.restoreZip'),
+      m('app.ceiling.decrypt'),
+      0.6,
+      'atLeast',
+    ),
+  );
+  out.push(
+    ratioTarget(
+      'App download of one restored file / WebCrypto decrypt alone',
+      m('app.download.restoreOne'),
+      m('app.ceiling.decrypt'),
+      0.6,
+      'atLeast',
+    ),
+  );
   // Issue 30: a restore as .zip past 4 GiB, read by tools nobody here wrote (bench/zip64.ts).
   const zip64 = f['zip64.write']?.extra;
   out.push({

@@ -7,6 +7,17 @@ type Figures = Record<string, Figure>;
 
 const ROWS: [string, [string, string][]][] = [
   [
+    'Chromium: the built app through its UI, no file picker: from the click to the file complete on disk',
+    [
+      ['app.download.plain', 'the input file downloaded as it is (no Coffer)'],
+      ['app.download.create', 'Create backup (check after writing off) -> .coffer download'],
+      ['app.download.restoreZip', 'Restore all -> .zip download'],
+      ['app.download.restoreOne', 'Download of the one restored file'],
+      ['app.ceiling.encrypt', 'WebCrypto AES-256-GCM encrypt alone, 256 KiB, 4 in flight, same page'],
+      ['app.ceiling.decrypt', 'WebCrypto AES-256-GCM decrypt alone, 256 KiB, 4 in flight, same page'],
+    ],
+  ],
+  [
     'Chromium: Coffer through the app worker (File in, OPFS out), references in a second worker',
     [
       ['browser.create.random', 'Coffer create, random'],

@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runAppPath } from './app-path.ts';
 import { runBrowser } from './browser.ts';
 import { prepareData } from './data.ts';
 import { type Figure, GiB, MiB } from './lib.ts';
@@ -24,7 +25,7 @@ const { values } = parseArgs({
     'skip-node': { type: 'boolean', default: false },
     repeats: { type: 'string' },
     out: { type: 'string' },
-    /** Only these groups (comma-separated prefixes): cli.io, cli.tree, cli.many (100,000 files), salvage, native, zip64, whatsapp, node, browser.io, browser.tree (browser.tree.coffer, browser.tree.io), browser.path, browser.big, browser.ref, browser.peers. */
+    /** Only these groups (comma-separated prefixes): cli.io, cli.tree, cli.many (100,000 files), salvage, native, zip64, whatsapp, node, browser.io, browser.tree (browser.tree.coffer, browser.tree.io), browser.path, browser.big, browser.ref, browser.peers, browser.app (the built app through its UI). */
     only: { type: 'string' },
     /** The number of files in the tree (default 200 quick, 10,000 full); 100000 for the scale run. */
     'tree-files': { type: 'string' },
@@ -71,6 +72,13 @@ try {
     Object.assign(figures, browser.figures);
     skipped.push(...browser.skipped);
     browserVersion = browser.version;
+    if (want('browser.app')) {
+      const record = (name: string, value: Figure) => {
+        figures[name] = value;
+        log(`  ${name}: ${value.median.toFixed(value.unit === 'MB/s' ? 0 : 3)} ${value.unit}`);
+      };
+      await runAppPath(data, work, repeats, log, record);
+    }
   } else skipped.push('Chromium (--skip-browser)');
 } finally {
   rmSync(work, { recursive: true, force: true });

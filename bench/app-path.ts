@@ -1,0 +1,184 @@
+/**
+ * Issue 30: what a person gets on the download path, measured through the built app's own UI in
+ * Chromium: from the click to the file complete on disk, for Create backup (no file picker,
+ * "Check the backup after writing it" off), Restore all as a .zip, and one restored file. Beside
+ * them, in the same browser and run: the same file downloaded as it is, and WebCrypto AES-256-GCM
+ * alone on the same bytes (256 KiB chunks, 4 in flight), the ceiling the targets compare with.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Page } from '@playwright/test';
+import { build } from 'vite';
+import { CHROMIUM_ARGS, chromiumPath } from '../e2e/chromium.ts';
+import type { BenchData } from './data.ts';
+import { type Figure, repeat } from './lib.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const PASSPHRASE = 'orbit lantern cactus symphony 42';
+const PORT = 4519;
+
+async function serve(dir: string): Promise<ChildProcess> {
+  const server = spawn(process.execPath, [join(ROOT, 'scripts/serve.mjs'), '--port', String(PORT), '--dir', dir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((ready, fail) => {
+    server.stdout?.on('data', (text: Buffer) => text.toString().includes('running at') && ready());
+    server.on('exit', (code) => fail(new Error(`scripts/serve.mjs stopped (${code})`)));
+  });
+  return server;
+}
+
+/** Clicks, then waits for the download to be complete on disk; seconds from the click. */
+async function timedDownload(page: Page, click: () => Promise<void>): Promise<{ seconds: number; path: string }> {
+  const download = page.waitForEvent('download', { timeout: 600_000 });
+  const start = performance.now();
+  await click();
+  const path = await (await download).path();
+  return { seconds: (performance.now() - start) / 1000, path };
+}
+
+/**
+ * WebCrypto AES-256-GCM alone, as many 256 KiB chunks as the file holds, 4 in flight, no I/O:
+ * seconds. (Decrypting seals one chunk first and opens it that many times: the same cost per byte.)
+ */
+function webCryptoCeiling(page: Page, bytes: number, direction: 'encrypt' | 'decrypt'): Promise<number> {
+  return page.evaluate(
+    async ({ bytes, direction }) => {
+      const CHUNK = 256 * 1024;
+      const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+      const iv = new Uint8Array(12);
+      const plain = new Uint8Array(CHUNK);
+      for (let i = 0; i < CHUNK; i++) plain[i] = (i * 2654435761) >>> 24;
+      const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, plain);
+      // No named functions in here: the bundler would wrap them in a helper the page does not have.
+      const jobs: Promise<ArrayBuffer>[] = [];
+      const start = performance.now();
+      for (let n = 0; n < Math.ceil(bytes / CHUNK); n++) {
+        jobs.push(
+          direction === 'encrypt'
+            ? crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, plain)
+            : crypto.subtle.decrypt({ name: 'AES-GCM', iv }, key, sealed),
+        );
+        if (jobs.length >= 4) await jobs.shift();
+      }
+      await Promise.all(jobs);
+      return (performance.now() - start) / 1000;
+    },
+    { bytes, direction },
+  );
+}
+
+export async function runAppPath(
+  data: BenchData,
+  work: string,
+  repeats: number,
+  log: (line: string) => void,
+  record: (name: string, value: Figure) => void,
+): Promise<void> {
+  log('Chromium: the built app through its UI, download path (no file picker)');
+  const outDir = join(work, 'app');
+  await build({ configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  const server = await serve(outDir);
+  const profile = mkdtempSync(join(tmpdir(), 'coffer-bench-app-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath(),
+    args: CHROMIUM_ARGS,
+    acceptDownloads: true,
+    baseURL: `http://127.0.0.1:${PORT}/`,
+  });
+  try {
+    // As in Firefox and Safari: no pickers, so everything arrives as a download.
+    await context.addInitScript(() => {
+      const w = window as { showSaveFilePicker?: unknown; showDirectoryPicker?: unknown };
+      delete w.showSaveFilePicker;
+      delete w.showDirectoryPicker;
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto('./');
+    const bytes = statSync(data.random).size;
+    const name = data.random.split('/').pop() as string;
+    // A plain file input beside the app's, for the rows without Coffer.
+    await page.evaluate(() => {
+      const input = Object.assign(document.createElement('input'), { type: 'file', id: 'bench-file', hidden: true });
+      document.body.append(input);
+    });
+    await page.locator('#bench-file').setInputFiles(data.random);
+    record(
+      'app.download.plain',
+      await repeat(repeats, async () => {
+        const run = await timedDownload(page, () =>
+          page.evaluate(() => {
+            const file = (document.getElementById('bench-file') as HTMLInputElement).files?.[0] as File;
+            const link = Object.assign(document.createElement('a'), {
+              href: URL.createObjectURL(file),
+              download: 'plain.bin',
+            });
+            link.click();
+          }),
+        );
+        rmSync(run.path, { force: true });
+        return { seconds: run.seconds, bytes };
+      }),
+    );
+    record(
+      'app.ceiling.encrypt',
+      await repeat(repeats, async () => ({ seconds: await webCryptoCeiling(page, bytes, 'encrypt'), bytes })),
+    );
+    record(
+      'app.ceiling.decrypt',
+      await repeat(repeats, async () => ({ seconds: await webCryptoCeiling(page, bytes, 'decrypt'), bytes })),
+    );
+
+    await page.getByLabel('Add files').setInputFiles(data.random);
+    await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+    await page.getByLabel('Confirm passphrase').fill(PASSPHRASE);
+    await page.getByText('Strong enough').first().waitFor();
+    await page.getByLabel('Check the backup after writing it').uncheck();
+    let backup = '';
+    record(
+      'app.download.create',
+      await repeat(repeats, async () => {
+        const run = await timedDownload(page, () => page.getByRole('button', { name: 'Create backup' }).click());
+        await page.getByText(/Backup ready/).waitFor();
+        backup = join(work, 'app-backup.coffer');
+        rmSync(backup, { force: true });
+        copyFileSync(run.path, backup);
+        rmSync(run.path, { force: true });
+        // The form starts fresh after a backup: the passphrase again for the next attempt.
+        await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+        await page.getByLabel('Confirm passphrase').fill(PASSPHRASE);
+        await page.getByText('Strong enough').first().waitFor();
+        return { seconds: run.seconds, bytes };
+      }),
+    );
+
+    await page.getByLabel('Open backup').setInputFiles(backup);
+    await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByRole('button', { name: 'Restore all' }).waitFor();
+    record(
+      'app.download.restoreZip',
+      await repeat(repeats, async () => {
+        const run = await timedDownload(page, () => page.getByRole('button', { name: 'Restore all' }).click());
+        rmSync(run.path, { force: true });
+        return { seconds: run.seconds, bytes };
+      }),
+    );
+    record(
+      'app.download.restoreOne',
+      await repeat(repeats, async () => {
+        const run = await timedDownload(page, () => page.getByRole('button', { name: `Download ${name}` }).click());
+        if (statSync(run.path).size !== bytes) throw new Error('the restored file is not the size of the input');
+        rmSync(run.path, { force: true });
+        return { seconds: run.seconds, bytes };
+      }),
+    );
+  } finally {
+    await context.close();
+    server.kill();
+    rmSync(profile, { recursive: true, force: true });
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
