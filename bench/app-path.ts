@@ -12,8 +12,9 @@ import { join, resolve } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { build } from 'vite';
 import { CHROMIUM_ARGS, chromiumPath } from '../e2e/chromium.ts';
+import { rendererPids } from './browser-page.ts';
 import type { BenchData } from './data.ts';
-import { type Figure, repeat } from './lib.ts';
+import { type Figure, type Run, repeat, sampleRss } from './lib.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const PASSPHRASE = 'orbit lantern cactus symphony 42';
@@ -98,7 +99,6 @@ export async function runAppPath(
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto('./');
     const bytes = statSync(data.random).size;
-    const name = data.random.split('/').pop() as string;
     // A plain file input beside the app's, for the rows without Coffer.
     await page.evaluate(() => {
       const input = Object.assign(document.createElement('input'), { type: 'file', id: 'bench-file', hidden: true });
@@ -131,54 +131,105 @@ export async function runAppPath(
       await repeat(repeats, async () => ({ seconds: await webCryptoCeiling(page, bytes, 'decrypt'), bytes })),
     );
 
-    await page.getByLabel('Add files').setInputFiles(data.random);
-    await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
-    await page.getByLabel('Confirm passphrase').fill(PASSPHRASE);
-    await page.getByText('Strong enough').first().waitFor();
-    await page.getByLabel('Check the backup after writing it').uncheck();
-    let backup = '';
-    record(
-      'app.download.create',
-      await repeat(repeats, async () => {
-        const run = await timedDownload(page, () => page.getByRole('button', { name: 'Create backup' }).click());
-        await page.getByText(/Backup ready/).waitFor();
-        backup = join(work, 'app-backup.coffer');
-        rmSync(backup, { force: true });
-        copyFileSync(run.path, backup);
-        rmSync(run.path, { force: true });
-        // The form starts fresh after a backup: the passphrase again for the next attempt.
-        await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
-        await page.getByLabel('Confirm passphrase').fill(PASSPHRASE);
-        await page.getByText('Strong enough').first().waitFor();
-        return { seconds: run.seconds, bytes };
-      }),
-    );
-
-    await page.getByLabel('Open backup').setInputFiles(backup);
-    await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
-    await page.getByRole('button', { name: 'Unlock' }).click();
-    await page.getByRole('button', { name: 'Restore all' }).waitFor();
-    record(
-      'app.download.restoreZip',
-      await repeat(repeats, async () => {
-        const run = await timedDownload(page, () => page.getByRole('button', { name: 'Restore all' }).click());
-        rmSync(run.path, { force: true });
-        return { seconds: run.seconds, bytes };
-      }),
-    );
-    record(
-      'app.download.restoreOne',
-      await repeat(repeats, async () => {
-        const run = await timedDownload(page, () => page.getByRole('button', { name: `Download ${name}` }).click());
-        if (statSync(run.path).size !== bytes) throw new Error('the restored file is not the size of the input');
-        rmSync(run.path, { force: true });
-        return { seconds: run.seconds, bytes };
-      }),
-    );
+    const memory = () => sampleRss(() => rendererPids(profile));
+    await createAndRestore(page, { input: data.random, label: '', work, repeats, record, memory });
+    // The memory target is for 4 GiB (full runs): once each, with the renderers' growth.
+    if (data.big) {
+      await page.goto('./');
+      await createAndRestore(page, { input: data.big, label: 'Big', work, repeats: 1, record, memory });
+    }
   } finally {
     await context.close();
     server.kill();
     rmSync(profile, { recursive: true, force: true });
     rmSync(outDir, { recursive: true, force: true });
   }
+}
+
+interface PathRun {
+  input: string;
+  /** Appended to the row names ('' or 'Big'). */
+  label: string;
+  work: string;
+  repeats: number;
+  record: (name: string, value: Figure) => void;
+  memory: () => ReturnType<typeof sampleRss>;
+}
+
+/** Rows of one download through the UI, with the renderers' memory growth while it ran. */
+async function timedRow(
+  page: Page,
+  memory: PathRun['memory'],
+  bytes: number,
+  click: () => Promise<void>,
+  check: (path: string) => void = () => {},
+): Promise<Run> {
+  const sample = memory();
+  const run = await timedDownload(page, click);
+  const { baseline, peak } = sample.stop();
+  check(run.path);
+  rmSync(run.path, { force: true });
+  return { seconds: run.seconds, bytes, extra: { rendererGrowthMiB: (peak - baseline) / 2 ** 20 } };
+}
+
+async function fillPassphrase(page: Page): Promise<void> {
+  await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByLabel('Confirm passphrase').fill(PASSPHRASE);
+  await page.getByText('Strong enough').first().waitFor();
+}
+
+/** Create backup, then Restore all as a .zip and the one file, each to a finished download. */
+async function createAndRestore(page: Page, run: PathRun): Promise<void> {
+  const { input, label, work, repeats, record, memory } = run;
+  const bytes = statSync(input).size;
+  const name = input.split('/').pop() as string;
+  await page.getByLabel('Add files').setInputFiles(input);
+  await fillPassphrase(page);
+  await page.getByLabel('Check the backup after writing it').uncheck();
+  const backup = join(work, `app-backup${label}.coffer`);
+  record(
+    `app.download.create${label}`,
+    await repeat(repeats, () =>
+      timedRow(
+        page,
+        memory,
+        bytes,
+        () => page.getByRole('button', { name: 'Create backup' }).click(),
+        (path) => {
+          rmSync(backup, { force: true });
+          copyFileSync(path, backup);
+        },
+      ).then(async (result) => {
+        await page.getByText(/Backup ready/).waitFor();
+        // The form starts fresh after a backup: the passphrase again for the next attempt.
+        await fillPassphrase(page);
+        return result;
+      }),
+    ),
+  );
+  await page.getByLabel('Open backup').setInputFiles(backup);
+  await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await page.getByRole('button', { name: 'Restore all' }).waitFor();
+  record(
+    `app.download.restoreZip${label}`,
+    await repeat(repeats, () =>
+      timedRow(page, memory, bytes, () => page.getByRole('button', { name: 'Restore all' }).click()),
+    ),
+  );
+  record(
+    `app.download.restoreOne${label}`,
+    await repeat(repeats, () =>
+      timedRow(
+        page,
+        memory,
+        bytes,
+        () => page.getByRole('button', { name: `Download ${name}` }).click(),
+        (path) => {
+          if (statSync(path).size !== bytes) throw new Error('the restored file is not the size of the input');
+        },
+      ),
+    ),
+  );
+  rmSync(backup, { force: true });
 }

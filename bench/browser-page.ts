@@ -1,3 +1,5 @@
+/** How the benchmark talks to its page: the page's methods, what every group of rows is given, and the renderers to watch. */
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import type { BenchData } from './data.ts';
 import type { Figure, sampleRss } from './lib.ts';
@@ -50,4 +52,19 @@ export interface PageBench {
   memory: () => ReturnType<typeof sampleRss>;
   /** Rows that could not run here, with the reason. */
   skipped: string[];
+}
+
+/** PIDs of this browser's renderers: the only processes that run page and worker code. */
+export function rendererPids(profile: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const args = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      if (args.includes('--type=renderer') && args.includes(profile)) pids.push(Number(name));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return pids;
 }

@@ -1,3 +1,4 @@
+/** Chromium reference rows: I/O and CPU alone in a worker, and other tools in the same browser. */
 import { call, type PageBench } from './browser-page.ts';
 import { figure, MB, MiB, repeat } from './lib.ts';
 

@@ -4,7 +4,7 @@
  * person). Memory is the resident size of this browser's renderer processes (the page, Coffer's
  * worker and any workers it starts all live there), read from /proc while each step runs.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ import { chromium } from '@playwright/test';
 import { build } from 'vite';
 import { CHROMIUM_ARGS, chromiumPath } from '../e2e/chromium.ts';
 import { bigFileMemory, createAndRestore, pathRows, treeIoCeilings, treeWithCoffer } from './browser-coffer.ts';
-import { call, type PageBench } from './browser-page.ts';
+import { call, type PageBench, rendererPids } from './browser-page.ts';
 import { cpuReference, ioReference, peerTools } from './browser-reference.ts';
 import type { BenchData } from './data.ts';
 import { type Figure, sampleRss } from './lib.ts';
@@ -43,21 +43,6 @@ function serve(dir: string): Promise<Server> {
     response.end(readFileSync(path));
   });
   return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
-}
-
-/** PIDs of this browser's renderers: the only processes that run page and worker code. */
-function rendererPids(profile: string): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const args = readFileSync(`/proc/${name}/cmdline`, 'utf8');
-      if (args.includes('--type=renderer') && args.includes(profile)) pids.push(Number(name));
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return pids;
 }
 
 export async function runBrowser(

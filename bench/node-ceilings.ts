@@ -1,3 +1,4 @@
+/** In-process ceilings for Node: AES-GCM, Argon2id and the codecs, with no files or processes around them. */
 import { webcrypto } from 'node:crypto';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { deflateRawSync, inflateRawSync, constants as zlib } from 'node:zlib';

@@ -1,3 +1,4 @@
+/** The coffer command on the bench's files: one large file, the small-file tree, 100,000 files, rekey. */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { prepareTree } from './data.ts';

@@ -1,3 +1,4 @@
+/** The compression pool (issue 29 part 4): dispatch, copies, coded failures, a stopped helper, close. */
 import { deflateSync, inflateSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import {

@@ -1,3 +1,4 @@
+/** "Change how it unlocks" as a plain flow (issue 29 part 3): every ending, without a browser. */
 import { describe, expect, it, vi } from 'vitest';
 import { type Choices, INITIAL } from '../../src/ui/rekey/plan.ts';
 import { applyRekey, IDLE, type RekeyInput, type RekeySteps } from '../../src/ui/rekey/rekey-flow.ts';

@@ -1,3 +1,4 @@
+/** The Open tab's flows (issue 29 part 3): inspect, unlock, verify, repair, save, preview, restore all, without a browser. */
 import { describe, expect, it, vi } from 'vitest';
 import { generateRecoveryKey } from '../../src/core/recovery-key.ts';
 import {

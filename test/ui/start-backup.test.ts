@@ -1,3 +1,4 @@
+/** "Create backup" as a plain flow (issue 29 part 3): every ending, without a browser. */
 import { describe, expect, it, vi } from 'vitest';
 import { generateRecoveryKey } from '../../src/core/recovery-key.ts';
 import type { BackupDone } from '../../src/ui/backup/make-backup.ts';

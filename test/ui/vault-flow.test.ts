@@ -1,3 +1,4 @@
+/** The "On this device" flow (issue 29 part 3): listing, deleting, persistence, folders, without a browser. */
 import { describe, expect, it, vi } from 'vitest';
 import type { RememberedFolder, StoredBackup } from '../../src/ui/vault/db.ts';
 import { initialVault, type VaultSteps, vaultFlow } from '../../src/ui/vault/vault-flow.ts';

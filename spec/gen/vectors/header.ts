@@ -1,3 +1,4 @@
+/** not_coffer, unsupported_version and header_damaged: the magic, the version, and every field of the header and its slots. */
 import { concatBytes, utf8 } from '../../../src/core/bytes.ts';
 import { archivePlaintext, setSlotBodyLength, tinyZip, unknownSlot } from '../parts.ts';
 import { archiveFailure, failure, flip, HELLO, KEY, keySlot, type VectorDef } from '../vector-kit.ts';

@@ -1,3 +1,4 @@
+/** wrong_key and key_typo: credentials that do not open the file, and recovery keys with a typo. */
 import { archivePlaintext, setSlotU32, unknownSlot } from '../parts.ts';
 import {
   changeDigit,

@@ -1,3 +1,4 @@
+/** truncated, unsafe_entry and limit_exceeded: cut files, hostile paths, and every bound a reader enforces. */
 import { concatBytes } from '../../../src/core/bytes.ts';
 import { archivePlaintext, rawDeflate, segment, setSlotU32, unknownSlot } from '../parts.ts';
 import {

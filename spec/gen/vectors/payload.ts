@@ -1,3 +1,4 @@
+/** payload_damaged: attacks on the STREAM construction, and archives that are properly sealed but inconsistent. */
 import { concatBytes, utf8 } from '../../../src/core/bytes.ts';
 import { Drbg } from '../drbg.ts';
 import {

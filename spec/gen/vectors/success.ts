@@ -1,3 +1,4 @@
+/** Vectors that open: every entry type, both compression methods, empty and boundary sizes, several slots. */
 import { concatBytes, utf8 } from '../../../src/core/bytes.ts';
 import { KDF_PRESETS } from '../../../src/core/kdf.ts';
 import { formatRecoveryKey } from '../../../src/core/recovery-key.ts';
