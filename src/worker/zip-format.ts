@@ -91,7 +91,10 @@ export function dataDescriptor(entry: ZipEntry, zip64: boolean): Uint8Array {
 }
 
 /** The central directory's Zip64 extra field: only the values that overflow, in APPNOTE's order. */
-function centralZip64(entry: ZipEntry, force: boolean): { sizes: boolean; offset: boolean; length: number } {
+function centralZip64(
+  entry: Pick<ZipEntry, 'size' | 'offset'>,
+  force: boolean,
+): { sizes: boolean; offset: boolean; length: number } {
   const sizes = sizesNeedZip64(entry.size, force);
   const offset = force || entry.offset >= MAX32;
   const values = (sizes ? 2 : 0) + (offset ? 1 : 0);
@@ -171,8 +174,7 @@ export function zipLength(entries: Iterable<{ nameLength: number; size: number }
   let count = 0;
   for (const { nameLength, size } of entries) {
     const zip64 = sizesNeedZip64(size, force);
-    const entry = { size, offset } as ZipEntry;
-    central += 46 + nameLength + centralZip64(entry, force).length;
+    central += 46 + nameLength + centralZip64({ size, offset }, force).length;
     offset += 30 + nameLength + (zip64 ? 20 : 0) + size + (zip64 ? 24 : 16);
     count++;
   }

@@ -1,15 +1,11 @@
 /** Whether the backup form can be submitted: what is missing or wrong, said as the person would fix it. */
-import { checkRecoveryKey } from '../../core/recovery-key.ts';
 import type { BackupItem } from '../../worker/protocol.ts';
+import { recoveryKeyTypo, unconfirmedNewKey } from '../shared/key-checks.ts';
 import { type Strength, strengthProblem } from '../shared/strength.ts';
 import type { KeyProtection } from '../vault/db.ts';
 import type { PendingForm } from './pending.ts';
 
 export type RememberedMethod = KeyProtection['method'] | undefined;
-
-function lastDigits(key: string): string {
-  return key.slice(-8);
-}
 
 export function formProblem(
   items: BackupItem[],
@@ -28,15 +24,8 @@ export function formProblem(
     const weak = strengthProblem(strength);
     if (weak) return weak;
   }
-  if (form.keyChoice === 'new') {
-    const typed = form.keyConfirmation.replace(/[\s-]/g, '');
-    if (typed !== form.newKey && typed !== lastDigits(form.newKey)) {
-      return 'Type the last 8 digits of the new recovery key to confirm you have saved it.';
-    }
-  }
-  if (form.keyChoice === 'existing' && checkRecoveryKey(form.existingKey).problem) {
-    return 'That recovery key has a typo: check each group of four digits.';
-  }
+  if (form.keyChoice === 'new') return unconfirmedNewKey(form.newKey, form.keyConfirmation);
+  if (form.keyChoice === 'existing') return recoveryKeyTypo(form.existingKey);
   return undefined;
 }
 

@@ -1,6 +1,7 @@
 /** What the person chose in "Change how it unlocks", checked and turned into a worker request. */
-import { checkRecoveryKey, parseRecoveryKey } from '../../core/recovery-key.ts';
+import { parseRecoveryKey } from '../../core/recovery-key.ts';
 import type { RekeyRequest, SlotInfo } from '../../worker/protocol.ts';
+import { recoveryKeyTypo, unconfirmedNewKey } from '../shared/key-checks.ts';
 import { type Strength, strengthProblem } from '../shared/strength.ts';
 
 export type PassphraseChoice = 'keep' | 'set' | 'remove';
@@ -25,10 +26,6 @@ export const INITIAL: Choices = {
   keyConfirmation: '',
   existingKey: '',
 };
-
-export function lastDigits(key: string): string {
-  return key.slice(-8);
-}
 
 /** The kinds of slot the file will have afterwards (what the success message lists). */
 export function kindsAfter(slots: readonly SlotInfo[], choices: Choices): { passphrase: boolean; key: boolean } {
@@ -56,15 +53,8 @@ export function problem(
     const weak = strengthProblem(strength);
     if (weak) return weak;
   }
-  if (choices.key === 'new' && choices.newKey) {
-    const typed = choices.keyConfirmation.replace(/[\s-]/g, '');
-    if (typed !== choices.newKey && typed !== lastDigits(choices.newKey)) {
-      return 'Type the last 8 digits of the new recovery key to confirm you have saved it.';
-    }
-  }
-  if (choices.key === 'existing' && checkRecoveryKey(choices.existingKey).problem) {
-    return 'That recovery key has a typo: check each group of four digits.';
-  }
+  if (choices.key === 'new' && choices.newKey) return unconfirmedNewKey(choices.newKey, choices.keyConfirmation);
+  if (choices.key === 'existing') return recoveryKeyTypo(choices.existingKey);
   return undefined;
 }
 

@@ -1,7 +1,7 @@
 /** The WhatsApp tab's form state: the backup, what it is, the key, and the optional seal. */
 import { useEffect, useState } from 'preact/hooks';
-import { checkRecoveryKey } from '../../core/recovery-key.ts';
 import { coffer } from '../../ui/shared/client.ts';
+import { recoveryKeyTypo } from '../../ui/shared/key-checks.ts';
 import type { FriendlyError } from '../../ui/shared/messages.ts';
 import { strengthProblem } from '../../ui/shared/strength.ts';
 import { useStrength } from '../../ui/shared/useStrength.ts';
@@ -74,9 +74,7 @@ export function useWhatsAppForm(given: File | undefined) {
       const weak = strengthProblem(strength);
       if (weak) return weak;
     }
-    if (recoveryKey.trim() && checkRecoveryKey(recoveryKey).problem)
-      return 'That recovery key has a typo: check each group of four digits.';
-    return undefined;
+    return recoveryKey.trim() ? recoveryKeyTypo(recoveryKey) : undefined;
   }
 
   return {
