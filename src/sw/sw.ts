@@ -8,7 +8,9 @@
 import { clientsClaim } from 'workbox-core';
 import { addPlugins, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { DOWNLOAD_PATH, type DownloadMessage } from './download-messages.ts';
 import { policyHeaderPlugin } from './policy-header.ts';
+import { abortDownload, downloadResponse, registerDownload, setClientCheck } from './serve-download.ts';
 import { newStashId, removeStaleStashes, SHARE_TARGET_PATH, SHARED_CACHE, STASH_PREFIX } from './shared-file.ts';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
@@ -16,12 +18,24 @@ declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: str
 // Before routing, so the page and every script it serves carry the app's policy as a header.
 addPlugins([policyHeaderPlugin]);
 precacheAndRoute(self.__WB_MANIFEST);
+// Before the navigation route: a download is fetched by navigating a hidden frame to its URL.
+const downloadsAt = new URL(DOWNLOAD_PATH, self.registration.scope).pathname;
+registerRoute(
+  ({ url, request }) => request.method === 'GET' && url.pathname.startsWith(downloadsAt),
+  async ({ url }) => downloadResponse(url.pathname.slice(downloadsAt.length)),
+);
 registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html')));
 clientsClaim();
+setClientCheck((id) => self.clients.get(id));
 
 self.addEventListener('message', (event) => {
   // Sent by the page only when the person chose "Reload" and nothing is running.
   if (event.data?.type === 'SKIP_WAITING') void self.skipWaiting();
+  const message = event.data as DownloadMessage | undefined;
+  const clientId = event.source instanceof Client ? event.source.id : undefined;
+  if (message?.type === 'coffer-download') registerDownload(message, event.ports, clientId);
+  else if (message?.type === 'coffer-download-abort') abortDownload(message);
+  // 'coffer-download-ping' needs no answer: receiving it keeps this worker alive.
 });
 
 async function receiveShare(request: Request): Promise<Response> {

@@ -4,6 +4,7 @@ import type { ByteSink } from './byte-sink.ts';
 import { memorySink } from './memory-sink.ts';
 import { readAhead } from './prefetch.ts';
 import type { Output } from './protocol.ts';
+import { streamSink } from './stream-sink.ts';
 
 export { takeMemoryOutput } from './memory-sink.ts';
 
@@ -113,6 +114,7 @@ async function handleSink(handle: FileSystemFileHandle): Promise<ByteSink> {
 
 export function openSink(output: Output): Promise<ByteSink> {
   if (output.kind === 'memory') return Promise.resolve(memorySink());
+  if (output.kind === 'stream') return Promise.resolve(streamSink(output.port));
   return output.kind === 'opfs' ? opfsSink(output.name) : handleSink(output.handle);
 }
 

@@ -7,6 +7,7 @@ import cofferWorkerUrl from './coffer.worker.ts?worker&url';
 import {
   type Command,
   type Progress,
+  portsOf,
   RESULT_OF,
   type Result,
   type ResultOf,
@@ -102,7 +103,7 @@ export class CofferClient {
     this.output = undefined;
     return new Promise<Result>((resolve, reject) => {
       this.pending = { id, resolve, reject, onProgress };
-      worker.postMessage({ id, command });
+      worker.postMessage({ id, command }, portsOf(command));
     }).then((result) => expectedResult(result, RESULT_OF[command.type as C['type']]) as ResultOf<C>);
   }
 

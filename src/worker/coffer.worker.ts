@@ -66,6 +66,9 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
     throw new CofferError('invalid_input', 'A passkey cannot be the only way in: add a passphrase or a recovery key.');
   }
   if (command.passkey) slots.push({ kind: 'passkey', ...command.passkey });
+  if (command.verify && command.output.kind === 'stream') {
+    throw new CofferError('invalid_input', 'A backup streamed into a download cannot be checked after writing it.');
+  }
   const { kept, skipped } = representableItems(command.items);
   if (kept.length === 0 && skipped.length > 0) {
     throw new CofferError('invalid_input', `None of the names can be stored in a backup; skipped ${skipped.length}.`);

@@ -23,12 +23,14 @@ export interface SkippedItem {
 /**
  * Where a command writes its file. `memory` is the fallback where the browser offers no private
  * file system (WebKit under automation, some private windows): the bytes are collected in the
- * worker, up to MEMORY_OUTPUT_LIMIT, and handed back with the result.
+ * worker, up to MEMORY_OUTPUT_LIMIT, and handed back with the result. `stream` sends the bytes
+ * as a ReadableStream on `port` to the service worker, which answers a download with them.
  */
 export type Output =
   | { kind: 'opfs'; name: string }
   | { kind: 'handle'; handle: FileSystemFileHandle }
-  | { kind: 'memory' };
+  | { kind: 'memory' }
+  | { kind: 'stream'; port: MessagePort };
 
 /** The most a `memory` output holds: the backup (or restored file) lives in RAM until downloaded. */
 export const MEMORY_OUTPUT_LIMIT = 1024 * 1024 * 1024;
@@ -220,6 +222,17 @@ export type WorkerMessage =
   | { id: number; type: 'progress'; progress: Progress }
   | { id: number; type: 'result'; result: Result; output?: Blob }
   | { id: number; type: 'error'; code: WorkerErrorCode; message: string };
+
+/** The ports a command carries (a `stream` output's), which must be transferred with it. */
+export function portsOf(command: Command): MessagePort[] {
+  const output =
+    'output' in command
+      ? command.output
+      : command.type === 'restore-all' && command.target.kind === 'zip'
+        ? command.target.output
+        : undefined;
+  return output?.kind === 'stream' ? [output.port] : [];
+}
 
 export interface CommandEnvelope {
   id: number;

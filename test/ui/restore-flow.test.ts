@@ -8,6 +8,7 @@ import {
   restoreFlow,
   restoreStateFor,
 } from '../../src/ui/restore/restore-flow.ts';
+import type { DownloadOutput } from '../../src/ui/shared/download-output.ts';
 import type { TempOutput } from '../../src/ui/shared/temp-output.ts';
 import type { Command, EntryInfo } from '../../src/worker/protocol.ts';
 import { recorder } from './flow-harness.ts';
@@ -26,6 +27,15 @@ function fakeTemp() {
   } satisfies TempOutput;
 }
 
+function fakeDownload() {
+  return {
+    output: { kind: 'opfs', name: 'download-1' },
+    streamed: false,
+    deliver: vi.fn(async () => {}),
+    discard: vi.fn(async () => {}),
+  } satisfies DownloadOutput;
+}
+
 const ANSWERS: Record<string, unknown> = {
   inspect: { type: 'inspected', slots: [{ type: 'recovery-key' }], size: 6 },
   unlock: { type: 'unlocked', entries: [ENTRY], totalSize: 5 },
@@ -36,6 +46,7 @@ const ANSWERS: Record<string, unknown> = {
 
 function setUp(change: Partial<RestoreSteps> = {}, answers: Record<string, unknown> = ANSWERS) {
   const temp = fakeTemp();
+  const target = fakeDownload();
   const steps: RestoreSteps = {
     run: vi.fn(async (command: Command) => {
       const answer = answers[command.type];
@@ -43,6 +54,7 @@ function setUp(change: Partial<RestoreSteps> = {}, answers: Record<string, unkno
       return answer as never;
     }),
     tempOutput: vi.fn(async () => temp),
+    downloadOutput: vi.fn(async () => target),
     paritySpill: async () => 'parity-1',
     imageUrl: async () => 'blob:preview',
     restoreEverything: vi.fn(async () => {}),
@@ -52,7 +64,7 @@ function setUp(change: Partial<RestoreSteps> = {}, answers: Record<string, unkno
   };
   const run = recorder<RestoreState>(restoreStateFor(undefined));
   const flow = restoreFlow(FILE, steps, run.report, () => run.state);
-  return { steps, temp, run, flow };
+  return { steps, temp, target, run, flow };
 }
 
 describe('the Open tab', () => {
@@ -96,13 +108,21 @@ describe('the Open tab', () => {
     expect(run.state.slots).toBeUndefined();
   });
 
-  it('cancel midway is one neutral line, and the temporary file is removed', async () => {
-    const { temp, run, flow } = setUp({}, { ...ANSWERS, extract: coded('cancelled') });
+  it('cancel midway is one neutral line, and the download is discarded (staged file removed or stream failed)', async () => {
+    const { target, run, flow } = setUp({}, { ...ANSWERS, extract: coded('cancelled') });
     await flow.download(ENTRY);
     expect(run.state.status).toBe(CANCELLED);
     expect(run.state.error).toBeUndefined();
-    expect(temp.discard).toHaveBeenCalledOnce();
-    expect(temp.handOver).not.toHaveBeenCalled();
+    expect(target.discard).toHaveBeenCalledOnce();
+    expect(target.deliver).not.toHaveBeenCalled();
+  });
+
+  it('a download that breaks off after the worker finished is an error, never "Saved"', async () => {
+    const { target, run, flow } = setUp();
+    target.deliver.mockRejectedValueOnce(coded('io', 'The download of cat.txt stopped before it was complete.'));
+    await flow.download(ENTRY);
+    expect(run.state.error?.detail).toMatch(/stopped before it was complete/);
+    expect(run.state.status).toBe('');
   });
 
   it('damage met midway offers salvage; a later clean step clears the offer', async () => {
@@ -118,7 +138,7 @@ describe('the Open tab', () => {
   });
 
   it('a verify that finds repairable damage offers the repair, which saves a clean copy', async () => {
-    const { steps, temp, run, flow } = setUp(
+    const { steps, target, run, flow } = setUp(
       {},
       { ...ANSWERS, verify: { type: 'verified', files: 1, bytes: 5, repairs: ['chunk 3'] } },
     );
@@ -126,25 +146,30 @@ describe('the Open tab', () => {
     expect(run.state.repairable).toEqual(['chunk 3']);
     await flow.repair();
     expect(steps.run).toHaveBeenLastCalledWith(
-      { type: 'repair', output: temp.output, paritySpill: 'parity-1' },
+      { type: 'repair', output: target.output, paritySpill: 'parity-1' },
       expect.any(Function),
     );
-    expect(temp.handOver).toHaveBeenCalledWith('photos-repaired.coffer');
+    expect(steps.downloadOutput).toHaveBeenCalledWith(expect.objectContaining({ name: 'photos-repaired.coffer' }));
+    expect(target.deliver).toHaveBeenCalledOnce();
     expect(run.state.status).toMatch(/^Repaired: saved a clean copy as photos-repaired.coffer/);
   });
 
   it('a repair that fails midway keeps nothing', async () => {
-    const { temp, run, flow } = setUp({}, { ...ANSWERS, repair: coded('payload_damaged', 'too much damage') });
+    const { target, run, flow } = setUp({}, { ...ANSWERS, repair: coded('payload_damaged', 'too much damage') });
     await flow.repair();
-    expect(temp.discard).toHaveBeenCalledOnce();
-    expect(temp.handOver).not.toHaveBeenCalled();
+    expect(target.discard).toHaveBeenCalledOnce();
+    expect(target.deliver).not.toHaveBeenCalled();
     expect(run.state.status).toBe('');
   });
 
   it('saves one file, previews text, and keeps a chat database readable', async () => {
-    const { temp, run, flow } = setUp();
+    const { steps, temp, target, run, flow } = setUp();
     await flow.download(ENTRY);
-    expect(temp.handOver).toHaveBeenCalledWith('cat.txt');
+    // The exact size is known, so a streamed download states its length.
+    expect(steps.downloadOutput).toHaveBeenCalledWith(
+      expect.objectContaining({ name: 'cat.txt', maxSize: 5, exactSize: 5 }),
+    );
+    expect(target.deliver).toHaveBeenCalledOnce();
     expect(run.state.status).toBe('Saved "cat.txt" (5 bytes) to your downloads folder.');
     await flow.showPreview(ENTRY);
     expect(run.state.preview).toEqual({ path: ENTRY.path, kind: 'text', text: 'hello' });

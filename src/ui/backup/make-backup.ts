@@ -2,6 +2,7 @@
 import type { BackupItem, NewPasskeySlot, Output, Progress, SkippedItem } from '../../worker/protocol.ts';
 import { coffer } from '../shared/client.ts';
 import { downloadBlob, newTempName } from '../shared/download.ts';
+import { type DownloadOutput, streamedOutput } from '../shared/download-output.ts';
 import { hasPrivateStorage, type TempOutput, tempOutput } from '../shared/temp-output.ts';
 import type { StoredBackup } from '../vault/db.ts';
 import { markBackedUp } from '../vault/folders.ts';
@@ -59,6 +60,7 @@ export async function makeBackup(
   const total = items.reduce((sum, item) => sum + (item.file?.size ?? 0), 0);
   let stored: StoredBackup | undefined;
   let temp: TempOutput | undefined;
+  let streamed: DownloadOutput | undefined;
   try {
     if (request.keep) {
       stored = await beginStore({
@@ -75,13 +77,17 @@ export async function makeBackup(
     // Named before the output's temporary file: naming one removes this tab's older ones.
     const paritySpill =
       request.parity !== undefined && (await hasPrivateStorage()) ? await newTempName('parity') : undefined;
+    // Streamed into the download unless the backup is checked after writing: that check reads
+    // the written file back, which a download in progress cannot offer.
+    if (!stored && !handle && !request.verify) streamed = await streamedOutput(name);
     // Stored data never grows beyond the inputs plus headers, index and tags.
-    if (!stored && !handle) temp = await tempOutput('backup', 'This backup', total + items.length * 4200 + 65536);
+    if (!stored && !handle && !streamed)
+      temp = await tempOutput('backup', 'This backup', total + items.length * 4200 + 65536);
     const output: Output = stored
       ? { kind: 'opfs', name: stored.fileName }
       : handle
         ? { kind: 'handle', handle }
-        : (temp as TempOutput).output;
+        : (streamed ?? (temp as TempOutput)).output;
     const result = await coffer.run(
       {
         type: 'create',
@@ -104,6 +110,9 @@ export async function makeBackup(
       file = await storedFile(stored);
       if (handle) await file.stream().pipeTo(await handle.createWritable());
       else downloadBlob(file, name);
+    } else if (streamed) {
+      // Nothing was staged, so there is no file to share: the download is the only copy.
+      await streamed.deliver();
     } else if (temp) {
       // The temporary file stays until this tab's next operation, so Share can still read it.
       file = await temp.file();
@@ -129,6 +138,7 @@ export async function makeBackup(
   } catch (failure) {
     if (stored) await removeStored(stored);
     if (temp) await temp.discard();
+    if (streamed) await streamed.discard();
     throw failure;
   }
 }

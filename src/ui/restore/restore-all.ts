@@ -1,8 +1,9 @@
 /** Restore all: into a picked folder where the browser has pickers, else as one .zip download. */
 import type { EntryInfo, Progress, SalvageInfo } from '../../worker/protocol.ts';
+import { zipSize } from '../../worker/zip-sink.ts';
 import { coffer } from '../shared/client.ts';
+import { downloadOutput } from '../shared/download-output.ts';
 import { formatBytes } from '../shared/format.ts';
-import { tempOutput } from '../shared/temp-output.ts';
 import { createRestoreFolder, removeRestored } from './target-folder.ts';
 
 /** What a salvage restored, and where, for the result shown after it. */
@@ -15,7 +16,6 @@ export interface Salvaged {
 export interface RestoreContext {
   file?: File;
   entries: EntryInfo[];
-  totalSize: number;
   /** Runs one step with the panel's progress and error handling; undefined when it failed. */
   run<T>(task: () => Promise<T>): Promise<T | undefined>;
   onProgress(update: Progress): void;
@@ -30,7 +30,7 @@ function directoryPicker(): DirectoryPicker | undefined {
 }
 
 export async function restoreEverything(context: RestoreContext, salvage: boolean): Promise<void> {
-  const { file, entries, totalSize, run, onProgress, setStatus, setSalvaged } = context;
+  const { file, entries, run, onProgress, setStatus, setSalvaged } = context;
   const picker = directoryPicker();
   if (picker) {
     let handle: FileSystemDirectoryHandle;
@@ -58,22 +58,34 @@ export async function restoreEverything(context: RestoreContext, salvage: boolea
     }
     return;
   }
-  // At most: the contents, 150 bytes of headers per entry (Zip64 included) and its name twice
-  // (UTF-8: up to 3 bytes per UTF-16 unit), and the end records.
-  const zipSize = totalSize + entries.reduce((sum, entry) => sum + 150 + 6 * (entry.path.length + 1), 0) + 98;
-  const temp = await run(() => tempOutput('zip', 'The .zip of this backup', zipSize));
-  if (!temp) return;
-  const result = await run(() =>
-    coffer.run({ type: 'restore-all', salvage, target: { kind: 'zip', output: temp.output } }, onProgress),
-  );
   const zipName = `${(file?.name ?? 'backup').replace(/\.coffer$/i, '')}${salvage ? '-salvaged' : ''}.zip`;
-  if (result?.salvage) {
-    await temp.handOver(zipName);
+  // Exact unless salvage leaves damaged files out: only then is the length unknown beforehand.
+  const size = zipSize(entries);
+  const target = await run(() =>
+    downloadOutput({
+      name: zipName,
+      purpose: 'zip',
+      what: 'The .zip of this backup',
+      maxSize: size,
+      exactSize: salvage ? undefined : size,
+    }),
+  );
+  if (!target) return;
+  const result = await run(() =>
+    coffer.run({ type: 'restore-all', salvage, target: { kind: 'zip', output: target.output } }, onProgress),
+  );
+  if (!result) {
+    await target.discard();
+    return;
+  }
+  const delivered = await run(async () => {
+    await target.deliver();
+    return true;
+  });
+  if (!delivered) return;
+  if (result.salvage) {
     setSalvaged({ info: result.salvage, restored: result.files, where: `as ${zipName}` });
-  } else if (result) {
-    await temp.handOver(zipName);
-    setStatus(`Restored ${result.files} files (${formatBytes(result.bytes)}) as a .zip download.`);
   } else {
-    await temp.discard();
+    setStatus(`Restored ${result.files} files (${formatBytes(result.bytes)}) as a .zip download.`);
   }
 }

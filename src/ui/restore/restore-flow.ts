@@ -9,6 +9,7 @@ import { checkRecoveryKey } from '../../core/recovery-key.ts';
 import type { WorkerError } from '../../worker/client.ts';
 import type { Command, EntryInfo, Progress, ResultOf, SlotInfo, UnlockCredentials } from '../../worker/protocol.ts';
 import type { ProgressState } from '../progress/ProgressView.tsx';
+import type { DownloadOutput, DownloadPlan } from '../shared/download-output.ts';
 import { formatBytes } from '../shared/format.ts';
 import type { Report } from '../shared/merged-state.ts';
 import { type FriendlyError, friendlyError } from '../shared/messages.ts';
@@ -63,7 +64,10 @@ export function restoreStateFor(remembered: RememberedRestore | undefined): Rest
 export interface RestoreSteps {
   /** One command to the worker; it rejects with a coded WorkerError. */
   run<C extends Command>(command: C, onProgress?: (progress: Progress) => void): Promise<ResultOf<C>>;
+  /** A temporary file for what the tab reads itself (previews, chats). */
   tempOutput(purpose: string, what: string, expectedSize: number): Promise<TempOutput>;
+  /** Where a file the person downloads goes: streamed where it can be, else staged. */
+  downloadOutput(plan: DownloadPlan): Promise<DownloadOutput>;
   /** A private temporary file for the repair's parity, where the browser has private storage. */
   paritySpill(): Promise<string | undefined>;
   imageUrl(blob: Blob): Promise<string>;
@@ -131,6 +135,22 @@ export function restoreFlow(
     return { blob: await temp.file(), temp };
   }
 
+  /** Runs a command whose output is a download; the result once the download has all of it. */
+  async function saveAsDownload<C extends Command>(plan: DownloadPlan, command: (target: DownloadOutput) => C) {
+    const target = await step(() => steps.downloadOutput(plan));
+    if (!target) return undefined;
+    const result = await step(() => steps.run(command(target), onProgress));
+    if (!result) {
+      await target.discard();
+      return undefined;
+    }
+    const delivered = await step(async () => {
+      await target.deliver();
+      return true;
+    });
+    return delivered && result;
+  }
+
   async function unlockWith(credentials: UnlockCredentials) {
     if (!file) return;
     const result = await step(() => steps.run({ type: 'unlock', file, credentials }, onProgress));
@@ -186,25 +206,24 @@ export function restoreFlow(
     async repair() {
       // Named before the output's temporary file: naming one removes this tab's older ones.
       const paritySpill = await steps.paritySpill();
-      const temp = await step(() => steps.tempOutput('file', 'The repaired backup', file?.size ?? 0));
-      if (!temp) return;
-      const result = await step(() => steps.run({ type: 'repair', output: temp.output, paritySpill }, onProgress));
-      if (!result) {
-        await temp.discard();
-        return;
-      }
       const name = `${(file?.name ?? 'backup').replace(/\.coffer$/i, '')}-repaired.coffer`;
-      await temp.handOver(name);
+      const plan = { name, purpose: 'file', what: 'The repaired backup', maxSize: file?.size ?? 0 };
+      const result = await saveAsDownload(plan, (target) => ({ type: 'repair', output: target.output, paritySpill }));
+      if (!result) return;
       report({
         status: `Repaired: saved a clean copy as ${name} (${formatBytes(result.size)}). ${result.repairs.join('; ')}.`,
       });
     },
 
     async download(entry: EntryInfo) {
-      const extracted = await extractToTemp(entry);
-      if (!extracted) return;
       const name = baseName(entry.path, 'file');
-      await extracted.temp.handOver(name);
+      const plan = { name, purpose: 'file', what: `"${name}"`, maxSize: entry.size, exactSize: entry.size };
+      const result = await saveAsDownload(plan, (target) => ({
+        type: 'extract',
+        path: entry.path,
+        output: target.output,
+      }));
+      if (!result) return;
       report({ status: `Saved "${name}" (${formatBytes(entry.size)}) to your downloads folder.` });
     },
 
@@ -235,7 +254,6 @@ export function restoreFlow(
         {
           file,
           entries: unlocked?.entries ?? [],
-          totalSize: unlocked?.totalSize ?? 0,
           run: step,
           onProgress,
           setStatus: (status) => report({ status }),

@@ -2,6 +2,7 @@
 import { useEffect, useMemo, useRef } from 'preact/hooks';
 import { coffer } from '../shared/client.ts';
 import { newTempName } from '../shared/download.ts';
+import { downloadOutput } from '../shared/download-output.ts';
 import { useMergedState } from '../shared/merged-state.ts';
 import { hasPrivateStorage, tempOutput } from '../shared/temp-output.ts';
 import { imageUrl, releaseImageUrl } from './preview.ts';
@@ -12,6 +13,7 @@ import { type RestoreSteps, restoreFlow, restoreStateFor } from './restore-flow.
 const BROWSER_STEPS: RestoreSteps = {
   run: (command, onProgress) => coffer.run(command, onProgress),
   tempOutput,
+  downloadOutput,
   paritySpill: async () => ((await hasPrivateStorage()) ? await newTempName('parity') : undefined),
   imageUrl,
   restoreEverything,

@@ -1,0 +1,46 @@
+/**
+ * The messages between the page and the service worker for a streamed download (issue 30): the
+ * page registers a download under a random id with two ports, the worker sends the bytes as a
+ * ReadableStream over the first, and the service worker answers the download's URL with them.
+ */
+
+/** Where the service worker answers a registered download; the id follows. */
+export const DOWNLOAD_PATH = 'coffer-download/';
+
+/** 128 random bits in hex: a page cannot guess another download's id. */
+export const DOWNLOAD_ID = /^[0-9a-f]{32}$/;
+
+/** Page → service worker, with `[bytes, reply]` ports: the worker posts the ReadableStream on `bytes`. */
+export interface RegisterDownload {
+  type: 'coffer-download';
+  id: string;
+  name: string;
+  /** The exact length when known: a download cut short is then marked failed by the browser. */
+  size?: number;
+}
+
+/** Page → service worker: stop this download and mark it failed (the worker was stopped). */
+export interface AbortDownload {
+  type: 'coffer-download-abort';
+  id: string;
+}
+
+/** Page → service worker while a download runs: each message keeps an idle service worker alive. */
+export interface KeepDownloadAlive {
+  type: 'coffer-download-ping';
+}
+
+export type DownloadMessage = RegisterDownload | AbortDownload | KeepDownloadAlive;
+
+/** Service worker → page, on the reply port. */
+export type DownloadReply = { type: 'ready' } | { type: 'finished' } | { type: 'failed'; reason: string };
+
+/**
+ * A Content-Disposition that names the file in every browser: an ASCII stand-in for old ones,
+ * and the exact name in RFC 5987 form.
+ */
+export function attachmentHeader(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\%;]/g, '_') || 'download';
+  const exact = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${exact}`;
+}

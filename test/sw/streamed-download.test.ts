@@ -1,0 +1,115 @@
+/**
+ * Streamed downloads (issue 30) without a browser: the worker's stream sink, carried over a real
+ * MessageChannel (transferred ReadableStreams, as between the worker and the service worker), and
+ * the service worker's answer to the download's URL.
+ */
+import { describe, expect, it } from 'vitest';
+import { attachmentHeader, type DownloadReply } from '../../src/sw/download-messages.ts';
+import { abortDownload, downloadResponse, registerDownload, runningDownloads } from '../../src/sw/serve-download.ts';
+import { streamSink } from '../../src/worker/stream-sink.ts';
+
+let counter = 0;
+const newId = () => (++counter).toString(16).padStart(32, '0');
+
+/** Registers a download as the page does; returns the port for the worker and the service worker's replies. */
+function register(name: string, size?: number) {
+  const id = newId();
+  const bytes = new MessageChannel();
+  const replies = new MessageChannel();
+  const received: DownloadReply[] = [];
+  replies.port1.onmessage = (event: MessageEvent<DownloadReply>) => received.push(event.data);
+  registerDownload({ type: 'coffer-download', id, name, size }, [bytes.port1, replies.port2]);
+  const settled = () =>
+    new Promise<DownloadReply>((resolve) => {
+      const check = () => {
+        const end = received.find((reply) => reply.type !== 'ready');
+        if (end) {
+          replies.port1.close();
+          resolve(end);
+        } else setTimeout(check, 5);
+      };
+      check();
+    });
+  return { id, workerPort: bytes.port2, received, settled };
+}
+
+describe('a streamed download', () => {
+  it('carries the worker’s bytes into the response, with the name and the exact length', async () => {
+    const download = register('Fotos été.zip', 7);
+    const sink = streamSink(download.workerPort);
+    const response = downloadResponse(download.id);
+    expect(response.headers.get('content-disposition')).toBe(attachmentHeader('Fotos été.zip'));
+    expect(response.headers.get('content-length')).toBe('7');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const body = response.arrayBuffer();
+    await sink.write(new TextEncoder().encode('abc'));
+    // A view into a larger buffer: only its own bytes go across.
+    await sink.write(new TextEncoder().encode('xxdefgxx').subarray(2, 6));
+    await sink.close();
+    expect(new TextDecoder().decode(await body)).toBe('abcdefg');
+    expect(await download.settled()).toEqual({ type: 'finished' });
+    expect(runningDownloads()).toBe(0);
+  });
+
+  it('is answered once: the URL of a download already fetched, or never registered, is 404', async () => {
+    const download = register('a.bin');
+    streamSink(download.workerPort);
+    expect(downloadResponse(download.id).status).toBe(200);
+    expect(downloadResponse(download.id).status).toBe(404);
+    expect(downloadResponse(newId()).status).toBe(404);
+    abortDownload({ type: 'coffer-download-abort', id: download.id });
+    expect((await download.settled()).type).toBe('failed');
+  });
+
+  it('a failure in the worker errors the response, so the browser marks the download failed', async () => {
+    const download = register('a.bin');
+    const sink = streamSink(download.workerPort);
+    const body = downloadResponse(download.id).arrayBuffer();
+    await sink.write(new Uint8Array([1, 2, 3]));
+    await sink.abort();
+    await expect(body).rejects.toBeDefined();
+    expect((await download.settled()).type).toBe('failed');
+  });
+
+  it('stopped by the page (Cancel, which ends the worker), the response errors too', async () => {
+    const download = register('a.bin');
+    streamSink(download.workerPort); // The worker then stops writing: it was terminated.
+    const body = downloadResponse(download.id).arrayBuffer();
+    abortDownload({ type: 'coffer-download-abort', id: download.id });
+    await expect(body).rejects.toBeDefined();
+    expect(await download.settled()).toEqual({ type: 'failed', reason: 'Stopped by the page.' });
+  });
+
+  it('cancelled in the browser, the worker’s next write fails as a cancel', async () => {
+    const download = register('a.bin');
+    const sink = streamSink(download.workerPort);
+    const response = downloadResponse(download.id);
+    await sink.write(new Uint8Array([1]));
+    await response.body?.cancel('The person cancelled the download.');
+    await download.settled();
+    const writes = (async () => {
+      for (let i = 0; i < 16; i++) await sink.write(new Uint8Array(1024));
+    })();
+    await expect(writes).rejects.toMatchObject({ code: 'cancelled' });
+  });
+
+  it('a registration without both ports or with a malformed id is ignored', () => {
+    const before = runningDownloads();
+    registerDownload({ type: 'coffer-download', id: 'not-an-id', name: 'a' }, [
+      new MessageChannel().port1,
+      new MessageChannel().port1,
+    ]);
+    registerDownload({ type: 'coffer-download', id: newId(), name: 'a' }, []);
+    expect(runningDownloads()).toBe(before);
+  });
+});
+
+describe('attachmentHeader', () => {
+  it('gives an ASCII stand-in and the exact name in RFC 5987 form', () => {
+    expect(attachmentHeader('report.pdf')).toBe(`attachment; filename="report.pdf"; filename*=UTF-8''report.pdf`);
+    expect(attachmentHeader('a "quoted" été (1).txt')).toBe(
+      `attachment; filename="a _quoted_ _t_ (1).txt"; filename*=UTF-8''a%20%22quoted%22%20%C3%A9t%C3%A9%20%281%29.txt`,
+    );
+    expect(attachmentHeader('😀')).toMatch(/^attachment; filename="__"; filename\*=UTF-8''%F0%9F%98%80$/);
+  });
+});
