@@ -77,6 +77,48 @@ function webCryptoCeiling(page: Page, bytes: number, direction: 'encrypt' | 'dec
   );
 }
 
+/**
+ * The service worker's streamed download alone: the same number of bytes, made up in a worker
+ * in 4 MiB pieces (as the app's stream sink batches them), through the app's own registration
+ * and download URL, with no crypto or file reading at all. Seconds from the start to the file
+ * complete on disk. What the app's streamed rows can at best reach in this browser.
+ */
+async function streamCeiling(page: Page, bytes: number): Promise<number> {
+  const run = await timedDownload(page, () =>
+    page.evaluate(async (total) => {
+      const hex = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0'));
+      const id = hex.join('');
+      const channel = new MessageChannel();
+      const replies = new MessageChannel();
+      const ready = new Promise((resolve) => {
+        replies.port1.onmessage = (event) => event.data.type === 'ready' && resolve(true);
+      });
+      const registration = { type: 'coffer-download', id, name: 'ceiling.bin', size: total };
+      navigator.serviceWorker.controller?.postMessage(registration, [channel.port1, replies.port2]);
+      await ready;
+      const source = `onmessage = (event) => {
+        let sent = 0;
+        const stream = new ReadableStream({
+          pull(controller) {
+            if (sent >= ${total}) return controller.close();
+            const size = Math.min(4194304, ${total} - sent);
+            controller.enqueue(new Uint8Array(size));
+            sent += size;
+          },
+        }, new CountQueuingStrategy({ highWaterMark: 4 }));
+        event.data.postMessage(stream, [stream]);
+      };`;
+      const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
+      worker.postMessage(channel.port2, [channel.port2]);
+      const frame = Object.assign(document.createElement('iframe'), { hidden: true, src: `./coffer-download/${id}` });
+      document.body.append(frame);
+    }, bytes),
+  );
+  if (!run.streamed) throw new Error('the ceiling download did not go through the service worker');
+  rmSync(run.path, { force: true });
+  return run.seconds;
+}
+
 export async function runAppPath(
   data: BenchData,
   work: string,
@@ -129,6 +171,10 @@ export async function runAppPath(
         rmSync(run.path, { force: true });
         return { seconds: run.seconds, bytes };
       }),
+    );
+    record(
+      'app.download.streamCeiling',
+      await repeat(repeats, async () => ({ seconds: await streamCeiling(page, bytes), bytes })),
     );
     record(
       'app.ceiling.encrypt',

@@ -52,6 +52,19 @@ export function targets(f: Figures): Target[] {
       'atLeast',
     ),
   );
+  // The streamed download with no crypto at all: the most the streamed rows can reach here.
+  for (const [row, what] of [
+    ['create', 'App create'],
+    ['restoreZip', 'App restore all as .zip'],
+    ['restoreOne', 'App download of one restored file'],
+  ]) {
+    ratio(
+      `${what}, download path / the service worker's stream alone`,
+      `app.download.${row}`,
+      'app.download.streamCeiling',
+      0.8,
+    );
+  }
   const growth = (key: string, name: string) => {
     const grown = f[key]?.extra?.rendererGrowthMiB;
     out.push({

@@ -51,6 +51,19 @@ describe('a streamed download', () => {
     expect(runningDownloads()).toBe(0);
   });
 
+  it('pieces of any size arrive whole and in order across the batches they are sent in', async () => {
+    const download = register('big.bin');
+    const sink = streamSink(download.workerPort);
+    const body = downloadResponse(download.id).arrayBuffer();
+    const sent = new Uint8Array(9 * 1024 * 1024 + 12345);
+    for (let i = 0; i < sent.length; i++) sent[i] = (i * 2654435761) >>> 24;
+    for (let offset = 0, size = 1; offset < sent.length; offset += size, size = 1 + ((size * 7 + 3) % 3_000_000)) {
+      await sink.write(sent.subarray(offset, offset + size));
+    }
+    await sink.close();
+    expect(Buffer.from(await body).equals(Buffer.from(sent))).toBe(true);
+  });
+
   it('is answered once: the URL of a download already fetched, or never registered, is 404', async () => {
     const download = register('a.bin');
     streamSink(download.workerPort);
@@ -88,7 +101,7 @@ describe('a streamed download', () => {
     await response.body?.cancel('The person cancelled the download.');
     await download.settled();
     const writes = (async () => {
-      for (let i = 0; i < 16; i++) await sink.write(new Uint8Array(1024));
+      for (let i = 0; i < 64; i++) await sink.write(new Uint8Array(1024 * 1024));
     })();
     await expect(writes).rejects.toMatchObject({ code: 'cancelled' });
   });
