@@ -133,6 +133,17 @@ test('Cancel in the app fails the download; a download cancelled in the browser 
   await expect(page.getByRole('button', { name: 'Create backup' })).toBeVisible();
 });
 
+test('a tab closed midway leaves a failed download, not a finished one', async ({ page, context }) => {
+  await controlled(page);
+  const slow = join(tempDir('slow'), 'slow.txt');
+  writeSlowToBackUp(slow);
+  const download = await streamedBackup(page, slow);
+  await page.close();
+  // The service worker notices the page is gone within seconds and breaks the download off.
+  expect(await download.failure()).not.toBeNull();
+  expect(context.pages()).toEqual([]);
+});
+
 test('without a service worker in control, downloads are staged as before', async ({ page }) => {
   await page.goto('./');
   // The first load before the service worker takes control, simulated: no controller at all.
