@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
 import { backupBytes, bytesSource, OpenedBackup } from '../src/core/index.ts';
@@ -155,6 +156,81 @@ test('refuses what is not a backup, unlocks with the recovery key or the kit, an
   await expect(page.getByRole('list', { name: 'Backup contents' })).toContainText(`${ROOT}/ça va.md`);
   await expect(page.getByRole('alert')).toBeEmpty();
 });
+
+test('a cut-short backup says incomplete and an altered one damaged, in the same words as the app', async ({
+  page,
+}) => {
+  const bytes = readFileSync(fixture.backup);
+  const dir = tempDir('opener-variants');
+  const cases = [
+    {
+      name: 'cut-1',
+      make: () => bytes.subarray(0, bytes.length - 1),
+      headline: /^This backup is incomplete: the file ends early\./,
+    },
+    {
+      name: 'cut-1000',
+      make: () => bytes.subarray(0, bytes.length - 1000),
+      headline: /^This backup is incomplete: the file ends early\./,
+    },
+    {
+      name: 'altered',
+      make: () => {
+        const copy = Buffer.from(bytes);
+        copy[copy.length - 40] ^= 0x10;
+        return copy;
+      },
+      headline: /^This backup is damaged or has been altered\./,
+    },
+  ];
+  for (const { name, make, headline } of cases) {
+    const path = join(dir, `${name}.coffer`);
+    writeFileSync(path, make());
+    await openFromDisk(page, path);
+    await page.getByLabel('Passphrase').fill(PASSPHRASE);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    const alert = page.getByRole('alert');
+    await expect(alert, name).toHaveText(headline);
+    // The headline is the first line; the technical detail comes after it, never instead.
+    await expect(alert.locator('p').first(), name).toHaveText(headline);
+  }
+});
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`axe finds nothing in the opener (${colorScheme}), and at 390 px nothing is wider than the screen`, async ({
+    page,
+  }) => {
+    const violations = async () =>
+      (await new AxeBuilder({ page }).analyze()).violations.map(
+        (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(', ')}`,
+      );
+    const widest = () =>
+      page.evaluate(() =>
+        Math.max(...Array.from(document.querySelectorAll('body *'), (node) => node.getBoundingClientRect().right)),
+      );
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.emulateMedia({ colorScheme });
+    await page.goto(OPENER_URL);
+    expect(await violations()).toEqual([]);
+    // A name of 150 characters without a space, as a camera or an export may make.
+    const { root } = makeTree();
+    const long = `${'a'.repeat(146)}.txt`;
+    writeFileSync(join(root, long), 'long name');
+    const backup = join(tempDir('opener-long'), 'long.coffer');
+    coffer(['create', '-q', '-o', backup, root]);
+    await page.getByLabel('Open backup').setInputFiles(backup);
+    await page.getByLabel('Passphrase').fill('wrong passphrase');
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await expect(page.getByRole('alert')).toContainText('That does not unlock this backup.');
+    expect(await violations()).toEqual([]);
+    await page.getByLabel('Passphrase').fill(PASSPHRASE);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await expect(page.getByRole('list', { name: 'Backup contents' })).toContainText(long);
+    expect(await violations()).toEqual([]);
+    expect(await widest()).toBeLessThanOrEqual(390);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  });
+}
 
 test('a backup with a passkey says the passkey works in the app, and opens with its recovery key', async ({ page }) => {
   const key = '1'.repeat(60);
