@@ -12,6 +12,7 @@ import { reconcile } from '../vault/vault.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { applyUpdate, BUILD, onLaunchFiles, registerServiceWorker, takeSharedFile, VERSION } from './pwa.ts';
 import { SharedFileConfirm } from './SharedFileConfirm.tsx';
+import { StartControls } from './StartControls.tsx';
 import { StorageNotice } from './StorageNotice.tsx';
 import { ThemeSetting } from './ThemeSetting.tsx';
 
@@ -161,38 +162,6 @@ export function App() {
         </header>
         {dragging && <p class="drop-hint">Drop files or folders to back them up, or a .coffer file to open it.</p>}
         <StorageNotice />
-        <section class="sources" aria-label="Start">
-          <div class="source">
-            <p>Back up files and folders</p>
-            <div class="row">
-              <label class="button secondary">
-                <input type="file" multiple aria-label="Add files" onChange={addFiles} />
-                Add files
-              </label>
-              <label class="button secondary">
-                <input
-                  type="file"
-                  aria-label="Add folder"
-                  onChange={addFiles}
-                  {...{ webkitdirectory: true, directory: true }}
-                />
-                Add folder
-              </label>
-              {folderPicker() && (
-                <button type="button" class="secondary" onClick={pickFolder}>
-                  Pick a folder to back up again later
-                </button>
-              )}
-            </div>
-          </div>
-          <div class="source">
-            <p>Get files back from a backup</p>
-            <label class="button secondary">
-              <input type="file" accept=".coffer" aria-label="Open backup" onChange={openBackup} />
-              Open backup
-            </label>
-          </div>
-        </section>
         <nav class="tabs" aria-label="Mode">
           <button type="button" aria-pressed={tab === 'backup'} onClick={() => setTab('backup')}>
             Back up
@@ -200,7 +169,7 @@ export function App() {
           <button type="button" aria-pressed={tab === 'restore'} onClick={() => setTab('restore')}>
             Restore
           </button>
-          <button type="button" aria-pressed={tab === 'vault'} onClick={() => setTab('vault')}>
+          <button type="button" class="wraps" aria-pressed={tab === 'vault'} onClick={() => setTab('vault')}>
             On this device
           </button>
           <button type="button" aria-pressed={tab === 'whatsapp'} onClick={() => setTab('whatsapp')}>
@@ -208,7 +177,8 @@ export function App() {
           </button>
         </nav>
         {/* One panel at a time, so each field name (Passphrase, Recovery key) exists once. */}
-        <main>
+        <main class="frame">
+          <StartControls tab={tab} onAddFiles={addFiles} onPickFolder={pickFolder} onOpenBackup={openBackup} />
           {tab === 'backup' && <BackupPanel items={items} onItemsChange={setItems} />}
           {tab === 'restore' && <RestorePanel file={backupFile} />}
           {tab === 'vault' && (

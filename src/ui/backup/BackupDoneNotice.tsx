@@ -1,4 +1,5 @@
 import { formatBytes } from '../shared/format.ts';
+import { useFocusOn } from '../shared/useFocusOn.ts';
 import type { BackupDone } from './make-backup.ts';
 import { countWords } from './naming.ts';
 import { ShareButton } from './ShareButton.tsx';
@@ -10,8 +11,9 @@ function whereItWent(done: BackupDone): string {
 }
 
 export function BackupDoneNotice({ done }: { done: BackupDone }) {
+  const place = useFocusOn<HTMLDivElement>(done);
   return (
-    <div class="notice success" role="status">
+    <div class="notice success" role="status" tabIndex={-1} ref={place}>
       <p class="notice-headline">Backup ready: {done.name}</p>
       <p data-testid="backup-destination">
         {whereItWent(done)}

@@ -24,7 +24,7 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
   return (
     <form class="panel" onSubmit={start} aria-labelledby="backup-heading">
       <h2 id="backup-heading">Make a backup</h2>
-      {items.length === 0 && <p class="hint">Add files or folders above, or drop them anywhere on this page.</p>}
+      {items.length === 0 && <p class="hint">Add files or a folder to start, or drop them anywhere on this page.</p>}
       {items.length > 0 && (
         <div class="items">
           <ul aria-label="Files to back up">
@@ -144,9 +144,12 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
       {progress ? (
         <ProgressView state={progress} onCancel={cancel} />
       ) : (
-        <button type="submit" class="primary">
-          Create backup
-        </button>
+        // On a phone this bar stays in view while the form scrolls (narrow.css).
+        <div class="actions">
+          <button type="submit" class="primary">
+            Create backup
+          </button>
+        </div>
       )}
       {done && <BackupDoneNotice done={done} />}
       {done && <SkippedNotice skipped={done.skipped} />}

@@ -7,6 +7,7 @@ import { ErrorNotice } from '../shared/ErrorNotice.tsx';
 import { formatBytes, formatDate } from '../shared/format.ts';
 import { friendlyError } from '../shared/messages.ts';
 import { RecoveryKeyInput } from '../shared/RecoveryKeyInput.tsx';
+import { useFocusOn } from '../shared/useFocusOn.ts';
 import { CANCELLED } from './restore-flow.ts';
 import { RepairableNotice, SalvageResult } from './SalvageResult.tsx';
 import { MAX_ROWS, previewKind, treeRows } from './tree.ts';
@@ -26,10 +27,12 @@ export function RestorePanel({ file }: { file?: File }) {
   }
 
   const rows = unlocked ? treeRows(unlocked.entries, filter) : [];
+  const contentsPlace = useFocusOn<HTMLUListElement>(unlocked);
+  const previewPlace = useFocusOn<HTMLElement>(preview);
   return (
     <section class="panel" aria-labelledby="restore-heading">
       <h2 id="restore-heading">Open a backup</h2>
-      {!file && <p class="hint">Open a .coffer file above, or drop it anywhere on this page.</p>}
+      {!file && <p class="hint">Open a .coffer file, or drop it anywhere on this page.</p>}
       {file && (
         <p class="file-name">
           {file.name} — {formatBytes(file.size)}
@@ -107,11 +110,12 @@ export function RestorePanel({ file }: { file?: File }) {
             Filter
             <input type="search" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
           </label>
-          <ul class="tree" aria-label="Backup contents">
+          <ul class="tree" aria-label="Backup contents" tabIndex={-1} ref={contentsPlace}>
             {rows.slice(0, MAX_ROWS).map(({ entry, depth, name }) => (
               <li key={entry.path} style={{ paddingInlineStart: `${depth * 1.25}rem` }}>
                 <span class="item-path">
-                  {entry.type === 'dir' && <span class="icon icon-folder" aria-hidden="true" />}
+                  {/* Files get an icon too, so names at one depth line up, root level included. */}
+                  <span class={`icon icon-${entry.type === 'dir' ? 'folder' : 'file'}`} aria-hidden="true" />
                   {name}
                 </span>
                 <span class="item-size">{entry.type === 'file' ? formatBytes(entry.size) : ''}</span>
@@ -160,7 +164,7 @@ export function RestorePanel({ file }: { file?: File }) {
             </p>
           )}
           {preview && (
-            <figure class="preview">
+            <figure class="preview" tabIndex={-1} ref={previewPlace}>
               <figcaption>{preview.path}</figcaption>
               {preview.kind === 'image' ? <img src={preview.url} alt={preview.path} /> : <pre>{preview.text}</pre>}
             </figure>

@@ -34,10 +34,6 @@ export function useRestoreFlow(file: File | undefined) {
 
   useEffect(() => () => releaseImageUrl(state.preview?.url), [state.preview]);
   useEffect(() => () => state.chats?.release(), [state.chats]);
-  // On a phone the preview opens below the list: bring it into view, or Preview seems to do nothing.
-  useEffect(() => {
-    if (state.preview) document.querySelector('.preview')?.scrollIntoView({ block: 'nearest' });
-  }, [state.preview]);
 
   return { ...state, ...flow, busy: state.progress !== undefined, cancel: () => coffer.cancel() };
 }
