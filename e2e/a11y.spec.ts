@@ -38,3 +38,18 @@ test('usable at phone width', async ({ page }) => {
   expect(overflow).toBeLessThanOrEqual(0);
   await expect(page.getByRole('button', { name: 'Create backup' })).toBeVisible();
 });
+
+test('the console stays clean on load: no warning, no error', async ({ page }) => {
+  const noise: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'warning' || message.type() === 'error') noise.push(`${message.type()}: ${message.text()}`);
+  });
+  // Twice: the first visit installs the service worker, the second is served by it. The chat
+  // reader's worker loads SQLite right after start-up, which used to warn on every load.
+  for (const load of [() => page.goto('./'), () => page.reload()]) {
+    await load();
+    await page.waitForLoadState('networkidle');
+    await page.waitForTimeout(1500);
+  }
+  expect(noise).toEqual([]);
+});

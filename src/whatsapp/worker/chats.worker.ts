@@ -26,6 +26,17 @@ import type { ChatsCommand, ChatsMessage, ChatsResult } from './chats-protocol.t
 /** A wa.db is a few MiB; one decrypted into memory is refused past this. */
 const MAX_CONTACTS_BYTES = 256 * 1024 * 1024;
 
+/**
+ * SQLite looks for its own OPFS file system at start-up, which needs cross-origin isolation this
+ * app does not use (the reader reads Files), and warns on every page load that it is missing
+ * (issue 31 item 8). That one expected warning is dropped; any other still reaches the console.
+ */
+(self as { sqlite3ApiConfig?: object }).sqlite3ApiConfig = {
+  warn: (...args: unknown[]) => {
+    if (!String(args[0]).startsWith('Ignoring inability to install OPFS')) console.warn(...args);
+  },
+};
+
 let loading: Promise<SqliteWasm> | undefined;
 const sqlite = () => {
   loading ??= sqlite3InitModule({ print: () => {}, printErr: () => {} });
