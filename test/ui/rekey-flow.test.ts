@@ -57,7 +57,7 @@ describe('"Change how it unlocks" when saved', () => {
     expect(run.state.error?.headline).toBe('Checking the passphrase strength…');
     const weak: Strength = { ...STRONG, score: 1, acceptable: false, warning: 'This is a common password' };
     await applyRekey(input({ choices, strength: weak }), 'file', steps(), run.report);
-    expect(run.state.error?.headline).toMatch(/^This passphrase is too easy to guess: This is a common password\./);
+    expect(run.state.error?.headline).toMatch(/^This passphrase is too easy to guess: this is a common password\./);
   });
 
   it('saves a new file and says how it now opens', async () => {

@@ -6,10 +6,16 @@ export function topLevelNames(paths: string[]): string[] {
   return [...new Set(paths.map((path) => path.split('/')[0]))];
 }
 
-/** Characters that no common file system accepts in a name become a dash. */
+/**
+ * Characters that no common file system accepts in a name become a dash. A name longer than
+ * `max` characters is cut at a word's end where one is near (else where it must) and marked "…".
+ */
 export function safeName(name: string, max = 60): string {
   const cleaned = Array.from(name, (c) => (c.charCodeAt(0) < 32 || '\\/:*?"<>|'.includes(c) ? '-' : c));
-  return cleaned.join('').slice(0, max);
+  if (cleaned.length <= max) return cleaned.join('');
+  const head = cleaned.slice(0, max - 1).join('');
+  const wordEnd = Math.max(head.lastIndexOf(' '), head.lastIndexOf('-'), head.lastIndexOf('_'));
+  return `${wordEnd >= max / 2 ? head.slice(0, wordEnd).trimEnd() : head}…`;
 }
 
 function stamp(now: Date): string {

@@ -6,7 +6,7 @@ import { usePhaseRate } from './phase-rate.ts';
 const PHASES: Record<Progress['phase'], string> = {
   'deriving-key': 'Deriving the key from your passphrase…',
   writing: 'Encrypting',
-  verifying: 'Checking every byte of the written backup',
+  verifying: 'Checking every byte of the backup',
   reading: 'Reading',
   restoring: 'Restoring',
   decrypting: 'Decrypting',
@@ -31,7 +31,8 @@ export function ProgressView({ state, onCancel }: { state: ProgressState; onCanc
           {formatBytes(progress.bytesDone)} of {formatBytes(progress.bytesTotal)} ({Math.floor(fraction * 100)}%)
         </span>
         {speed > 0 && <span>{formatBytes(speed)}/s</span>}
-        {speed > 0 && <span>{formatDuration(left)} left</span>}
+        {/* At 100% only the finishing steps are left: a countdown there would linger. */}
+        {speed > 0 && fraction < 1 && <span>{formatDuration(left)} left</span>}
       </p>
       {progress.currentPath && <p class="progress-file">{displayName(progress.currentPath)}</p>}
       <button type="button" class="secondary" onClick={onCancel}>

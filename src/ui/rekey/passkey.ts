@@ -39,26 +39,45 @@ export function passkeyAccountName(now: Date): string {
   return `Coffer key, added ${now.toISOString().slice(0, 10)}`;
 }
 
+/**
+ * A failed passkey prompt in plain words: the platform's own messages ("This is an invalid
+ * domain.") say nothing a person can act on (issue 31 item 7).
+ */
+export function passkeyFailureText(error: unknown): string {
+  const name = error instanceof DOMException ? error.name : '';
+  if (name === 'SecurityError') {
+    return 'Passkeys work only where Coffer is opened from its own web address (a name such as backup.example.org, over HTTPS), not from a number like 192.168.1.5 or from a file.';
+  }
+  if (name === 'NotAllowedError') return 'The passkey prompt was closed or timed out.';
+  if (name === 'NotSupportedError') return NO_PRF;
+  if (name === 'InvalidStateError') return 'This authenticator already holds a Coffer passkey it will not replace.';
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** Creates a passkey for this site and evaluates its PRF on a fresh salt. */
 export async function createPasskey(): Promise<NewPasskey> {
   if (!window.PublicKeyCredential || !navigator.credentials) throw new Error(NO_PRF);
   const prfSalt = crypto.getRandomValues(new Uint8Array(32));
   const rpId = location.hostname;
   const accountName = passkeyAccountName(new Date());
-  const created = (await navigator.credentials.create({
-    publicKey: {
-      rp: { name: 'Coffer', id: rpId },
-      user: { id: crypto.getRandomValues(new Uint8Array(16)), name: accountName, displayName: accountName },
-      challenge: crypto.getRandomValues(new Uint8Array(32)),
-      pubKeyCredParams: [
-        { type: 'public-key', alg: -7 },
-        { type: 'public-key', alg: -257 },
-      ],
-      authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
-      // eval.first at creation too: some platforms reject an empty prf object.
-      extensions: { prf: { eval: { first: prfSalt } } } as AuthenticationExtensionsClientInputs,
-    },
-  })) as PublicKeyCredential | null;
+  const created = (await navigator.credentials
+    .create({
+      publicKey: {
+        rp: { name: 'Coffer', id: rpId },
+        user: { id: crypto.getRandomValues(new Uint8Array(16)), name: accountName, displayName: accountName },
+        challenge: crypto.getRandomValues(new Uint8Array(32)),
+        pubKeyCredParams: [
+          { type: 'public-key', alg: -7 },
+          { type: 'public-key', alg: -257 },
+        ],
+        authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
+        // eval.first at creation too: some platforms reject an empty prf object.
+        extensions: { prf: { eval: { first: prfSalt } } } as AuthenticationExtensionsClientInputs,
+      },
+    })
+    .catch((error: unknown) => {
+      throw new Error(passkeyFailureText(error));
+    })) as PublicKeyCredential | null;
   if (!created) throw new Error('No passkey was created.');
   const prf = prfOf(created);
   if (!prf?.enabled && !prf?.results?.first) throw new Error(NO_PRF);

@@ -55,6 +55,8 @@ export async function measureStrength(passphrase: string): Promise<Strength> {
 export function strengthProblem(strength: Strength | undefined): string | undefined {
   if (!strength) return 'Checking the passphrase strength…';
   if (strength.acceptable) return undefined;
-  const why = strength.warning ? `: ${strength.warning}` : '';
+  // The warning continues the sentence after the colon: no capital, no full stop of its own.
+  const warning = strength.warning?.replace(/\.$/, '');
+  const why = warning ? `: ${warning.charAt(0).toLowerCase()}${warning.slice(1)}` : '';
   return `This passphrase is too easy to guess${why}. Try a longer phrase of several unrelated words.`;
 }

@@ -55,12 +55,16 @@ export function VaultPanel({ onOpen, onBackUpAgain, notice }: VaultPanelProps) {
           {storage.persisted ? (
             <p>This browser keeps Coffer's storage even when space runs low.</p>
           ) : (
-            <p>
-              Browsers may clear stored data when the disk gets full.{' '}
-              <button type="button" class="link" onClick={persist}>
-                Ask the browser to keep it
-              </button>
-            </p>
+            // Only once something is stored is there anything to ask the browser to keep.
+            backups &&
+            backups.length > 0 && (
+              <p>
+                Browsers may clear stored data when the disk gets full.{' '}
+                <button type="button" class="link" onClick={persist}>
+                  Ask the browser to keep it
+                </button>
+              </p>
+            )
           )}
         </div>
       )}

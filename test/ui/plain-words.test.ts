@@ -1,0 +1,42 @@
+/** Issue 31 item 7: plain words where the platform's leaked through, and names cut at a word's end. */
+import { describe, expect, it } from 'vitest';
+import { backupFileName, safeName } from '../../src/ui/backup/naming.ts';
+import { passkeyFailureText } from '../../src/ui/rekey/passkey.ts';
+import { strengthProblem } from '../../src/ui/shared/strength.ts';
+
+describe('plain words', () => {
+  it('a passkey refused on an IP address says what to do, not "This is an invalid domain."', () => {
+    const refused = passkeyFailureText(new DOMException('This is an invalid domain.', 'SecurityError'));
+    expect(refused).toMatch(/own web address/);
+    expect(refused).not.toMatch(/invalid domain/);
+    expect(passkeyFailureText(new DOMException('x', 'NotAllowedError'))).toBe(
+      'The passkey prompt was closed or timed out.',
+    );
+    expect(passkeyFailureText(new Error('something else'))).toBe('something else');
+  });
+
+  it('the strength warning continues the sentence after its colon', () => {
+    const weak = {
+      score: 1,
+      crackTime: 'minutes',
+      warning: 'This is a top-10 common password.',
+      suggestions: [],
+      acceptable: false,
+    } as const;
+    expect(strengthProblem(weak)).toBe(
+      'This passphrase is too easy to guess: this is a top-10 common password. Try a longer phrase of several unrelated words.',
+    );
+  });
+
+  it('a long name is cut at a word’s end and marked, never mid-word', () => {
+    const long = 'Holiday photos from the summer in Brittany with the whole family and friends';
+    const cut = safeName(long);
+    expect(cut).toBe('Holiday photos from the summer in Brittany with the whole…');
+    expect(cut.length).toBeLessThanOrEqual(60);
+    expect(safeName('x'.repeat(80))).toBe(`${'x'.repeat(59)}…`);
+    expect(safeName('short name')).toBe('short name');
+    expect(backupFileName([`${long}/a.jpg`], new Date(2026, 11, 2, 20, 14, 5))).toBe(
+      'Holiday photos from the summer in Brittany with the whole…, 2026-12-02 20-14-05.coffer',
+    );
+  });
+});
