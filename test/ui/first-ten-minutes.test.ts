@@ -1,7 +1,8 @@
 /** Issue 21: pure pieces of the app's first ten minutes (names, counts, phase-aware progress). */
 import { describe, expect, it } from 'vitest';
-import { backupFileName, countWords } from '../../src/ui/backup/naming.ts';
+import { backupFileName } from '../../src/ui/backup/naming.ts';
 import { phaseRate } from '../../src/ui/progress/phase-rate.ts';
+import { countWords } from '../../src/ui/shared/format.ts';
 
 describe('phase-aware progress', () => {
   it('a check after writing measures its own bytes and time, not the whole operation', () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { backupFileName, safeName } from '../../src/ui/backup/naming.ts';
 import { passkeyFailureText } from '../../src/ui/rekey/passkey.ts';
-import { strengthProblem } from '../../src/ui/shared/strength.ts';
+import { type Strength, strengthProblem } from '../../src/ui/shared/strength.ts';
 
 describe('plain words', () => {
   it('a passkey refused on an IP address says what to do, not "This is an invalid domain."', () => {
@@ -16,7 +16,7 @@ describe('plain words', () => {
   });
 
   it('the strength warning continues the sentence after its colon', () => {
-    const weak = {
+    const weak: Strength = {
       score: 1,
       crackTime: 'minutes',
       warning: 'This is a top-10 common password.',

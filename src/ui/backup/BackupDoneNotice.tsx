@@ -1,7 +1,6 @@
-import { formatBytes } from '../shared/format.ts';
+import { countWords, formatBytes } from '../shared/format.ts';
 import { useFocusOn } from '../shared/useFocusOn.ts';
 import type { BackupDone } from './make-backup.ts';
-import { countWords } from './naming.ts';
 import { ShareButton } from './ShareButton.tsx';
 
 /** Where the backup went comes first: a person's first question is "where is it?". */
@@ -20,7 +19,8 @@ export function BackupDoneNotice({ done }: { done: BackupDone }) {
         {done.kept && ' A copy is kept on this device. Find it under "On this device".'}
       </p>
       <p>
-        {countWords(done.files, done.folders)}, {formatBytes(done.size)}.{' '}
+        {countWords(done.files, done.folders)}, {formatBytes(done.contentBytes)}; the backup file is{' '}
+        {formatBytes(done.size)}.{' '}
         {done.verified ? 'Read back and checked: every byte is intact.' : 'Not checked after writing.'}
       </p>
       {done.file && <ShareButton file={done.file} />}

@@ -14,7 +14,10 @@ export type Destination = 'picked' | 'downloads' | 'kept';
 
 export interface BackupDone {
   name: string;
+  /** The .coffer file's size. */
   size: number;
+  /** What was backed up, before compression and encryption. */
+  contentBytes: number;
   files: number;
   folders: number;
   verified: boolean;
@@ -105,8 +108,10 @@ export async function makeBackup(
       onProgress,
     );
     let file: Blob | undefined;
+    const files = items.filter((item) => item.type === 'file').length;
+    const folders = items.filter((item) => item.type === 'dir').length;
     if (stored) {
-      stored = await finishStore(stored, result.size, result.entries);
+      stored = await finishStore(stored, result.size, { files, folders });
       file = await storedFile(stored);
       if (handle) await file.stream().pipeTo(await handle.createWritable());
       else downloadBlob(file, name);
@@ -127,8 +132,9 @@ export async function makeBackup(
     return {
       name,
       size: result.size,
-      files: items.filter((item) => item.type === 'file').length,
-      folders: items.filter((item) => item.type === 'dir').length,
+      contentBytes: total,
+      files,
+      folders,
       verified: result.verified,
       kept: Boolean(stored),
       destination: handle ? 'picked' : 'downloads',

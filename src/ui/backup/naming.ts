@@ -30,10 +30,3 @@ export function backupFileName(paths: string[], now = new Date()): string {
   const more = names.length > 1 ? ` + ${names.length - 1} more` : '';
   return `${what}${more}, ${stamp(now)}.coffer`;
 }
-
-/** "6 files and 2 folders": the same words in the list and in the result. */
-export function countWords(files: number, folders: number): string {
-  const f = `${files} ${files === 1 ? 'file' : 'files'}`;
-  if (folders === 0) return f;
-  return `${f} and ${folders} ${folders === 1 ? 'folder' : 'folders'}`;
-}

@@ -4,12 +4,13 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { BackupItem } from '../../worker/protocol.ts';
+import { countWords } from '../shared/format.ts';
 import { hasPrivateStorage } from '../shared/temp-output.ts';
 import { useStrength } from '../shared/useStrength.ts';
 import { loadSettings, type Settings, saveSettings } from '../vault/db.ts';
 import { isDeviceUnlocked, rememberedKeyMethod } from '../vault/remembered-key.ts';
 import { asksDevicePassphrase, type RememberedMethod } from './backup-checks.ts';
-import { countWords, topLevelNames } from './naming.ts';
+import { topLevelNames } from './naming.ts';
 import { usePendingForm } from './pending.ts';
 import type { BackupOptions } from './start-backup.ts';
 

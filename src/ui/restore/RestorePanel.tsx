@@ -4,7 +4,7 @@ import { ProgressView } from '../progress/ProgressView.tsx';
 import { ChangeUnlock } from '../rekey/ChangeUnlock.tsx';
 import { PasskeyUnlock } from '../rekey/PasskeyUnlock.tsx';
 import { ErrorNotice } from '../shared/ErrorNotice.tsx';
-import { formatBytes, formatDate } from '../shared/format.ts';
+import { countWords, formatBytes, formatDate } from '../shared/format.ts';
 import { friendlyError } from '../shared/messages.ts';
 import { RecoveryKeyInput } from '../shared/RecoveryKeyInput.tsx';
 import { useFocusOn } from '../shared/useFocusOn.ts';
@@ -104,7 +104,11 @@ export function RestorePanel({ file }: { file?: File }) {
             </button>
           </div>
           <p class="total">
-            {unlocked.entries.filter((entry) => entry.type === 'file').length} files, {formatBytes(unlocked.totalSize)}
+            {countWords(
+              unlocked.entries.filter((entry) => entry.type === 'file').length,
+              unlocked.entries.filter((entry) => entry.type === 'dir').length,
+            )}
+            , {formatBytes(unlocked.totalSize)}
           </p>
           <label>
             Filter

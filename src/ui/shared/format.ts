@@ -24,3 +24,10 @@ export function formatDuration(seconds: number): string {
 export function formatDate(ms: number): string {
   return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
+
+/** "6 files and 2 folders": the same words for the same backup on every screen (issue 31 item 6). */
+export function countWords(files: number, folders: number): string {
+  const f = `${files} ${files === 1 ? 'file' : 'files'}`;
+  if (folders === 0) return f;
+  return `${f} and ${folders} ${folders === 1 ? 'folder' : 'folders'}`;
+}

@@ -1,5 +1,5 @@
 import type { BackupItem } from '../../worker/protocol.ts';
-import { formatBytes, formatDate } from '../shared/format.ts';
+import { countWords, formatBytes, formatDate } from '../shared/format.ts';
 import type { StoredBackup } from './db.ts';
 import { evictionWarning } from './eviction.ts';
 import { useVaultFlow } from './useVaultFlow.ts';
@@ -81,8 +81,11 @@ export function VaultPanel({ onOpen, onBackUpAgain, notice }: VaultPanelProps) {
               <div class="stored-facts">
                 <strong>{backup.name}</strong>
                 <span>
-                  {formatDate(backup.createdAt)} · {formatBytes(backup.size)} · {backup.entryCount}{' '}
-                  {backup.entryCount === 1 ? 'entry' : 'entries'}
+                  {formatDate(backup.createdAt)} ·{' '}
+                  {backup.files === undefined
+                    ? `${backup.entryCount} ${backup.entryCount === 1 ? 'item' : 'items'}`
+                    : countWords(backup.files, backup.folders ?? 0)}{' '}
+                  · backup file {formatBytes(backup.size)}
                 </span>
                 <span>
                   Opens with {backup.unlock.map((method) => UNLOCK_NAMES[method]).join(' or ')}

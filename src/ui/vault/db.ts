@@ -21,6 +21,9 @@ export interface StoredBackup {
   createdAt: number;
   size: number;
   entryCount: number;
+  /** Counted as the backup list counts them; absent in records from before they were kept. */
+  files?: number;
+  folders?: number;
   unlock: UnlockMethod[];
   sources: string[];
   /** 'writing' until the file is complete; reconcile removes abandoned ones. */

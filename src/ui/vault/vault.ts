@@ -67,8 +67,13 @@ export async function beginStore(backup: NewStoredBackup): Promise<StoredBackup>
   return record;
 }
 
-export async function finishStore(record: StoredBackup, size: number, entryCount: number): Promise<StoredBackup> {
-  const done: StoredBackup = { ...record, size, entryCount, state: 'complete' };
+export async function finishStore(
+  record: StoredBackup,
+  size: number,
+  counts: { files: number; folders: number },
+): Promise<StoredBackup> {
+  const entryCount = counts.files + counts.folders;
+  const done: StoredBackup = { ...record, size, entryCount, ...counts, state: 'complete' };
   await withLock(async () => {
     await (await openCatalogue()).put('backups', done);
   });
