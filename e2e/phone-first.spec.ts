@@ -158,6 +158,8 @@ test('a 150-character name never pushes the page sideways: list, preview, salvag
   expect(await overflowing(page), 'backup result').toEqual([]);
   await page.getByRole('button', { name: 'On this device', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'On this device' })).toBeVisible();
+  // The stored backup, named after the long file, is listed (the list loads after the heading).
+  await expect(page.getByRole('list', { name: 'Backups on this device' }).getByRole('listitem')).toHaveCount(1);
   expect(await overflowing(page), 'this device').toEqual([]);
 
   await openBackup(page, backup);

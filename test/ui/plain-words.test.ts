@@ -40,3 +40,13 @@ describe('plain words', () => {
     );
   });
 });
+
+describe('confirming a new recovery key', () => {
+  it('says "type them" when nothing was typed, and "do not match" when the digits are wrong', async () => {
+    const { unconfirmedNewKey } = await import('../../src/ui/shared/key-checks.ts');
+    const key = '1234'.repeat(16);
+    expect(unconfirmedNewKey(key, '')).toMatch(/^Type the last 8 digits/);
+    expect(unconfirmedNewKey(key, '0000 0000')).toMatch(/do not match the end of the new recovery key/);
+    expect(unconfirmedNewKey(key, '1234 1234')).toBeUndefined();
+  });
+});

@@ -137,7 +137,7 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
       )}
       {error && <ErrorNotice error={error} />}
       {cancelled && (
-        <p class="notice" role="status">
+        <p class="notice caution" role="status">
           Cancelled. Nothing was kept.
         </p>
       )}

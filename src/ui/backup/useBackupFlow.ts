@@ -14,6 +14,8 @@ export function useBackupFlow(items: BackupItem[], form: BackupForm) {
 
   // A complaint about the form goes as soon as what it complained about has changed.
   useEffect(() => report({ problem: '' }), [items, form.form, report]);
+  // "Backup ready" speaks of the files it backed up: it goes when the list changes.
+  useEffect(() => report({ done: undefined }), [items, report]);
 
   const steps: BackupSteps = {
     pickSaveTarget,

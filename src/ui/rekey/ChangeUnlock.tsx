@@ -15,9 +15,11 @@ interface Props {
   file: File;
   credentials: UnlockCredentials;
   slots: SlotInfo[];
+  /** Called when the person opens the form: what the panel said before is then out of date. */
+  onOpen?: () => void;
 }
 
-export function ChangeUnlock({ file, credentials, slots }: Props) {
+export function ChangeUnlock({ file, credentials, slots, onOpen }: Props) {
   const form = useChangeUnlockForm(slots);
   const { open, setOpen, choices, update, strength, passkey, dropPasskeys, setDropPasskeys } = form;
   const { passkeySlots, hasPassphrase, hasKey } = form;
@@ -26,7 +28,15 @@ export function ChangeUnlock({ file, credentials, slots }: Props) {
   if (!open) {
     return (
       <div class="row">
-        <button type="button" class="secondary" aria-expanded="false" onClick={() => setOpen(true)}>
+        <button
+          type="button"
+          class="secondary"
+          aria-expanded="false"
+          onClick={() => {
+            onOpen?.();
+            setOpen(true);
+          }}
+        >
           Change how it unlocks
         </button>
         {done && (

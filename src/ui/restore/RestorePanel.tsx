@@ -55,8 +55,18 @@ export function RestorePanel({ file }: { file?: File }) {
               />
             </label>
           )}
-          {hasKeySlot && <RecoveryKeyInput value={recoveryKey} onInput={setRecoveryKey} invalid={keyTypo} />}
-          {keyTypo && (
+          {hasKeySlot && (
+            <RecoveryKeyInput
+              value={recoveryKey}
+              onInput={(value) => {
+                setRecoveryKey(value);
+                if (error) flow.clearMessages();
+              }}
+              invalid={keyTypo}
+            />
+          )}
+          {/* Once Unlock has raised it as an alert, the same words are not repeated beside the field. */}
+          {keyTypo && !error && (
             <p class="field-error" role="status">
               {form.keyTypoText}
             </p>
@@ -174,7 +184,9 @@ export function RestorePanel({ file }: { file?: File }) {
             </figure>
           )}
           {chats && <ChatReader key={chats.source.file.name} source={chats.source} />}
-          {file && slots && <ChangeUnlock file={file} credentials={unlocked.credentials} slots={slots} />}
+          {file && slots && (
+            <ChangeUnlock file={file} credentials={unlocked.credentials} slots={slots} onOpen={flow.clearMessages} />
+          )}
         </div>
       )}
     </section>

@@ -80,7 +80,7 @@ export function keyTypoMessage(input: string): string {
   const { digits, problem } = checkRecoveryKey(input);
   if (problem === 'characters') return 'A recovery key has only digits.';
   if (problem === 'length') return `A recovery key has 64 digits; this has ${digits.length}.`;
-  return 'This recovery key has a typo: its check digits do not match. Check each group of four.';
+  return 'Its check digits do not match: check each group of four digits.';
 }
 
 export function hasKeyTypo(recoveryKey: string): boolean {
@@ -166,6 +166,11 @@ export function restoreFlow(
     /** A failure from outside the flow (the passkey prompt), shown like the flow's own. */
     showError(error: FriendlyError) {
       report({ error });
+    },
+
+    /** What was said is out of date once the person changes what it was about (issue 31 item 5). */
+    clearMessages() {
+      report({ error: undefined, status: '' });
     },
 
     /** Asks the worker which ways in the file has (on opening it). */

@@ -8,7 +8,9 @@ import { checkRecoveryKey } from '../../core/recovery-key.ts';
 export function unconfirmedNewKey(newKey: string, typed: string): string | undefined {
   const digits = typed.replace(/[\s-]/g, '');
   if (digits === newKey || digits === newKey.slice(-8)) return undefined;
-  return 'Type the last 8 digits of the new recovery key to confirm you have saved it.';
+  if (digits === '') return 'Type the last 8 digits of the new recovery key to confirm you have saved it.';
+  // Typed but different: saying "type them" again would read as if nothing had been typed.
+  return 'The digits you typed do not match the end of the new recovery key. Check the saved key and type its last 8 digits again.';
 }
 
 /** A typed existing key whose digits or check digits are off; undefined when it is well formed. */
