@@ -11,6 +11,8 @@ const ROWS: [string, [string, string][]][] = [
     [
       ['app.download.plain', 'the input file downloaded as it is (no Coffer)'],
       ['app.download.create', 'Create backup (check after writing off) -> .coffer download'],
+      ['app.download.createChecked', 'Create backup, checked after writing (the default) -> .coffer download'],
+      ['app.download.streamCeiling', "the service worker's streamed download alone (no crypto, same size)"],
       ['app.download.restoreZip', 'Restore all -> .zip download'],
       ['app.download.restoreOne', 'Download of the one restored file'],
       ['app.download.createBig', 'Create backup of the 4 GiB file (full runs), with renderer memory'],
