@@ -54,3 +54,11 @@ describe('one set of words for the app, the offline opener and the CLI (issue 31
     }
   });
 });
+
+describe('a full disk met in the page', () => {
+  it('says there is not enough storage space, not that something went wrong inside Coffer', () => {
+    const full = friendlyError(new DOMException('', 'QuotaExceededError'));
+    expect(full.detail).toMatch(/not enough storage space/);
+    expect(full.headline).not.toBe(INTERNAL);
+  });
+});

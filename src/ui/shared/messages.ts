@@ -20,6 +20,8 @@ const PAGE_WORDS: Record<Exclude<MessageCode, ErrorCode>, FailureWords> = {
 
 const WORDS: Record<MessageCode, FailureWords> = { ...FAILURE_WORDS, ...PAGE_WORDS };
 
+export const STORAGE_FULL = 'There is not enough storage space on this device to finish. Nothing was kept.';
+
 export interface FriendlyError {
   headline: string;
   detail: string;
@@ -35,6 +37,11 @@ function isMessageCode(code: unknown): code is MessageCode {
  * whose cut-short files carry `endsEarly` rather than the worker's `truncated`.
  */
 export function friendlyError(error: WorkerError | Error): FriendlyError {
+  // A full disk met in the page itself (the catalogue in IndexedDB, a temporary file), not in
+  // the worker, which words it the same way (coffer.worker.ts).
+  if (error instanceof DOMException && error.name === 'QuotaExceededError') {
+    return { headline: WORDS.io.headline, detail: STORAGE_FULL };
+  }
   const coded = error as { code?: unknown; endsEarly?: boolean };
   const given =
     typeof coded.code === 'string' ? shownCode({ code: coded.code, endsEarly: coded.endsEarly }) : undefined;
