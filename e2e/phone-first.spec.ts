@@ -56,6 +56,8 @@ test('one way in, and Create backup in view before and after adding files, where
   await expect(page.getByText('Add files', { exact: true })).toBeVisible();
   await expect(page.getByText('Open backup', { exact: true })).toBeHidden();
   await expect(page.getByText('Back up files and folders')).toHaveCount(0);
+  // On a phone the form waits until there is something to back up.
+  await expect(page.getByLabel('Passphrase', { exact: true })).toBeHidden();
   const add = await page.getByText('Add files', { exact: true }).boundingBox();
   expect((add?.y ?? VIEWPORT.height) + (add?.height ?? 0)).toBeLessThanOrEqual(VIEWPORT.height / 2);
   for (const top of [0, 400, 100_000]) {
@@ -68,6 +70,9 @@ test('one way in, and Create backup in view before and after adding files, where
   await expect(page.getByText('Add files', { exact: true })).toBeHidden();
   await page.getByRole('button', { name: 'Back up', exact: true }).click();
 
+  // With nothing added, Create backup says what is missing first.
+  await page.getByRole('button', { name: 'Create backup' }).click();
+  await expect(page.getByRole('alert')).toContainText('Add at least one file or folder first.');
   await prepareBackup(page, [
     { name: 'one.txt', mimeType: 'text/plain', buffer: Buffer.from('1') },
     { name: 'two.txt', mimeType: 'text/plain', buffer: Buffer.from('2') },

@@ -22,7 +22,8 @@ export function BackupPanel({ items, onItemsChange }: BackupPanelProps) {
   const { form, update, strength, options, setOption, canKeep, devicePassphrase, setDevicePassphrase } = fields;
   const { progress, error, cancelled, problem, done, busy, start, cancel } = useBackupFlow(items, fields);
   return (
-    <form class="panel" onSubmit={start} aria-labelledby="backup-heading">
+    // "empty": on a phone the form waits for something to back up (narrow.css).
+    <form class={items.length === 0 ? 'panel empty' : 'panel'} onSubmit={start} aria-labelledby="backup-heading">
       <h2 id="backup-heading">Make a backup</h2>
       {items.length === 0 && <p class="hint">Add files or a folder to start, or drop them anywhere on this page.</p>}
       {items.length > 0 && (
