@@ -244,7 +244,7 @@ async function createAndRestore(page: Page, run: PathRun): Promise<void> {
   await page.getByLabel('Add files').setInputFiles(input);
   await fillPassphrase(page);
   const backup = join(work, `app-backup${label}.coffer`);
-  // As most people make it: checked after writing (the default), which streams too (issue 30).
+  // As most people make it: checked after writing (the default), which is staged: the check reads it back.
   if (!label) {
     record(
       'app.download.createChecked',

@@ -5,7 +5,7 @@
  * hands to the browser (src/ui/shared/download.ts); the bytes are then copied out of the page.
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
-import type { BrowserContext, Page } from '@playwright/test';
+import type { BrowserContext, Download, Page } from '@playwright/test';
 
 /** What a test needs of a download: its name and its bytes on disk. */
 export interface DownloadedFile {
@@ -76,13 +76,18 @@ async function copyOut(page: Page, index: number, path: string): Promise<void> {
   }
 }
 
-/** How many downloads the page has started since this was called (for "nothing was downloaded"). */
+/** How many downloads the page has completed since this was called (for "nothing was downloaded"). */
 export async function downloadCounter(page: Page): Promise<() => Promise<number>> {
   if (isObserved(page)) {
     const start = await downloadCount(page);
     return async () => (await downloadCount(page)) - start;
   }
-  let downloads = 0;
-  page.on('download', () => downloads++);
-  return async () => downloads;
+  // A streamed download that broke off (issue 30) is marked failed by the browser and hands over
+  // nothing: only the ones that completed count.
+  const started: Download[] = [];
+  page.on('download', (download) => started.push(download));
+  return async () => {
+    const failures = await Promise.all(started.map((download) => download.failure()));
+    return failures.filter((failure) => failure === null).length;
+  };
 }

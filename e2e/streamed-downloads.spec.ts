@@ -77,28 +77,6 @@ test('Create, Save and Restore all stream into the download: the right bytes, no
   expect(await opfsNames(page, 'coffer-tmp-')).toEqual([]);
 });
 
-test('checked after writing, Create still streams: the last piece waits for the check, no copy is left', async ({
-  page,
-}) => {
-  await controlled(page);
-  const big = randomBytes(6 * 1024 * 1024);
-  await prepareBackup(page, { name: 'checked.bin', mimeType: 'application/octet-stream', buffer: big });
-  await expect(page.getByLabel('Check the backup after writing it')).toBeChecked();
-  const started = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Create backup' }).click();
-  const download = await started;
-  expect(streamedFrom(download)).toBe(true);
-  const path = await savedDownload(download);
-  await expect(page.getByText('Read back and checked: every byte is intact.')).toBeVisible();
-  expect(await opfsNames(page, 'coffer-tmp-')).toEqual([]);
-
-  await openBackup(page, path);
-  await unlockWithPassphrase(page);
-  const one = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Download checked.bin' }).click();
-  expect(readFileSync(await savedDownload(await one)).equals(big)).toBe(true);
-});
-
 test('a streamed download names the file exactly, non-ASCII included', async ({ page }) => {
   await controlled(page);
   const backup = await streamedBackup(page, [

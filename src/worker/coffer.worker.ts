@@ -21,7 +21,6 @@ import { zstdReady } from '../core/zstd.ts';
 import { handleWhatsApp } from '../whatsapp/worker/handle-whatsapp.ts';
 import { fileSource, openSink, takeMemoryOutput } from './browser-io.ts';
 import { checkFolderCase } from './case-probe.ts';
-import { checkedStream } from './checked-stream.ts';
 import { createCompressionHelpers, zstdOnHelpers } from './compression-helpers.ts';
 import { directorySink } from './directory-sink.ts';
 import { workerCoder } from './erasure.ts';
@@ -67,8 +66,8 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
     throw new CofferError('invalid_input', 'A passkey cannot be the only way in: add a passphrase or a recovery key.');
   }
   if (command.passkey) slots.push({ kind: 'passkey', ...command.passkey });
-  if (command.verify && command.output.kind === 'stream' && !command.checkCopy) {
-    throw new CofferError('invalid_input', 'A backup streamed into a download needs a copy to check after writing it.');
+  if (command.verify && command.output.kind === 'stream') {
+    throw new CofferError('invalid_input', 'A backup streamed into a download cannot be checked after writing it.');
   }
   const { kept, skipped } = representableItems(command.items);
   if (kept.length === 0 && skipped.length > 0) {
@@ -80,12 +79,7 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
     type: 'progress',
     progress: { bytesDone: 0, bytesTotal: totalBytes, currentPath: '', phase: 'deriving-key' },
   });
-  // Checked after writing while streaming: the download's last piece waits for the check.
-  const checked =
-    command.verify && command.output.kind === 'stream' && command.checkCopy
-      ? checkedStream(await openSink(command.output), await openSink({ kind: 'opfs', name: command.checkCopy }))
-      : undefined;
-  const sink = checked?.sink ?? (await openSink(command.output));
+  const sink = await openSink(command.output);
   // Compression runs in helper workers, one per core; they start only if a file compresses.
   const pool = command.compress ? createCompressionHelpers() : undefined;
   let size = 0;
@@ -115,30 +109,19 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
     void pool?.close();
   }
   if (command.verify) {
-    try {
-      await checkWritten(id, command, await sink.file());
-    } catch (error) {
-      await checked?.fail();
-      throw error;
-    }
+    const written = await OpenedBackup.open(
+      fileSource(await sink.file()),
+      { passphrase: command.passphrase, recoveryKey: command.recoveryKey },
+      undefined,
+      {
+        inflate: inflateNative,
+        zstd: zstdOnHelpers,
+        coder: command.parity === undefined ? undefined : await workerCoder(),
+      },
+    );
+    await written.verify({ onProgress: progressReporter(id, 'verifying') });
   }
-  await checked?.release();
   return { type: 'created', size, entries: kept.length, verified: command.verify, skipped };
-}
-
-/** Reads the written backup back and checks every byte of it, as a restore would. */
-async function checkWritten(id: number, command: CreateCommand, file: File): Promise<void> {
-  const written = await OpenedBackup.open(
-    fileSource(file),
-    { passphrase: command.passphrase, recoveryKey: command.recoveryKey },
-    undefined,
-    {
-      inflate: inflateNative,
-      zstd: zstdOnHelpers,
-      coder: command.parity === undefined ? undefined : await workerCoder(),
-    },
-  );
-  await written.verify({ onProgress: progressReporter(id, 'verifying') });
 }
 
 function requireOpened(): OpenedBackup {

@@ -50,11 +50,6 @@ export interface CreateCommand {
   parity?: number;
   /** A temporary private-storage file name where the parity waits (absent: the worker's memory). */
   paritySpill?: string;
-  /**
-   * With a `stream` output and `verify`: a temporary private-storage file name for the copy that
-   * is read back and checked before the download's last piece is sent (worker/checked-stream.ts).
-   */
-  checkCopy?: string;
 }
 
 /** What a new passkey slot needs: the PRF output on `prfSalt`, and the ids stored in the slot. */

@@ -1,7 +1,7 @@
 /** Making one backup: choose where it goes, write it through the worker, hand it over. */
 import type { BackupItem, NewPasskeySlot, Output, Progress, SkippedItem } from '../../worker/protocol.ts';
 import { coffer } from '../shared/client.ts';
-import { downloadBlob, newTempName, removeTemp } from '../shared/download.ts';
+import { downloadBlob, newTempName } from '../shared/download.ts';
 import { type DownloadOutput, streamedOutput } from '../shared/download-output.ts';
 import { hasPrivateStorage, type TempOutput, tempOutput } from '../shared/temp-output.ts';
 import type { StoredBackup } from '../vault/db.ts';
@@ -64,7 +64,6 @@ export async function makeBackup(
   let stored: StoredBackup | undefined;
   let temp: TempOutput | undefined;
   let streamed: DownloadOutput | undefined;
-  let checkCopy: string | undefined;
   try {
     if (request.keep) {
       stored = await beginStore({
@@ -81,12 +80,9 @@ export async function makeBackup(
     // Named before the output's temporary file: naming one removes this tab's older ones.
     const paritySpill =
       request.parity !== undefined && (await hasPrivateStorage()) ? await newTempName('parity') : undefined;
-    // Streamed into the download. Checked after writing, a private copy is written beside it and
-    // read back, and the download's last piece waits for that check (worker/checked-stream.ts);
-    // without private storage for that copy, the backup is staged as before.
-    checkCopy =
-      !stored && !handle && request.verify && (await hasPrivateStorage()) ? await newTempName('check') : undefined;
-    if (!stored && !handle && (!request.verify || checkCopy)) streamed = await streamedOutput(name);
+    // Streamed into the download unless the backup is checked after writing: that check reads
+    // the written file back, which a download in progress cannot offer.
+    if (!stored && !handle && !request.verify) streamed = await streamedOutput(name);
     // Stored data never grows beyond the inputs plus headers, index and tags.
     if (!stored && !handle && !streamed)
       temp = await tempOutput('backup', 'This backup', total + items.length * 4200 + 65536);
@@ -107,7 +103,6 @@ export async function makeBackup(
         verify: request.verify,
         parity: request.parity,
         paritySpill,
-        checkCopy: streamed ? checkCopy : undefined,
         output,
       },
       onProgress,
@@ -150,8 +145,6 @@ export async function makeBackup(
     if (stored) await removeStored(stored);
     if (temp) await temp.discard();
     if (streamed) await streamed.discard();
-    // Ciphertext, but of no use once the backup failed (a cancelled worker could not remove it).
-    if (checkCopy) await removeTemp(checkCopy);
     throw failure;
   }
 }
