@@ -7,8 +7,8 @@
 /** Where the service worker answers a registered download; the id follows. */
 export const DOWNLOAD_PATH = 'coffer-download/';
 
-/** 128 random bits in hex: a page cannot guess another download's id. */
-export const DOWNLOAD_ID = /^[0-9a-f]{32}$/;
+/** 128 random bits in hex (random-id.ts): a page cannot guess another download's id. */
+export { RANDOM_ID as DOWNLOAD_ID } from './random-id.ts';
 
 /** Page → service worker, with `[bytes, reply]` ports: the worker posts the ReadableStream on `bytes`. */
 export interface RegisterDownload {

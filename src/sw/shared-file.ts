@@ -4,16 +4,17 @@
  * (a page cannot guess another share's id), the page asks before opening it, and stashes nobody
  * picked up are removed after STASH_MAX_AGE_MS.
  */
+import { RANDOM_ID, randomId } from './random-id.ts';
+
 export const SHARE_TARGET_PATH = '/share-target';
 export const SHARED_CACHE = 'coffer-shared';
 export const STASH_PREFIX = './shared/';
 export const STASH_MAX_AGE_MS = 10 * 60 * 1000;
-/** 128 random bits in hex: the only form of id the page accepts. */
-export const STASH_ID = /^[0-9a-f]{32}$/;
 
-export function newStashId(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
-}
+/** 128 random bits in hex: the only form of id the page accepts. */
+export const STASH_ID = RANDOM_ID;
+
+export const newStashId = randomId;
 
 /** Removes stashes older than STASH_MAX_AGE_MS (and any from before ids were random). */
 export async function removeStaleStashes(cache: Cache, now = Date.now()): Promise<void> {

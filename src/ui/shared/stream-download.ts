@@ -9,6 +9,7 @@ import {
   type DownloadReply,
   type RegisterDownload,
 } from '../../sw/download-messages.ts';
+import { randomId } from '../../sw/random-id.ts';
 import type { Output } from '../../worker/protocol.ts';
 
 export interface StreamedDownload {
@@ -54,10 +55,6 @@ function transfersStreams(): boolean {
     }
   }
   return transferable;
-}
-
-function randomId(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 /**
