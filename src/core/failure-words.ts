@@ -52,6 +52,9 @@ export const FAILURE_WORDS: Record<ErrorCode, FailureWords> = {
   key_mismatch: { headline: 'That key is for another kind of WhatsApp backup.' },
 };
 
+/** A full disk, met in the worker or in the page: the detail under the `io` headline. */
+export const STORAGE_FULL = 'There is not enough storage space on this device to finish. Nothing was kept.';
+
 /**
  * The class a person is told of: a damaged last chunk with the end of the file missing is an
  * incomplete file (CofferError.endsEarly), whichever check noticed it.

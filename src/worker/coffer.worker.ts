@@ -3,6 +3,8 @@
  * The Coffer worker: owns every key, all crypto, compression and file I/O. It handles one
  * command at a time; cancelling is done by the page terminating the worker.
  */
+
+import { STORAGE_FULL } from '../core/failure-words.ts';
 import {
   backupBytes,
   CofferError,
@@ -267,7 +269,7 @@ function describeFailure(error: unknown): { code: ErrorCode | 'internal'; messag
   // A file that ends early is worded as incomplete in the app, not as damaged or altered.
   if (isCofferError(error)) return { code: error.endsEarly ? 'truncated' : error.code, message: error.message };
   if (error instanceof DOMException && error.name === 'QuotaExceededError') {
-    return { code: 'io', message: 'There is not enough storage space on this device to finish. Nothing was kept.' };
+    return { code: 'io', message: STORAGE_FULL };
   }
   if (error instanceof DOMException && error.name === 'NotReadableError') {
     return {

@@ -1,6 +1,6 @@
 /** Error codes from the worker become the words a person sees. */
 import type { ErrorCode } from '../../core/errors.ts';
-import { FAILURE_WORDS, type FailureWords, shownCode } from '../../core/failure-words.ts';
+import { FAILURE_WORDS, type FailureWords, STORAGE_FULL, shownCode } from '../../core/failure-words.ts';
 import type { WorkerError } from '../../worker/client.ts';
 import type { WorkerErrorCode } from '../../worker/protocol.ts';
 
@@ -19,8 +19,6 @@ const PAGE_WORDS: Record<Exclude<MessageCode, ErrorCode>, FailureWords> = {
 };
 
 const WORDS: Record<MessageCode, FailureWords> = { ...FAILURE_WORDS, ...PAGE_WORDS };
-
-export const STORAGE_FULL = 'There is not enough storage space on this device to finish. Nothing was kept.';
 
 export interface FriendlyError {
   headline: string;
