@@ -189,4 +189,18 @@ describe('the Open tab', () => {
     expect(await context.run(async () => Promise.reject(coded('cancelled')))).toBeUndefined();
     expect(run.state.status).toBe(CANCELLED);
   });
+
+  it('the .zip of Restore all is saved like one file: the same download, discard and delivery', async () => {
+    const { steps, target, flow } = setUp({}, { ...ANSWERS, 'restore-all': { type: 'restored', files: 1, bytes: 5 } });
+    await flow.restoreAll();
+    const [context] = (steps.restoreEverything as ReturnType<typeof vi.fn>).mock.calls[0]!;
+    const plan = { name: 'photos.zip', purpose: 'zip', what: 'The .zip', maxSize: 9, exactSize: 9 };
+    const result = await context.saveAsDownload(plan, (output: DownloadOutput) => ({
+      type: 'restore-all',
+      target: { kind: 'zip', output: output.output },
+    }));
+    expect(result).toEqual({ type: 'restored', files: 1, bytes: 5 });
+    expect(steps.downloadOutput).toHaveBeenCalledWith(plan);
+    expect(target.deliver).toHaveBeenCalledOnce();
+  });
 });

@@ -1,8 +1,8 @@
 /** Restore all: into a picked folder where the browser has pickers, else as one .zip download. */
-import type { EntryInfo, Progress, SalvageInfo } from '../../worker/protocol.ts';
+import type { Command, EntryInfo, Progress, ResultOf, SalvageInfo } from '../../worker/protocol.ts';
 import { zipSize } from '../../worker/zip-sink.ts';
 import { coffer } from '../shared/client.ts';
-import { downloadOutput } from '../shared/download-output.ts';
+import type { DownloadOutput, DownloadPlan } from '../shared/download-output.ts';
 import { formatBytes } from '../shared/format.ts';
 import { createRestoreFolder, removeRestored } from './target-folder.ts';
 
@@ -18,6 +18,11 @@ export interface RestoreContext {
   entries: EntryInfo[];
   /** Runs one step with the panel's progress and error handling; undefined when it failed. */
   run<T>(task: () => Promise<T>): Promise<T | undefined>;
+  /** A command whose output is a download, as Save runs one; its result once the download has it all. */
+  saveAsDownload<C extends Command>(
+    plan: DownloadPlan,
+    command: (target: DownloadOutput) => C,
+  ): Promise<ResultOf<C> | undefined>;
   onProgress(update: Progress): void;
   setStatus(text: string): void;
   setSalvaged(result: Salvaged): void;
@@ -30,7 +35,7 @@ function directoryPicker(): DirectoryPicker | undefined {
 }
 
 export async function restoreEverything(context: RestoreContext, salvage: boolean): Promise<void> {
-  const { file, entries, run, onProgress, setStatus, setSalvaged } = context;
+  const { file, entries, run, saveAsDownload, onProgress, setStatus, setSalvaged } = context;
   const picker = directoryPicker();
   if (picker) {
     let handle: FileSystemDirectoryHandle;
@@ -61,28 +66,13 @@ export async function restoreEverything(context: RestoreContext, salvage: boolea
   const zipName = `${(file?.name ?? 'backup').replace(/\.coffer$/i, '')}${salvage ? '-salvaged' : ''}.zip`;
   // Exact unless salvage leaves damaged files out: only then is the length unknown beforehand.
   const size = zipSize(entries);
-  const target = await run(() =>
-    downloadOutput({
-      name: zipName,
-      purpose: 'zip',
-      what: 'The .zip of this backup',
-      maxSize: size,
-      exactSize: salvage ? undefined : size,
-    }),
-  );
-  if (!target) return;
-  const result = await run(() =>
-    coffer.run({ type: 'restore-all', salvage, target: { kind: 'zip', output: target.output } }, onProgress),
-  );
-  if (!result) {
-    await target.discard();
-    return;
-  }
-  const delivered = await run(async () => {
-    await target.deliver();
-    return true;
-  });
-  if (!delivered) return;
+  const plan = { name: zipName, purpose: 'zip', what: 'The .zip of this backup', maxSize: size };
+  const result = await saveAsDownload({ ...plan, exactSize: salvage ? undefined : size }, (target) => ({
+    type: 'restore-all',
+    salvage,
+    target: { kind: 'zip', output: target.output },
+  }));
+  if (!result) return;
   if (result.salvage) {
     setSalvaged({ info: result.salvage, restored: result.files, where: `as ${zipName}` });
   } else {

@@ -148,7 +148,7 @@ export function restoreFlow(
       await target.deliver();
       return true;
     });
-    return delivered && result;
+    return delivered ? result : undefined;
   }
 
   async function unlockWith(credentials: UnlockCredentials) {
@@ -260,6 +260,7 @@ export function restoreFlow(
           file,
           entries: unlocked?.entries ?? [],
           run: step,
+          saveAsDownload,
           onProgress,
           setStatus: (status) => report({ status }),
           setSalvaged: (salvaged) => report({ salvaged }),
