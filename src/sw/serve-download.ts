@@ -24,11 +24,11 @@ interface PendingDownload {
   stop(reason: string): void;
   /** The page that registered it: when it is gone, the download is stopped. */
   clientId?: string;
+  /** Its URL has been answered: it is never answered again. */
+  fetched: boolean;
 }
 
-/** Registered downloads whose URL has not been fetched yet; each is answered once. */
-const pending = new Map<string, PendingDownload>();
-/** Every download not yet ended, fetched or not, for the check on closed pages. */
+/** Every download registered and not yet ended, fetched or not. */
 const running = new Map<string, PendingDownload>();
 
 /** A registration older than this without its fetch is dropped (the page never navigated). */
@@ -49,7 +49,6 @@ export function registerDownload(message: RegisterDownload, ports: readonly Mess
   const end = (outcome: DownloadReply) => {
     if (ended) return;
     ended = true;
-    pending.delete(message.id);
     running.delete(message.id);
     reply(replyPort, outcome);
     replyPort.close();
@@ -60,6 +59,7 @@ export function registerDownload(message: RegisterDownload, ports: readonly Mess
     size: Number.isSafeInteger(message.size) && (message.size as number) >= 0 ? message.size : undefined,
     body,
     clientId,
+    fetched: false,
     stop(reason) {
       stopper.abort(new Error(reason));
       // Before the worker's stream arrived there is no pipe to abort: error the body directly.
@@ -79,11 +79,10 @@ export function registerDownload(message: RegisterDownload, ports: readonly Mess
       (error: unknown) => end({ type: 'failed', reason: error instanceof Error ? error.message : String(error) }),
     );
   };
-  pending.set(message.id, download);
   running.set(message.id, download);
   watchClients();
   setTimeout(() => {
-    if (pending.has(message.id)) download.stop('The download was never started.');
+    if (!download.fetched) download.stop('The download was never started.');
   }, UNFETCHED_MS);
   reply(replyPort, { type: 'ready' });
 }
@@ -94,14 +93,14 @@ export function abortDownload(message: AbortDownload): void {
 
 /** The response for a download URL: the registered bytes, once; 404 for anything else. */
 export function downloadResponse(id: string): Response {
-  const download = pending.get(id);
-  if (!download) {
+  const download = running.get(id);
+  if (!download || download.fetched) {
     return new Response('This download is no longer available.', {
       status: 404,
       headers: { 'content-type': 'text/plain; charset=utf-8' },
     });
   }
-  pending.delete(id);
+  download.fetched = true;
   const headers = new Headers({
     'content-type': 'application/octet-stream',
     'content-disposition': attachmentHeader(download.name),
