@@ -161,3 +161,13 @@ export async function unlockWithPassphrase(page: Page, passphrase = PASSPHRASE):
   await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
   await page.getByRole('button', { name: 'Unlock' }).click();
 }
+
+/** Waits until the service worker controls the page, as on a person's second visit. */
+export async function untilServiceWorkerControls(page: Page): Promise<void> {
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+}
+
+/** As on a first visit or where no service worker runs: the page sees no controller. */
+export async function withoutServiceWorker(page: Page): Promise<void> {
+  await page.evaluate(() => Object.defineProperty(navigator.serviceWorker, 'controller', { get: () => null }));
+}

@@ -18,27 +18,13 @@ import {
   test,
   unlockWithPassphrase,
 } from './helpers.ts';
+import { overflowing } from './layout.ts';
 
 const VIEWPORT = { width: 390, height: 844 };
 test.use({ viewport: VIEWPORT });
 
 /** 150 characters and not one place to break a line. */
 const LONG = `${'x'.repeat(146)}.txt`;
-
-/** Elements whose right edge passes the viewport, and the page's own sideways scroll. */
-function overflowing(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    const wide: string[] = [];
-    if (document.documentElement.scrollWidth > width) wide.push(`page ${document.documentElement.scrollWidth}px`);
-    for (const element of Array.from(document.body.querySelectorAll('*'))) {
-      const box = element.getBoundingClientRect();
-      if (box.width > 0 && box.right > width + 0.5)
-        wide.push(`${element.tagName.toLowerCase()} ${Math.round(box.right)}px`);
-    }
-    return wide;
-  });
-}
 
 /** Whether the element is wholly inside the viewport as the page is scrolled now. */
 async function inView(page: Page, name: string): Promise<boolean> {

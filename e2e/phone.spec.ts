@@ -12,24 +12,9 @@ import {
   test,
   unlockWithPassphrase,
 } from './helpers.ts';
+import { overflowing } from './layout.ts';
 
 const LONG = `${'a-very-long-file-name-without-any-break-'.repeat(4)}end.txt`;
-
-/** Elements whose right edge passes the viewport (or that make the page scroll sideways). */
-async function overflowing(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    const wide: string[] = [];
-    if (document.documentElement.scrollWidth > width) wide.push(`page ${document.documentElement.scrollWidth}px`);
-    for (const element of Array.from(document.body.querySelectorAll('*'))) {
-      const box = element.getBoundingClientRect();
-      if (box.width > 0 && (box.right > width + 0.5 || box.left < -0.5)) {
-        wide.push(`${element.tagName.toLowerCase()}.${element.className} ${Math.round(box.right)}px`);
-      }
-    }
-    return wide;
-  });
-}
 
 async function tabRows(page: Page): Promise<number> {
   const tops = await page

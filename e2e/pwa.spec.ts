@@ -12,11 +12,8 @@ import {
   tempDir,
   test,
   unlockWithPassphrase,
+  untilServiceWorkerControls,
 } from './helpers.ts';
-
-async function controlled(page: import('@playwright/test').Page): Promise<void> {
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
-}
 
 /** A whole backup and restore, checking the restored bytes. */
 async function roundTrip(page: import('@playwright/test').Page): Promise<void> {
@@ -35,7 +32,7 @@ async function roundTrip(page: import('@playwright/test').Page): Promise<void> {
 
 test('the service worker controls the page, and reload, backup and restore work offline', async ({ page, context }) => {
   await page.goto('./');
-  await controlled(page);
+  await untilServiceWorkerControls(page);
   await context.setOffline(true);
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Coffer' })).toBeVisible();
@@ -44,7 +41,7 @@ test('the service worker controls the page, and reload, backup and restore work 
 
 test('Chromium reports no installability errors, and the manifest opens .coffer files', async ({ page, context }) => {
   await page.goto('./');
-  await controlled(page);
+  await untilServiceWorkerControls(page);
   const cdp = await context.newCDPSession(page);
   const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
   expect(installabilityErrors).toEqual([]);
@@ -101,7 +98,7 @@ test('after loading, a whole backup and restore make no network request, and not
   });
   context.on('requestfailed', (request) => requests.push({ url: request.url(), fromServiceWorker: false }));
   await page.goto('./');
-  await controlled(page);
+  await untilServiceWorkerControls(page);
   await page.waitForLoadState('networkidle');
   await page.waitForTimeout(1000);
   const loaded = requests.length;
@@ -142,7 +139,7 @@ profileTest('a new version is offered, and applied only when the person reloads'
     const url = `http://127.0.0.1:${port}/`;
     await expect.poll(async () => (await fetch(url).catch(() => undefined))?.status, { timeout: 20_000 }).toBe(200);
     await page.goto(url);
-    await controlled(page);
+    await untilServiceWorkerControls(page);
     await expect(page.getByTestId('build-id')).toHaveText('first-build');
     build(dir, 'second-build');
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
@@ -164,7 +161,7 @@ test('the built app works from a sub-path of a static host', async ({ page }) =>
     const url = `http://127.0.0.1:${port}/tools/coffer/`;
     await expect.poll(async () => (await fetch(url).catch(() => undefined))?.status, { timeout: 20_000 }).toBe(200);
     await page.goto(url);
-    await controlled(page);
+    await untilServiceWorkerControls(page);
     expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.scope)).toBe(url);
     await roundTrip(page);
   } finally {

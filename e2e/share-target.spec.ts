@@ -1,7 +1,14 @@
 /** The share target is a cross-site entry point: nothing shared is opened without the person agreeing. */
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { createBackup, expect, setPassphrase, test, unlockWithPassphrase } from './helpers.ts';
+import {
+  createBackup,
+  expect,
+  setPassphrase,
+  test,
+  unlockWithPassphrase,
+  untilServiceWorkerControls,
+} from './helpers.ts';
 
 const EVIL = 'http://evil.test/';
 
@@ -29,7 +36,7 @@ test('a file posted into the share target is shown with a random id, and opened 
 }) => {
   await context.route(`${EVIL}**`, (route) => route.fulfill({ contentType: 'text/html', body: '<p>elsewhere</p>' }));
   await page.goto('./');
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+  await untilServiceWorkerControls(page);
   const home = page.url();
   await page
     .getByLabel('Add files')

@@ -18,6 +18,8 @@ import {
   tempDir,
   test,
   unlockWithPassphrase,
+  untilServiceWorkerControls,
+  withoutServiceWorker,
   writeSlowToBackUp,
 } from './helpers.ts';
 
@@ -29,7 +31,7 @@ test.skip(
 
 async function controlled(page: Page): Promise<void> {
   await page.goto('./');
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+  await untilServiceWorkerControls(page);
 }
 
 const streamedFrom = (download: Download) => new URL(download.url()).pathname.includes('/coffer-download/');
@@ -147,7 +149,7 @@ test('a tab closed midway leaves a failed download, not a finished one', async (
 test('without a service worker in control, downloads are staged as before', async ({ page }) => {
   await page.goto('./');
   // The first load before the service worker takes control, simulated: no controller at all.
-  await page.evaluate(() => Object.defineProperty(navigator.serviceWorker, 'controller', { get: () => null }));
+  await withoutServiceWorker(page);
   const download = nextDownload(page);
   await prepareBackup(page, { name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('staged') });
   await page.getByLabel('Check the backup after writing it').uncheck();

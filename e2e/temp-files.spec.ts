@@ -11,6 +11,7 @@ import {
   savedDownload,
   test,
   unlockWithPassphrase,
+  withoutServiceWorker,
 } from './helpers.ts';
 
 function tempNames(page: Page): Promise<string[]> {
@@ -23,7 +24,7 @@ test('staged: a downloaded file and a Restore-all zip leave no plaintext temp fi
   await page.goto('./');
   // Where no service worker controls the page (a first load, a private window) downloads are
   // staged; with one they stream and stage nothing (streamed-downloads.spec.ts).
-  await page.evaluate(() => Object.defineProperty(navigator.serviceWorker, 'controller', { get: () => null }));
+  await withoutServiceWorker(page);
   const backup = await backUp(page, [
     { name: 'one.txt', mimeType: 'text/plain', buffer: Buffer.from('first secret') },
     { name: 'two.txt', mimeType: 'text/plain', buffer: Buffer.from('second secret') },

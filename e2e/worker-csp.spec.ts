@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from '@playwright/test';
-import { CSP_REFUSAL, createBackup, expect, prepareBackup, test } from './helpers.ts';
+import { CSP_REFUSAL, createBackup, expect, prepareBackup, test, untilServiceWorkerControls } from './helpers.ts';
 
 const PORT = 4421;
 /** The app's policy as the service worker sends it: the page's own, plus frame-ancestors. */
@@ -137,9 +137,9 @@ test('the Content-Security-Policy binds every worker, with no headers from the s
     // stops at 100% now and then, with or without this policy (seen before this change too), so
     // Firefox checks the two workers the page starts.
     await page.goto(url);
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+    await untilServiceWorkerControls(page);
     await page.reload();
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+    await untilServiceWorkerControls(page);
     if (browserName === 'firefox') await expect.poll(() => page.workers().length).toBeGreaterThanOrEqual(2);
     else await startEveryWorker(page);
     const served = await tryFromEverywhere(page, elsewhere, browserName !== 'firefox');
