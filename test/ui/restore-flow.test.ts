@@ -30,7 +30,6 @@ function fakeTemp() {
 function fakeDownload() {
   return {
     output: { kind: 'opfs', name: 'download-1' },
-    streamed: false,
     deliver: vi.fn(async () => {}),
     discard: vi.fn(async () => {}),
   } satisfies DownloadOutput;

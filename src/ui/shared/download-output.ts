@@ -10,8 +10,6 @@ import { tempOutput } from './temp-output.ts';
 
 export interface DownloadOutput {
   output: Output;
-  /** True when the download is already under way (nothing is staged; there is no file to read back). */
-  streamed: boolean;
   /** After the command succeeded: the download gets its last byte, or the staged file is handed over. */
   deliver(): Promise<void>;
   /** After it failed or was cancelled: a streamed download is marked failed, a staged file removed. */
@@ -40,7 +38,6 @@ export async function streamedOutput(name: string, exactSize?: number): Promise<
   if (!streamed) return undefined;
   return {
     output: streamed.output,
-    streamed: true,
     async deliver() {
       const end = await Promise.race([
         streamed.ended,
@@ -62,7 +59,6 @@ export async function downloadOutput(plan: DownloadPlan): Promise<DownloadOutput
   const temp = await tempOutput(plan.purpose, plan.what, plan.maxSize);
   return {
     output: temp.output,
-    streamed: false,
     deliver: () => temp.handOver(plan.name),
     discard: () => temp.discard(),
   };
