@@ -1,5 +1,7 @@
 /** Turns Node file-system errors into one-line messages that say what failed and why. */
+import { RemoteError } from '../remote/errors.ts';
 import { CliError, EXIT } from './exit-codes.ts';
+import { exitCodeForRemote } from './remote/exit.ts';
 
 const REASONS: Record<string, string> = {
   ENOENT: 'no such file or folder',
@@ -45,6 +47,7 @@ export function reasonOf(error: unknown): string {
 /** `cannot <action> "<path>": <reason>` as an exit-1 error. */
 export function fsError(error: unknown, action: string, path: string, hint?: string): CliError {
   if (error instanceof CliError) return error;
+  if (error instanceof RemoteError) return new CliError(exitCodeForRemote(error.kind), error.message, error.hint);
   const code = errnoCode(error);
   const extra = code === 'ENOSPC' || code === 'EDQUOT' ? 'Free some space and try again.' : undefined;
   return new CliError(EXIT.other, `cannot ${action} ${JSON.stringify(path)}: ${reasonOf(error)}`, hint ?? extra);

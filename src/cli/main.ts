@@ -5,11 +5,13 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { isCofferError } from '../core/errors.ts';
+import { RemoteError } from '../remote/errors.ts';
 import { type CommandName, isCommand } from './args.ts';
 import { CliError, EXIT, exitCodeFor } from './exit-codes.ts';
 import { fsError, isNodeFsError } from './fs-errors.ts';
 import { MAIN_HELP, USAGE } from './help.ts';
 import { describeFailure } from './messages.ts';
+import { exitCodeForRemote } from './remote/exit.ts';
 import { installInterruptHandler } from './signals.ts';
 
 type Runner = (argv: string[]) => Promise<number>;
@@ -94,6 +96,10 @@ function report(error: unknown, command?: string): number {
   if (error instanceof CliError) {
     printError(error.message, error.hint);
     return error.exitCode;
+  }
+  if (error instanceof RemoteError) {
+    printError(error.message, error.hint);
+    return exitCodeForRemote(error.kind);
   }
   if (isCofferError(error)) {
     if (error.code === 'cancelled') {

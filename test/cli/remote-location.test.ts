@@ -1,9 +1,11 @@
 /** Location strings and S3 addressing: the contracts of `coffer push/pull` and the readers. */
 import { describe, expect, it } from 'vitest';
-import { CliError } from '../../src/cli/exit-codes.ts';
-import { parseLocation } from '../../src/cli/remote/location.ts';
-import { objectUrl, partSize } from '../../src/cli/remote/s3.ts';
-import { plainHttpWarning } from '../../src/cli/remote/webdav.ts';
+import { exitCodeForRemote } from '../../src/cli/remote/exit.ts';
+import { s3Settings } from '../../src/cli/remote/open.ts';
+import { RemoteError } from '../../src/remote/errors.ts';
+import { parseLocation } from '../../src/remote/location.ts';
+import { objectUrl, partSize } from '../../src/remote/s3.ts';
+import { plainHttpWarning } from '../../src/remote/webdav.ts';
 
 describe('parseLocation', () => {
   it('keeps local paths, and reads WebDAV and S3 locations', () => {
@@ -25,7 +27,7 @@ describe('parseLocation', () => {
     expect(() => parseLocation('s3://bucket/dir/', 'pull')).toThrow(/is a folder/);
   });
 
-  it('refuses credentials in the location, bad buckets and dot segments (exit 2)', () => {
+  it('refuses credentials in the location, bad buckets and dot segments (usage: exit 2)', () => {
     for (const bad of ['webdav+http://user:pw@host/x.coffer', 's3://B/x', 's3://bucket/../x', 's3://bucket//x']) {
       let error: unknown;
       try {
@@ -33,22 +35,24 @@ describe('parseLocation', () => {
       } catch (caught) {
         error = caught;
       }
-      expect(error, bad).toBeInstanceOf(CliError);
-      expect((error as CliError).exitCode, bad).toBe(2);
-      expect((error as CliError).message).not.toContain('pw');
+      expect(error, bad).toBeInstanceOf(RemoteError);
+      expect(exitCodeForRemote((error as RemoteError).kind), bad).toBe(2);
+      expect((error as RemoteError).message).not.toContain('pw');
     }
   });
 });
 
 describe('S3 addressing', () => {
   it('is path-style with AWS_ENDPOINT_URL and virtual-hosted on AWS', () => {
-    expect(objectUrl('b', 'k/x y.coffer', { AWS_ENDPOINT_URL: 'http://127.0.0.1:9000/' })).toBe(
+    const fromEnv = (env: NodeJS.ProcessEnv) =>
+      s3Settings({ AWS_ACCESS_KEY_ID: 'id', AWS_SECRET_ACCESS_KEY: 's', ...env });
+    expect(objectUrl('b', 'k/x y.coffer', fromEnv({ AWS_ENDPOINT_URL: 'http://127.0.0.1:9000/' }))).toBe(
       'http://127.0.0.1:9000/b/k/x%20y.coffer',
     );
-    expect(objectUrl('b', 'x.coffer', { AWS_REGION: 'eu-west-3' })).toBe(
+    expect(objectUrl('b', 'x.coffer', fromEnv({ AWS_REGION: 'eu-west-3' }))).toBe(
       'https://b.s3.eu-west-3.amazonaws.com/x.coffer',
     );
-    expect(objectUrl('b.dotted', 'x', {})).toBe('https://s3.us-east-1.amazonaws.com/b.dotted/x');
+    expect(objectUrl('b.dotted', 'x', fromEnv({}))).toBe('https://s3.us-east-1.amazonaws.com/b.dotted/x');
   });
 
   it('uses parts of at least 8 MiB and at most 10,000 of them', () => {

@@ -1,11 +1,12 @@
 /** Opening a backup file for the reading commands. */
 import { type Header, type OpenedBackup, type RandomAccessSource, readHeader } from '../../core/index.ts';
+import { parseLocation } from '../../remote/location.ts';
+import { openRemoteSource } from '../../remote/source.ts';
 import type { Parsed } from '../args.ts';
 import { stringOption } from '../args.ts';
 import { openBackup, type UnlockOptions } from '../credentials.ts';
 import { type FileSource, openFileSource } from '../fs-source.ts';
-import { parseLocation } from '../remote/location.ts';
-import { openRemoteSource, openStore } from '../remote/source.ts';
+import { openStore } from '../remote/open.ts';
 import { interruptSignal } from '../signals.ts';
 import type { Ui } from '../ui.ts';
 

@@ -7,13 +7,14 @@ import { unlinkSync } from 'node:fs';
 import { link, open, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { readHeader } from '../../core/index.ts';
+import { parseLocation } from '../../remote/location.ts';
+import { openRemoteSource } from '../../remote/source.ts';
 import { flag, parseCommand, requireOutput } from '../args.ts';
 import { CliError, EXIT, refused, usageError } from '../exit-codes.ts';
 import { lstatOrUndefined, randomSuffix } from '../files.ts';
 import { errnoCode, fsError } from '../fs-errors.ts';
 import { COMMAND_HELP } from '../help.ts';
-import { parseLocation } from '../remote/location.ts';
-import { openRemoteSource, openStore } from '../remote/source.ts';
+import { openStore } from '../remote/open.ts';
 import { interruptSignal, onForcedExit } from '../signals.ts';
 import { createUi, humanSize, percent } from '../ui.ts';
 

@@ -7,15 +7,15 @@ import { createReadStream } from 'node:fs';
 import { copyFile, link, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { readHeader } from '../../core/index.ts';
+import type { LocalUpload } from '../../remote/client.ts';
+import { parseLocation } from '../../remote/location.ts';
 import { flag, parseCommand } from '../args.ts';
 import { EXIT, refused, usageError } from '../exit-codes.ts';
 import { lstatOrUndefined, randomSuffix } from '../files.ts';
 import { errnoCode, fsError } from '../fs-errors.ts';
 import { openFileSource } from '../fs-source.ts';
 import { COMMAND_HELP } from '../help.ts';
-import type { LocalUpload } from '../remote/client.ts';
-import { parseLocation } from '../remote/location.ts';
-import { openStore } from '../remote/source.ts';
+import { openStore } from '../remote/open.ts';
 import { interruptSignal } from '../signals.ts';
 import { createUi, humanSize, percent } from '../ui.ts';
 
@@ -37,11 +37,10 @@ export async function runPush(argv: string[]): Promise<number> {
     // Only a Coffer backup is sent: a wrong file is refused before any request is made.
     const header = await readHeader(source);
     const file: LocalUpload = {
-      path: input,
       size: source.size,
       header: await source.read(0, header.headerLength),
-      read: (start, end) => source.read(start, end - start),
-      stream: (start) => createReadStream(input, { start, highWaterMark: 1024 * 1024 }),
+      part: async (start, end) => (await source.read(start, end - start)) as Uint8Array<ArrayBuffer>,
+      whole: (onSent) => countedStream(input, onSent) as unknown as BodyInit,
     };
     if (location.kind === 'file') {
       await copyLocal(input, location.path);
@@ -64,6 +63,16 @@ export async function runPush(argv: string[]): Promise<number> {
   } finally {
     ui.clearProgress();
     await source.close();
+  }
+}
+
+/** The file as a request body (undici takes an async iterable), counting what has gone. */
+async function* countedStream(path: string, onSent: (bytes: number) => void): AsyncGenerator<Uint8Array> {
+  let sent = 0;
+  for await (const piece of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
+    sent += (piece as Buffer).length;
+    onSent(sent);
+    yield piece as Buffer;
   }
 }
 

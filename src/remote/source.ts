@@ -5,23 +5,14 @@
  * stream (verify, full restore, pull) is one open-ended range request that continues from where
  * it stopped if the connection drops.
  */
-import type { RandomAccessSource } from '../../core/index.ts';
-import { CliError, EXIT } from '../exit-codes.ts';
+import type { RandomAccessSource } from '../core/index.ts';
 import { boundedBody, checkRangeHeaders, readRange } from './bounded.ts';
 import type { RemoteStore } from './client.ts';
-import { NetworkError, networkError } from './http.ts';
-import type { RemoteLocation } from './location.ts';
-import { s3Store } from './s3.ts';
-import { webDavStore } from './webdav.ts';
+import { NetworkError, RemoteError, remoteRefused } from './errors.ts';
+import { networkError } from './http.ts';
 
 const FIRST_BLOCK = 64 * 1024;
 const STREAM_ATTEMPTS = 4;
-
-export function openStore(location: RemoteLocation, env: NodeJS.ProcessEnv = process.env): RemoteStore {
-  return location.kind === 'webdav'
-    ? webDavStore(location.url, location.display, env)
-    : s3Store(location.bucket, location.key, location.display, env);
-}
 
 export interface RemoteSource extends RandomAccessSource {
   close(): Promise<void>;
@@ -29,7 +20,7 @@ export interface RemoteSource extends RandomAccessSource {
 
 export async function openRemoteSource(store: RemoteStore, signal?: AbortSignal): Promise<RemoteSource> {
   const size = await store.size(signal);
-  if (size === undefined) throw new CliError(EXIT.other, `there is no backup at ${store.display} (404 Not Found).`);
+  if (size === undefined) throw remoteRefused(`there is no backup at ${store.display} (404 Not Found).`);
   let first: Promise<Uint8Array> | undefined;
   const fetchBytes = async (start: number, end: number): Promise<Uint8Array> => {
     const response = await store.range(start, end, signal);
@@ -56,7 +47,7 @@ export async function openRemoteSource(store: RemoteStore, signal?: AbortSignal)
 function checkTotal(response: Response, size: number, where: string): void {
   const total = /\/(\d+)$/.exec(response.headers.get('content-range') ?? '')?.[1];
   if (total !== undefined && Number(total) !== size) {
-    throw new CliError(EXIT.damaged, `${where} changed while it was being read; try again.`);
+    throw new RemoteError('changed', `${where} changed while it was being read; try again.`);
   }
 }
 

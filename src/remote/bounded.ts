@@ -3,13 +3,13 @@
  * broken server that answers a small range with an endless body is refused as soon as it passes
  * the length asked for, and the rest is cancelled unread, so it can fill neither memory nor disk.
  */
-import { CliError, EXIT } from '../exit-codes.ts';
+import { type RemoteError, remoteRefused } from './errors.ts';
 import { networkError } from './http.ts';
 
 const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+|\*)$/;
 
-function wrongAnswer(where: string, what: string): CliError {
-  return new CliError(EXIT.other, `${where}: the server ${what}; nothing more was read from it.`);
+function wrongAnswer(where: string, what: string): RemoteError {
+  return remoteRefused(`${where}: the server ${what}; nothing more was read from it.`);
 }
 
 /**

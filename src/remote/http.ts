@@ -1,9 +1,11 @@
 /**
  * HTTP failures in plain words: an unreachable server, refused credentials, a read-only or full
- * target, or any other refusal with the server's own answer. All exit 1 (a refused push over an
- * existing name is exit 5 and is decided by the callers).
+ * target, or any other refusal with the server's own answer. All of kind 'refused' (a refused push over an
+ * existing name is kind 'exists' and is decided by the callers).
  */
-import { CliError, EXIT } from '../exit-codes.ts';
+import { NetworkError, RemoteError, remoteRefused } from './errors.ts';
+
+export { NetworkError } from './errors.ts';
 
 export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
 
@@ -13,14 +15,6 @@ export async function send(fetcher: Fetch, url: string, init: RequestInit, where
     return await fetcher(url, init);
   } catch (error) {
     throw networkError(error, where);
-  }
-}
-
-/** A failure that retrying may cure: the connection dropped, reset or timed out. */
-export class NetworkError extends CliError {
-  constructor(message: string, hint?: string) {
-    super(EXIT.other, message, hint);
-    this.name = 'NetworkError';
   }
 }
 
@@ -41,7 +35,7 @@ const NET_REASONS: Record<string, string> = {
 };
 
 export function networkError(error: unknown, where: string): Error {
-  if (error instanceof CliError) return error;
+  if (error instanceof RemoteError) return error;
   if (error instanceof Error && error.name === 'AbortError') return error;
   let cause: unknown = error;
   // undici wraps the socket error: TypeError("fetch failed", { cause }).
@@ -93,39 +87,35 @@ const CREDENTIAL_CODES = new Set([
 const FULL_CODES = new Set(['QuotaExceeded', 'EntityTooLarge', 'InsufficientStorage', 'StorageQuotaExceeded']);
 
 /** A refused request as a one-line error with the server's answer. */
-export async function refusal(response: Response, context: RefusalContext): Promise<CliError> {
+export async function refusal(response: Response, context: RefusalContext): Promise<RemoteError> {
   const answer = await serverAnswer(response);
   const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
   const said = [answer.code, answer.message].filter(Boolean).join(': ');
   const server = said ? `${status}; the server said: ${said}` : status;
   const { action, where } = context;
   if (response.status === 401 || (answer.code && CREDENTIAL_CODES.has(answer.code))) {
-    return new CliError(
-      EXIT.other,
+    return remoteRefused(
       `the server refused the credentials (${server}); nothing was changed.`,
       `Check ${context.credentialHint}.`,
     );
   }
   if (response.status === 507 || (answer.code && FULL_CODES.has(answer.code))) {
-    return new CliError(
-      EXIT.other,
+    return remoteRefused(
       `${where} is full: the server has no space for this backup (${server}); nothing was left there.`,
     );
   }
   if (context.writing && (response.status === 403 || response.status === 405)) {
-    return new CliError(
-      EXIT.other,
+    return remoteRefused(
       `the server does not allow this: cannot ${action} ${where} (${server}). The target may be read-only, or these credentials may not be allowed to write there.`,
     );
   }
   if (response.status === 403)
-    return new CliError(EXIT.other, `the server does not allow this: cannot ${action} ${where} (${server}).`);
+    return remoteRefused(`the server does not allow this: cannot ${action} ${where} (${server}).`);
   if (context.writing && response.status === 404) {
-    return new CliError(
-      EXIT.other,
+    return remoteRefused(
       `cannot ${action} ${where} (${server}): the folder does not exist there, or the target is read-only.`,
     );
   }
-  if (response.status === 404) return new CliError(EXIT.other, `there is nothing at ${where} (${server}).`);
-  return new CliError(EXIT.other, `cannot ${action} ${where}: ${server}.`);
+  if (response.status === 404) return remoteRefused(`there is nothing at ${where} (${server}).`);
+  return remoteRefused(`cannot ${action} ${where}: ${server}.`);
 }

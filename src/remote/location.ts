@@ -4,7 +4,7 @@
  * lists): WebDAV's from COFFER_WEBDAV_USER / COFFER_WEBDAV_PASSWORD, S3's from the standard AWS_*
  * variables.
  */
-import { usageError } from '../exit-codes.ts';
+import { remoteUsage as usageError } from './errors.ts';
 
 export type Location =
   | { kind: 'file'; path: string }

@@ -4,8 +4,7 @@
  * "Overwrite: F" so that an existing backup of that name is never replaced (412: exit 5).
  * Generic WebDAV has no standard for partial PUTs, so a dropped connection restarts the PUT.
  */
-import { randomBytes } from 'node:crypto';
-import { CliError, EXIT, refused } from '../exit-codes.ts';
+
 import {
   checkUploaded,
   type LocalUpload,
@@ -14,9 +13,8 @@ import {
   type UploadEvents,
   withRetries,
 } from './client.ts';
+import { remoteExists as refused, remoteRefused } from './errors.ts';
 
-export const WEBDAV_USER = 'COFFER_WEBDAV_USER';
-export const WEBDAV_PASSWORD = 'COFFER_WEBDAV_PASSWORD';
 const PUT_ATTEMPTS = 4;
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
@@ -27,19 +25,37 @@ export function plainHttpWarning(url: URL, withCredentials: boolean): string | u
   return `the WebDAV password goes to ${url.host} over plain HTTP, readable by anyone on the way; use webdav+https:// if the server has it.`;
 }
 
-export function webDavStore(url: URL, display: string, env: NodeJS.ProcessEnv = process.env): RemoteStore {
-  const user = env[WEBDAV_USER];
-  const warning = plainHttpWarning(url, user !== undefined);
-  if (warning) process.stderr.write(`coffer: warning: ${warning}\n`);
-  const password = env[WEBDAV_PASSWORD] ?? '';
-  const authorization =
-    user === undefined ? undefined : `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
+export interface WebDavCredentials {
+  user: string;
+  password: string;
+}
+
+/** HTTP Basic's header value: base64 of the UTF-8 bytes of "user:password". */
+export function basicAuthorization({ user, password }: WebDavCredentials): string {
+  const bytes = new TextEncoder().encode(`${user}:${password}`);
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  bytes.fill(0);
+  return `Basic ${btoa(binary)}`;
+}
+
+/**
+ * A WebDAV object. `credentialHint` names where the person set the credentials, for the message
+ * when the server refuses them.
+ */
+export function webDavStore(
+  url: URL,
+  display: string,
+  credentials: WebDavCredentials | undefined,
+  credentialHint: string,
+): RemoteStore {
+  const authorization = credentials === undefined ? undefined : basicAuthorization(credentials);
   const fetcher = (target: string, init: RequestInit) => {
     const headers = new Headers(init.headers);
     if (authorization) headers.set('authorization', authorization);
     return fetch(target, { ...init, headers, redirect: 'error' });
   };
-  const requester = new Requester(fetcher, display, `${WEBDAV_USER} and ${WEBDAV_PASSWORD}`);
+  const requester = new Requester(fetcher, display, credentialHint);
   const href = url.href;
   return {
     display,
@@ -56,7 +72,7 @@ async function upload(requester: Requester, url: URL, file: LocalUpload, events:
   }
   const name = url.pathname.slice(url.pathname.lastIndexOf('/') + 1);
   const temporary = new URL(url.href);
-  temporary.pathname = `${url.pathname.slice(0, -name.length)}.${name}.coffer-upload-${randomBytes(6).toString('hex')}`;
+  temporary.pathname = `${url.pathname.slice(0, -name.length)}.${name}.coffer-upload-${randomHex(6)}`;
   let committed = false;
   try {
     await withRetries('the upload', PUT_ATTEMPTS, events, () => put(requester, temporary.href, file, events));
@@ -74,7 +90,7 @@ async function upload(requester: Requester, url: URL, file: LocalUpload, events:
     committed = true;
     const size = await requester.headSize(url.href, signal);
     if (size !== file.size) {
-      throw new CliError(EXIT.other, `${requester.where}: after renaming, the server reports ${size ?? 'no'} bytes.`);
+      throw remoteRefused(`${requester.where}: after renaming, the server reports ${size ?? 'no'} bytes.`);
     }
   } finally {
     // Nothing partial is left: the temporary object goes whatever happened.
@@ -88,24 +104,22 @@ async function upload(requester: Requester, url: URL, file: LocalUpload, events:
 }
 
 async function put(requester: Requester, target: string, file: LocalUpload, events: UploadEvents): Promise<void> {
-  let sent = 0;
-  async function* counted(): AsyncGenerator<Uint8Array> {
-    for await (const piece of file.stream(0)) {
-      sent += piece.length;
-      events.onProgress?.(sent, file.size);
-      yield piece;
-    }
-  }
   const response = await requester.send(target, {
     method: 'PUT',
     headers: { 'content-type': 'application/octet-stream', 'content-length': String(file.size) },
-    body: counted() as unknown as BodyInit,
+    body: file.whole((sent) => events.onProgress?.(sent, file.size)),
     duplex: 'half',
     signal: events.signal,
   } as RequestInit);
   if (response.status === 409) {
-    throw new CliError(EXIT.other, `cannot upload to ${requester.where}: the folder does not exist on the server.`);
+    throw remoteRefused(`cannot upload to ${requester.where}: the folder does not exist on the server.`);
   }
   if (!response.ok) throw await requester.fail(response, 'upload to', true);
   await response.body?.cancel().catch(() => {});
+}
+
+function randomHex(length: number): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(length)), (byte) => byte.toString(16).padStart(2, '0')).join(
+    '',
+  );
 }

@@ -1,7 +1,6 @@
 /**
- * S3 and S3-compatible servers, signed by aws4fetch (SigV4). Settings come only from the standard
- * variables: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN), AWS_REGION, and
- * AWS_ENDPOINT_URL, which selects path-style addressing as S3-compatible servers expect.
+ * S3 and S3-compatible servers, signed by aws4fetch (SigV4). An endpoint (an S3-compatible
+ * server) selects path-style addressing, as such servers expect; without one it is AWS itself.
  *
  * Uploads: small backups in one PUT; larger ones as a multipart upload, which S3 keeps invisible
  * until it is completed, each part retried on its own after a dropped connection (the parts
@@ -9,7 +8,6 @@
  * replaces an existing object; one that does not is covered by the HEAD before.
  */
 import { AwsClient } from 'aws4fetch';
-import { CliError, EXIT, refused, usageError } from '../exit-codes.ts';
 import {
   checkUploaded,
   type LocalUpload,
@@ -18,70 +16,76 @@ import {
   type UploadEvents,
   withRetries,
 } from './client.ts';
+import { remoteExists as refused, remoteRefused, remoteUsage as usageError } from './errors.ts';
 import { serverAnswer } from './http.ts';
 
 const MiB = 1024 * 1024;
 const MIN_PART = 8 * MiB;
 const MAX_PARTS = 10_000;
 const PART_ATTEMPTS = 5;
-const CREDENTIAL_HINT = 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_REGION, AWS_ENDPOINT_URL)';
 
 /** Part size: at least 8 MiB, and large enough for the file to fit in 10,000 parts. */
 export function partSize(size: number): number {
   return Math.max(MIN_PART, Math.ceil(size / MAX_PARTS / MiB) * MiB);
 }
 
-/** The object's URL: path-style on a custom endpoint, virtual-hosted on AWS itself. */
-export function objectUrl(bucket: string, key: string, env: NodeJS.ProcessEnv): string {
-  const path = key.split('/').map(encodeURIComponent).join('/');
-  const endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL;
-  if (endpoint) {
-    let base: URL;
-    try {
-      base = new URL(endpoint);
-    } catch {
-      throw usageError(`AWS_ENDPOINT_URL ${JSON.stringify(endpoint)} is not a URL.`);
-    }
-    if (base.protocol !== 'http:' && base.protocol !== 'https:') {
-      throw usageError('AWS_ENDPOINT_URL must start with http:// or https://.');
-    }
-    return `${base.origin}${base.pathname.replace(/\/$/, '')}/${bucket}/${path}`;
+export interface S3Settings {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  /** Empty means us-east-1. */
+  region?: string;
+  /** An S3-compatible server; empty means AWS. */
+  endpoint?: string;
+  /** Where the person set these, for messages: "AWS_ENDPOINT_URL", "Endpoint". */
+  endpointName: string;
+  credentialHint: string;
+}
+
+type Addressing = Pick<S3Settings, 'region' | 'endpoint' | 'endpointName'>;
+
+/** The endpoint as a URL (http or https), or undefined for AWS. */
+export function endpointUrl({ endpoint, endpointName }: Addressing): URL | undefined {
+  if (!endpoint) return undefined;
+  let base: URL;
+  try {
+    base = new URL(endpoint);
+  } catch {
+    throw usageError(`${endpointName} ${JSON.stringify(endpoint)} is not a URL.`);
   }
-  const region = regionOf(env);
+  if (base.protocol !== 'http:' && base.protocol !== 'https:') {
+    throw usageError(`${endpointName} must start with http:// or https://.`);
+  }
+  return base;
+}
+
+/** The object's URL: path-style on a custom endpoint, virtual-hosted on AWS itself. */
+export function objectUrl(bucket: string, key: string, settings: Addressing): string {
+  const path = key.split('/').map(encodeURIComponent).join('/');
+  const base = endpointUrl(settings);
+  if (base) return `${base.origin}${base.pathname.replace(/\/$/, '')}/${bucket}/${path}`;
+  const region = regionOf(settings);
   // A dotted bucket name does not match the wildcard certificate of virtual-hosted addresses.
   if (bucket.includes('.')) return `https://s3.${region}.amazonaws.com/${bucket}/${path}`;
   return `https://${bucket}.s3.${region}.amazonaws.com/${path}`;
 }
 
-function regionOf(env: NodeJS.ProcessEnv): string {
-  return env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
+function regionOf(settings: Pick<S3Settings, 'region'>): string {
+  return settings.region || 'us-east-1';
 }
 
-export function s3Store(
-  bucket: string,
-  key: string,
-  display: string,
-  env: NodeJS.ProcessEnv = process.env,
-): RemoteStore {
-  const accessKeyId = env.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
-  if (!accessKeyId || !secretAccessKey) {
-    throw usageError(
-      'S3 needs credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.',
-      'For an S3-compatible server also set AWS_ENDPOINT_URL (and AWS_REGION if it needs one).',
-    );
-  }
+export function s3Store(bucket: string, key: string, display: string, settings: S3Settings): RemoteStore {
   const client = new AwsClient({
-    accessKeyId,
-    secretAccessKey,
-    sessionToken: env.AWS_SESSION_TOKEN || undefined,
-    region: regionOf(env),
+    accessKeyId: settings.accessKeyId,
+    secretAccessKey: settings.secretAccessKey,
+    sessionToken: settings.sessionToken || undefined,
+    region: regionOf(settings),
     service: 's3',
     retries: 0, // retries are decided here: only after dropped connections, per part
   });
-  const url = objectUrl(bucket, key, env);
+  const url = objectUrl(bucket, key, settings);
   const fetcher = (target: string, init: RequestInit) => client.fetch(target, { ...init, redirect: 'error' });
-  const requester = new Requester(fetcher, display, CREDENTIAL_HINT);
+  const requester = new Requester(fetcher, display, settings.credentialHint);
   return {
     display,
     size: (signal) => requester.headSize(url, signal),
@@ -97,12 +101,12 @@ async function upload(requester: Requester, url: string, file: LocalUpload, even
   }
   const part = partSize(file.size);
   if (file.size <= part) {
-    const body = await file.read(0, file.size);
+    const body = await file.part(0, file.size);
     await withRetries('the upload', PART_ATTEMPTS, events, async () => {
       const response = await requester.send(url, {
         method: 'PUT',
         headers: { 'content-type': 'application/octet-stream', 'if-none-match': '*' },
-        body: body as Uint8Array<ArrayBuffer>,
+        body,
         signal,
       });
       await expectOk(requester, response);
@@ -142,17 +146,17 @@ async function multipart(
   );
   if (!started.ok) throw await requester.fail(started, 'upload to', true);
   const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(await started.text())?.[1];
-  if (!uploadId) throw new CliError(EXIT.other, `${requester.where}: the server did not start a multipart upload.`);
+  if (!uploadId) throw remoteRefused(`${requester.where}: the server did not start a multipart upload.`);
   const query = (extra: string) => `${url}?${extra}uploadId=${encodeURIComponent(uploadId)}`;
   let completed = false;
   try {
     const etags: string[] = [];
     for (let start = 0, number = 1; start < file.size; start += part, number++) {
-      const body = await file.read(start, Math.min(file.size, start + part));
+      const body = await file.part(start, Math.min(file.size, start + part));
       const etag = await withRetries(`part ${number}`, PART_ATTEMPTS, events, async () => {
         const response = await requester.send(query(`partNumber=${number}&`), {
           method: 'PUT',
-          body: body as Uint8Array<ArrayBuffer>,
+          body,
           signal,
         });
         await expectOk(requester, response);
@@ -175,10 +179,7 @@ async function multipart(
     // S3 can answer 200 and still fail the completion: the error is then in the body.
     const answer = await serverAnswer(response);
     if (answer.code) {
-      throw new CliError(
-        EXIT.other,
-        `cannot complete the upload to ${requester.where}: ${answer.code}: ${answer.message ?? ''}`,
-      );
+      throw remoteRefused(`cannot complete the upload to ${requester.where}: ${answer.code}: ${answer.message ?? ''}`);
     }
     completed = true;
   } finally {

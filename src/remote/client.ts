@@ -2,17 +2,20 @@
  * What the commands need from a server, whatever the protocol: the size of an object, a byte
  * range of it, and an upload that is never visible half-done. WebDAV and S3 implement it.
  */
-import { CliError, EXIT } from '../exit-codes.ts';
+
 import { checkRangeHeaders, readRange } from './bounded.ts';
-import { type Fetch, NetworkError, type RefusalContext, refusal, send } from './http.ts';
+import { NetworkError, RemoteError, remoteRefused } from './errors.ts';
+import { type Fetch, type RefusalContext, refusal, send } from './http.ts';
 
 export interface LocalUpload {
-  path: string;
   size: number;
-  /** Bytes [start, end) of the local file. */
-  read(start: number, end: number): Promise<Uint8Array>;
-  /** The local file from `start` to its end, as a stream. */
-  stream(start: number): AsyncIterable<Uint8Array>;
+  /** Bytes [start, end) of the local file as a request body that can be sent again on a retry. */
+  part(start: number, end: number): Promise<BodyInit>;
+  /**
+   * The whole file as one request body, never whole in memory: a stream counted in `onSent` in
+   * Node, a file's Blob in a browser (whose fetch reports no progress).
+   */
+  whole(onSent: (bytes: number) => void): BodyInit;
   /** The backup's header, MAC included: read back after the upload and compared. */
   header: Uint8Array;
 }
@@ -51,7 +54,7 @@ export class Requester {
     return send(this.fetcher, url, init, this.where);
   }
 
-  async fail(response: Response, action: string, writing = false): Promise<CliError> {
+  async fail(response: Response, action: string, writing = false): Promise<RemoteError> {
     const context: RefusalContext = { action, where: this.where, credentialHint: this.credentialHint, writing };
     return refusal(response, context);
   }
@@ -67,7 +70,7 @@ export class Requester {
     }
     const length = Number(response.headers.get('content-length'));
     if (!Number.isSafeInteger(length) || length < 0) {
-      throw new CliError(EXIT.other, `${this.where}: the server did not say how large the object is.`);
+      throw remoteRefused(`${this.where}: the server did not say how large the object is.`);
     }
     return length;
   }
@@ -85,14 +88,13 @@ export class Requester {
     }
     await response.body?.cancel().catch(() => {});
     if (response.status === 200) {
-      throw new CliError(
-        EXIT.other,
+      throw remoteRefused(
         `${this.where}: the server does not support range requests, which Coffer needs to read just the parts of a backup it uses.`,
       );
     }
     if (response.status === 416) {
-      throw new CliError(
-        EXIT.damaged,
+      throw new RemoteError(
+        'changed',
         `${this.where} is shorter than it was a moment ago: it changed while being read.`,
       );
     }
@@ -127,17 +129,13 @@ export async function checkUploaded(
 ): Promise<void> {
   const size = await requester.headSize(url, signal);
   if (size !== file.size) {
-    throw new CliError(
-      EXIT.other,
+    throw remoteRefused(
       `${requester.where}: the uploaded copy is ${size ?? 'no'} bytes, not ${file.size}; it was removed.`,
     );
   }
   const response = await requester.getRange(url, 0, file.header.length, signal);
   const back = await readRange(response, 0, file.header.length, requester.where);
   if (back.some((byte, i) => byte !== file.header[i])) {
-    throw new CliError(
-      EXIT.other,
-      `${requester.where}: the uploaded copy's header does not read back as sent; it was removed.`,
-    );
+    throw remoteRefused(`${requester.where}: the uploaded copy's header does not read back as sent; it was removed.`);
   }
 }
