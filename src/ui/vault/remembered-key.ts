@@ -14,10 +14,21 @@
  * deleted on sight (`purgeUnprotected`) and the person is asked to remember the key again.
  */
 
-import { KDF_PRESETS } from '../../core/kdf.ts';
 import { assertPrf, createPasskey } from '../rekey/passkey.ts';
-import { coffer } from '../shared/client.ts';
 import { type KeyProtection, openCatalogue, type RememberedKey } from './db.ts';
+import {
+  deriveDeviceKey,
+  lockDevice,
+  seal,
+  setDevicePassphrase,
+  setUnlocked,
+  unlockedFor,
+  unlockedKey,
+  unseal,
+} from './device-lock.ts';
+
+export { isDeviceUnlocked } from './device-lock.ts';
+
 import { PasskeyDidNotAnswer, WrongDevicePassphrase } from './refusals.ts';
 
 const SLOT = 'recovery-key';
@@ -44,42 +55,9 @@ async function passkeyWrappingKey(prfOutput: Uint8Array): Promise<CryptoKey> {
   }
 }
 
-/** The derived wrapping key, kept for this tab's life only, with how it was derived. */
-let unlocked: { key: CryptoKey; protection: KeyProtection } | undefined;
-
-async function deriveWrappingKey(
-  passphrase: string,
-  protection: Extract<KeyProtection, { method: 'device-passphrase' }>,
-): Promise<CryptoKey> {
-  const result = await coffer.run({
-    type: 'device-key',
-    passphrase,
-    salt: protection.salt,
-    params: protection.params,
-  });
-  try {
-    return await crypto.subtle.importKey('raw', result.key as Uint8Array<ArrayBuffer>, 'AES-GCM', false, [
-      'encrypt',
-      'decrypt',
-    ]);
-  } finally {
-    result.key.fill(0);
-  }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
-}
-
 function isProtected(record: RememberedKey | Record<string, unknown>): record is RememberedKey {
   const method = (record as RememberedKey).protection?.method;
   return (method === 'device-passphrase' || method === 'passkey') && !('wrappingKey' in record);
-}
-
-function sameProtection(a: KeyProtection, b: KeyProtection): boolean {
-  if (a.method === 'device-passphrase' && b.method === 'device-passphrase') return sameBytes(a.salt, b.salt);
-  if (a.method === 'passkey' && b.method === 'passkey') return sameBytes(a.credentialId, b.credentialId);
-  return false;
 }
 
 /** Deletes a record from before device passphrases: it opens from the profile's files alone. */
@@ -89,25 +67,13 @@ export async function purgeUnprotected(): Promise<void> {
   if (stored && !isProtected(stored)) await db.delete('keys', SLOT);
 }
 
-/** Whether the device passphrase was already entered in this tab (so it need not be asked again). */
-export function isDeviceUnlocked(): boolean {
-  return unlocked?.protection.method === 'device-passphrase';
-}
-
 /**
  * Stores the recovery key wrapped by the device passphrase. `passphrase` may be omitted when the
  * device passphrase was entered earlier in this tab.
  */
 export async function rememberRecoveryKey(recoveryKey: string, passphrase?: string): Promise<void> {
-  if (passphrase) {
-    const protection: KeyProtection = {
-      method: 'device-passphrase',
-      salt: crypto.getRandomValues(new Uint8Array(16)),
-      params: { ...KDF_PRESETS.default },
-    };
-    unlocked = { key: await deriveWrappingKey(passphrase, protection), protection };
-  }
-  if (!unlocked) throw new Error('Enter a device passphrase to remember the recovery key.');
+  if (passphrase) await setDevicePassphrase(passphrase);
+  if (!unlockedKey()) throw new Error('Enter a device passphrase to remember the recovery key.');
   await storeWrapped(recoveryKey);
 }
 
@@ -122,25 +88,14 @@ export async function rememberRecoveryKeyWithPasskey(recoveryKey: string): Promi
     credentialId: passkey.credentialId,
     prfSalt: passkey.prfSalt,
   };
-  unlocked = { key: await passkeyWrappingKey(passkey.prfOutput), protection };
+  setUnlocked(await passkeyWrappingKey(passkey.prfOutput), protection);
   await storeWrapped(recoveryKey);
 }
 
 async function storeWrapped(recoveryKey: string): Promise<void> {
-  if (!unlocked) throw new Error('Nothing protects the remembered recovery key.');
-  const iv = crypto.getRandomValues(new Uint8Array(12));
-  const plaintext = new TextEncoder().encode(recoveryKey.replace(/\D/g, ''));
-  try {
-    const ciphertext = await crypto.subtle.encrypt(
-      { name: 'AES-GCM', iv, additionalData: AAD },
-      unlocked.key,
-      plaintext,
-    );
-    const record = { protection: unlocked.protection, iv, ciphertext, savedAt: Date.now() };
-    await (await openCatalogue()).put('keys', record, SLOT);
-  } finally {
-    plaintext.fill(0);
-  }
+  if (!unlockedKey()) throw new Error('Nothing protects the remembered recovery key.');
+  const sealed = await seal(new TextEncoder().encode(recoveryKey.replace(/\D/g, '')), AAD);
+  await (await openCatalogue()).put('keys', { ...sealed, savedAt: Date.now() }, SLOT);
 }
 
 export async function hasRememberedKey(): Promise<boolean> {
@@ -165,7 +120,7 @@ export async function rememberedKeyMethod(): Promise<KeyProtection['method'] | u
 export async function recallRecoveryKey(passphrase?: string): Promise<string | undefined> {
   const stored = (await (await openCatalogue()).get('keys', SLOT)) as RememberedKey | undefined;
   if (!stored || !isProtected(stored)) return undefined;
-  let key = unlocked && sameProtection(unlocked.protection, stored.protection) ? unlocked.key : undefined;
+  let key = unlockedFor(stored.protection);
   if (!key && stored.protection.method === 'passkey') {
     const { credentialId, prfSalt } = stored.protection;
     try {
@@ -180,29 +135,21 @@ export async function recallRecoveryKey(passphrase?: string): Promise<string | u
   }
   if (!key && stored.protection.method === 'device-passphrase') {
     if (!passphrase) throw new WrongDevicePassphrase();
-    key = await deriveWrappingKey(passphrase, stored.protection);
+    key = await deriveDeviceKey(passphrase, stored.protection);
   }
   if (!key) return undefined;
-  let plaintext: Uint8Array;
-  try {
-    plaintext = new Uint8Array(
-      await crypto.subtle.decrypt(
-        { name: 'AES-GCM', iv: stored.iv as Uint8Array<ArrayBuffer>, additionalData: AAD },
-        key,
-        stored.ciphertext,
-      ),
-    );
-  } catch {
+  const plaintext = await unseal(stored, key, AAD);
+  if (!plaintext) {
     if (stored.protection.method === 'passkey') throw new PasskeyDidNotAnswer('another passkey answered.');
     throw new WrongDevicePassphrase();
   }
-  unlocked = { key, protection: stored.protection };
+  setUnlocked(key, stored.protection);
   const recoveryKey = new TextDecoder().decode(plaintext);
   plaintext.fill(0);
   return recoveryKey;
 }
 
 export async function forgetRecoveryKey(): Promise<void> {
-  unlocked = undefined;
+  lockDevice();
   await (await openCatalogue()).delete('keys', SLOT);
 }
