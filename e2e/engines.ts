@@ -48,6 +48,7 @@ const FIREFOX_CORE_SPECS = [
   'interop.spec.ts',
   'opener.spec.ts',
   'phone.spec.ts',
+  'places.spec.ts',
   'pwa.spec.ts',
   'restore-preview.spec.ts',
   'vault.spec.ts',

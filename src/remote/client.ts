@@ -39,6 +39,8 @@ export interface RemoteStore {
   range(start: number, end: number | undefined, signal?: AbortSignal): Promise<Response>;
   /** Uploads under a temporary name (or as an incomplete multipart upload), checks, then commits. */
   upload(file: LocalUpload, events: UploadEvents): Promise<void>;
+  /** Deletes the object (a place's test file); a missing one is not an error. */
+  remove(signal?: AbortSignal): Promise<void>;
 }
 
 /** A protocol's authenticated request, with failures mapped to plain messages. */
@@ -57,6 +59,13 @@ export class Requester {
   async fail(response: Response, action: string, writing = false): Promise<RemoteError> {
     const context: RefusalContext = { action, where: this.where, credentialHint: this.credentialHint, writing };
     return refusal(response, context);
+  }
+
+  /** DELETE; 404 counts as done. */
+  async remove(url: string, signal?: AbortSignal): Promise<void> {
+    const response = await this.send(url, { method: 'DELETE', signal });
+    await response.body?.cancel().catch(() => {});
+    if (!response.ok && response.status !== 404) throw await this.fail(response, 'delete from', true);
   }
 
   /** HEAD: the object's size, or undefined on 404. */

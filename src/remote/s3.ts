@@ -91,6 +91,7 @@ export function s3Store(bucket: string, key: string, display: string, settings: 
     size: (signal) => requester.headSize(url, signal),
     range: (start, end, signal) => requester.getRange(url, start, end, signal),
     upload: (file, events) => upload(requester, url, file, events),
+    remove: (signal) => requester.remove(url, signal),
   };
 }
 

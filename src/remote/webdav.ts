@@ -62,6 +62,7 @@ export function webDavStore(
     size: (signal) => requester.headSize(href, signal),
     range: (start, end, signal) => requester.getRange(href, start, end, signal),
     upload: (file, events) => upload(requester, url, file, events),
+    remove: (signal) => requester.remove(href, signal),
   };
 }
 

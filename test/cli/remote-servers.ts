@@ -105,6 +105,8 @@ export interface TestProxy extends Running {
   faults: Fault[];
   /** Requests without an Authorization header are refused (401/403), as a real deployment does. */
   requireAuth: 'basic' | 's3' | undefined;
+  /** Off: the proxy sends no CORS headers, as a server set up without them (browsers then refuse). */
+  cors: boolean;
   reset(): void;
 }
 
@@ -144,6 +146,7 @@ export async function startProxy(port: number, upstream: number): Promise<TestPr
     requests: [],
     faults: [],
     requireAuth: undefined,
+    cors: true,
     reset() {
       proxy.bytesOut = 0;
       proxy.requests = [];
@@ -155,7 +158,7 @@ export async function startProxy(port: number, upstream: number): Promise<TestPr
         server.close(() => done());
       }),
   };
-  const cors = {
+  const allowed = {
     'access-control-allow-origin': '*',
     'access-control-allow-methods': 'GET, HEAD, PUT, POST, DELETE, MOVE, PROPFIND, MKCOL, OPTIONS',
     'access-control-allow-headers':
@@ -163,6 +166,7 @@ export async function startProxy(port: number, upstream: number): Promise<TestPr
     'access-control-expose-headers': 'content-length, content-range, etag, accept-ranges',
   };
   const server = http.createServer(async (req, res) => {
+    const cors = proxy.cors ? allowed : {};
     const method = req.method ?? 'GET';
     proxy.requests.push({ method, url: req.url ?? '', range: req.headers.range });
     if (method === 'OPTIONS') {

@@ -6,12 +6,20 @@ import { useId } from 'preact/hooks';
 import type { Strength } from '../shared/strength.ts';
 
 interface Props {
-  mode: 'set' | 'unlock';
+  /** Set for a remembered key, unlock one, or seal and open the places' passwords. */
+  mode: 'set' | 'unlock' | 'places';
   value: string;
   onInput: (value: string) => void;
   /** The measured strength of a passphrase being set (shown under the field). */
   strength?: Strength;
 }
+
+const PURPOSE = {
+  set: 'The remembered key is stored encrypted with this passphrase, which is never stored. ',
+  unlock: 'Type the device passphrase that protects the remembered key (asked once per visit). ',
+  places:
+    "The places' passwords are stored encrypted with the device passphrase, which is never stored (asked once per visit; if you have none yet, this one becomes it). ",
+};
 
 export function DevicePassphrase({ mode, value, onInput, strength }: Props) {
   const whyId = useId();
@@ -38,9 +46,7 @@ export function DevicePassphrase({ mode, value, onInput, strength }: Props) {
         </p>
       )}
       <p class="hint" id={whyId}>
-        {mode === 'set'
-          ? 'The remembered key is stored encrypted with this passphrase, which is never stored. '
-          : 'Type the device passphrase that protects the remembered key (asked once per visit). '}
+        {PURPOSE[mode]}
         This protects against someone copying your browser profile; not against malware running as you, nor against
         someone using this browser while this tab is open. Do not let the browser save it: a saved copy sits in that
         same profile.

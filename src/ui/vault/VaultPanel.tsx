@@ -1,4 +1,7 @@
 import type { BackupItem } from '../../worker/protocol.ts';
+import { PlacesSection } from '../places/PlacesSection.tsx';
+import { SendCopy } from '../places/SendCopy.tsx';
+import { BROWSER_PLACE_STEPS, usePlacesFlow } from '../places/usePlacesFlow.ts';
 import { countWords, formatBytes, formatDate } from '../shared/format.ts';
 import type { StoredBackup } from './db.ts';
 import { evictionWarning } from './eviction.ts';
@@ -18,11 +21,23 @@ function storageSplit(usage: number, backups: StoredBackup[] | undefined): strin
   return `${formatBytes(kept)} for backups, ${formatBytes(Math.max(0, usage - kept))} for the app itself`;
 }
 
+/** Where the backup's copies are besides this device. */
+function CopiesLine({ backup }: { backup: StoredBackup }) {
+  const copies = backup.copies ?? [];
+  if (copies.length === 0) return null;
+  return (
+    <span data-testid="copies">
+      Also at {copies.map((copy) => `${copy.location} (sent ${formatDate(copy.sentAt)})`).join(', ')}
+    </span>
+  );
+}
+
 export function VaultPanel({ onOpen, onBackUpAgain, notice }: VaultPanelProps) {
   const { state, flow } = useVaultFlow({ onOpen, onBackUpAgain }, notice);
   const { folders, backups, storage, remembered, message, refusal } = state;
   const { backUpAgain, forgetRemembered, open, download, remove, persist, forget } = flow;
   const eviction = evictionWarning();
+  const places = usePlacesFlow();
 
   return (
     <section class="panel" aria-labelledby="vault-heading">
@@ -91,6 +106,7 @@ export function VaultPanel({ onOpen, onBackUpAgain, notice }: VaultPanelProps) {
                   Opens with {backup.unlock.map((method) => UNLOCK_NAMES[method]).join(' or ')}
                   {backup.sources.length > 0 && ` · from ${backup.sources.join(', ')}`}
                 </span>
+                <CopiesLine backup={backup} />
               </div>
               <div class="row">
                 <button type="button" class="secondary" onClick={() => open(backup)}>
@@ -103,10 +119,17 @@ export function VaultPanel({ onOpen, onBackUpAgain, notice }: VaultPanelProps) {
                   Delete
                 </button>
               </div>
+              <SendCopy
+                backup={backup}
+                places={places.state.places}
+                steps={BROWSER_PLACE_STEPS}
+                onSent={() => void flow.refresh()}
+              />
             </li>
           ))}
         </ul>
       )}
+      <PlacesSection state={places.state} flow={places.flow} />
       {folders.length > 0 && (
         <div>
           <h3>Folders to back up again</h3>

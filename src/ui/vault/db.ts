@@ -7,9 +7,10 @@
 
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 import type { Argon2Params } from '../../core/kdf.ts';
+import type { PlaceSettings } from '../../remote/place.ts';
 
 export const DB_NAME = 'coffer';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 export type UnlockMethod = 'passphrase' | 'recovery-key' | 'passkey';
 
@@ -29,6 +30,31 @@ export interface StoredBackup {
   /** 'writing' until the file is complete; reconcile removes abandoned ones. */
   state: 'writing' | 'complete';
   ownerTab: string;
+  /** The copies sent to places, newest last. */
+  copies?: PlaceCopy[];
+}
+
+export interface PlaceCopy {
+  placeId: string;
+  /** The place's folder as the person typed it, kept for when the place is forgotten. */
+  location: string;
+  sentAt: number;
+}
+
+/**
+ * A place: a WebDAV folder or S3 prefix the person owns. Its origin is read by the service worker
+ * (src/sw/admitted-origins.ts) to admit it in the places worker's policy; its user and secret are
+ * sealed with the device passphrase (device-lock.ts), never stored in clear.
+ */
+export interface StoredPlace {
+  id: string;
+  settings: PlaceSettings;
+  origin: string;
+  addedAt: number;
+  /** The user (or access key ID) and secret, sealed. Absent while the place is only being tested. */
+  credentials?: { protection: KeyProtection; iv: Uint8Array; ciphertext: ArrayBuffer };
+  /** A place being tested before it is saved is admitted until this time. */
+  trialUntil?: number;
 }
 
 /**
@@ -70,6 +96,7 @@ interface CofferDB extends DBSchema {
   settings: { key: string; value: unknown };
   keys: { key: string; value: RememberedKey };
   folders: { key: string; value: RememberedFolder };
+  places: { key: string; value: StoredPlace };
 }
 
 export type Catalogue = IDBPDatabase<CofferDB>;
@@ -79,7 +106,7 @@ let opened: Promise<Catalogue> | undefined;
 /**
  * Version 1 had only the `backups` store, without `state` or `ownerTab`. Version 2 adds the
  * date index, settings, remembered keys and remembered folders, and marks version 1's entries
- * complete.
+ * complete. Version 3 adds places.
  */
 export function openCatalogue(): Promise<Catalogue> {
   opened ??= openDB<CofferDB>(DB_NAME, DB_VERSION, {
@@ -96,6 +123,7 @@ export function openCatalogue(): Promise<Catalogue> {
           await cursor.update({ ...old, state: old.state ?? 'complete', ownerTab: old.ownerTab ?? '' } as StoredBackup);
         }
       }
+      if (oldVersion < 3) db.createObjectStore('places', { keyPath: 'id' });
     },
     blocking() {
       // Another tab has a newer version of the app: let it upgrade.

@@ -13,8 +13,15 @@ export class NotEnoughSpace extends Error {
 }
 
 export class WrongDevicePassphrase extends Error {
+  constructor(what = 'the remembered recovery key') {
+    super(`That device passphrase does not open ${what}.`);
+  }
+}
+
+/** A place's credentials are sealed and the device passphrase has not been entered in this tab. */
+export class DevicePassphraseNeeded extends Error {
   constructor() {
-    super('That device passphrase does not open the remembered recovery key.');
+    super("Type the device passphrase: it opens the saved places' passwords on this device.");
   }
 }
 

@@ -31,9 +31,11 @@ export { isDeviceUnlocked } from './device-lock.ts';
 
 import { PasskeyDidNotAnswer, WrongDevicePassphrase } from './refusals.ts';
 
-const SLOT = 'recovery-key';
+export const REMEMBERED_KEY_SLOT = 'recovery-key';
+const SLOT = REMEMBERED_KEY_SLOT;
 /** Bound into every ciphertext so the record cannot be reused as anything else. */
-const AAD = new TextEncoder().encode('coffer remembered recovery key v1');
+export const REMEMBERED_KEY_AAD = new TextEncoder().encode('coffer remembered recovery key v1');
+const AAD = REMEMBERED_KEY_AAD;
 
 const PASSKEY_INFO = new TextEncoder().encode('coffer remembered recovery key passkey v1');
 

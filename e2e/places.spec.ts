@@ -1,0 +1,270 @@
+/**
+ * Places (issue 32): a copy of a backup sent from the app to storage the person owns, against real
+ * servers on 127.0.0.1 on other origins than the app's: rclone's WebDAV server and s3rver, each
+ * behind a reverse proxy that adds CORS headers as a deployment does (test/cli/remote-servers.ts).
+ * And the network stays closed by the Content-Security-Policy itself: only the places worker may
+ * reach a saved place, nothing reaches any other origin.
+ */
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import {
+  DAV_PASSWORD,
+  DAV_USER,
+  type Running,
+  S3_KEY_ID,
+  S3_SECRET,
+  startProxy,
+  startS3,
+  startWebDav,
+  type TestProxy,
+} from '../test/cli/remote-servers.ts';
+import { createBackup, expect, setPassphrase, tempDir, test, untilServiceWorkerControls } from './helpers.ts';
+
+const DAV_PORT = 4470;
+const DAV_PROXY = 4471;
+const S3_PORT = 4472;
+const S3_PROXY = 4473;
+const BUCKET = 'coffer-e2e';
+const DEVICE_PASSPHRASE = 'walnut harbor glacier trumpet 77';
+
+const servers: Running[] = [];
+let dav: TestProxy;
+let s3: TestProxy;
+let davDir: string;
+let s3Dir: string;
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  davDir = tempDir('places-dav');
+  s3Dir = tempDir('places-s3');
+  mkdirSync(join(davDir, 'backups'));
+  servers.push(await startWebDav(davDir, DAV_PORT));
+  servers.push(await startS3(s3Dir, S3_PORT, BUCKET));
+  dav = await startProxy(DAV_PROXY, DAV_PORT);
+  s3 = await startProxy(S3_PROXY, S3_PORT);
+  servers.push(dav, s3);
+});
+
+test.afterAll(async () => {
+  for (const server of servers.reverse()) await server.stop();
+});
+
+test.beforeEach(() => {
+  for (const proxy of [dav, s3]) {
+    proxy.reset();
+    proxy.cors = true;
+  }
+  dav.requireAuth = 'basic';
+  s3.requireAuth = 's3';
+});
+
+/** A backup kept on this device, made through the Back up tab; the On this device tab open. */
+async function keptBackup(page: Page, name: string): Promise<void> {
+  await page.goto('./');
+  await untilServiceWorkerControls(page);
+  await page.getByLabel('Add files').setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.from(`${name}\n`) });
+  await setPassphrase(page);
+  await page.getByLabel('Keep a copy on this device').check();
+  await createBackup(page);
+  await page.getByRole('button', { name: 'On this device' }).click();
+}
+
+interface PlaceFields {
+  location: string;
+  endpoint?: string;
+  user: string;
+  secret: string;
+}
+
+async function fillPlace(page: Page, place: PlaceFields): Promise<void> {
+  if (await page.getByRole('button', { name: 'Add a place' }).isVisible()) {
+    await page.getByRole('button', { name: 'Add a place' }).click();
+  }
+  await page.getByLabel('Location').fill(place.location);
+  await page.getByLabel('Endpoint').fill(place.endpoint ?? '');
+  await page.getByLabel('User or access key ID').fill(place.user);
+  await page.getByLabel('Password or secret access key').fill(place.secret);
+}
+
+async function savePlace(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Save place' }).click();
+  // The first secret kept on this device asks for the device passphrase that seals it.
+  const device = page.getByLabel('Device passphrase');
+  await expect(device.or(page.getByText(/^Saved /))).toBeVisible();
+  if (await device.isVisible()) {
+    await device.fill(DEVICE_PASSPHRASE);
+    await page.getByRole('button', { name: 'Save place' }).click();
+  }
+  await expect(page.getByText(/^Saved /)).toBeVisible();
+}
+
+const DAV_PLACE: PlaceFields = {
+  location: `webdav+http://127.0.0.1:${DAV_PROXY}/backups/`,
+  user: DAV_USER,
+  secret: DAV_PASSWORD,
+};
+const S3_PLACE: PlaceFields = {
+  location: `s3://${BUCKET}/coffer/`,
+  endpoint: `http://127.0.0.1:${S3_PROXY}`,
+  user: S3_KEY_ID,
+  secret: S3_SECRET,
+};
+
+/** The backup's bytes as stored on this device. */
+async function storedBytes(page: Page): Promise<Buffer> {
+  const bytes = await page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    for await (const [name, handle] of (
+      root as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }
+    ).entries()) {
+      if (name.startsWith('vault-'))
+        return Array.from(new Uint8Array(await (await (handle as FileSystemFileHandle).getFile()).arrayBuffer()));
+    }
+    return [];
+  });
+  return Buffer.from(bytes);
+}
+
+test('a backup on this device is sent to a WebDAV place: tested, saved, sent, listed where it is', async ({ page }) => {
+  await keptBackup(page, 'letters.txt');
+  await fillPlace(page, DAV_PLACE);
+  await page.getByRole('button', { name: 'Test place' }).click();
+  await expect(page.getByText('The place works: a test file was written, read back and deleted.')).toBeVisible();
+  // The test leaves nothing behind.
+  expect(readdirSync(join(davDir, 'backups'))).toEqual([]);
+  await savePlace(page);
+
+  const row = page.getByRole('list', { name: 'Backups on this device' }).getByRole('listitem');
+  await expect(row.getByLabel('Place')).toHaveValue(/.+/);
+  await row.getByRole('button', { name: 'Send a copy' }).click();
+  await expect(row.getByText(/^Sent a copy to webdav\+http:\/\/127\.0\.0\.1:4471\/backups\//)).toBeVisible();
+  const sent = readdirSync(join(davDir, 'backups'));
+  expect(sent).toHaveLength(1);
+  expect(sent[0]).toMatch(/\.coffer$/);
+  expect(readFileSync(join(davDir, 'backups', sent[0])).equals(await storedBytes(page))).toBe(true);
+  await expect(row.getByTestId('copies')).toContainText(`Also at ${DAV_PLACE.location}`);
+
+  // Sent again: the copy there is never replaced.
+  await row.getByRole('button', { name: 'Send a copy' }).click();
+  await expect(row.getByRole('alert')).toContainText('already exists');
+  expect(readdirSync(join(davDir, 'backups'))).toEqual(sent);
+
+  // The place and the copy's record survive a reload; the password is asked once per visit.
+  await page.reload();
+  await page.getByRole('button', { name: 'On this device' }).click();
+  await expect(page.getByRole('list', { name: 'Places' })).toContainText(DAV_PLACE.location);
+  await expect(row.getByTestId('copies')).toContainText(DAV_PLACE.location);
+  await row.getByRole('button', { name: 'Send a copy' }).click();
+  await row.getByLabel('Device passphrase').fill('not the device passphrase');
+  await row.getByRole('button', { name: 'Send a copy' }).click();
+  await expect(row.getByRole('alert')).toContainText('That device passphrase does not open');
+  await row.getByLabel('Device passphrase').fill(DEVICE_PASSPHRASE);
+  await row.getByRole('button', { name: 'Send a copy' }).click();
+  await expect(row.getByRole('alert')).toContainText('already exists');
+});
+
+test('an S3 place: tested, saved and sent in parts the server checks the signatures of', async ({ page }) => {
+  await keptBackup(page, 'ledger.txt');
+  await fillPlace(page, S3_PLACE);
+  await page.getByRole('button', { name: 'Test place' }).click();
+  await expect(page.getByText('The place works: a test file was written, read back and deleted.')).toBeVisible();
+  await savePlace(page);
+  const row = page.getByRole('list', { name: 'Backups on this device' }).getByRole('listitem');
+  await row.getByRole('button', { name: 'Send a copy' }).click();
+  await expect(row.getByText(/^Sent a copy to s3:\/\/coffer-e2e\/coffer\//)).toBeVisible();
+  const puts = s3.requests.filter((request) => request.method === 'PUT');
+  expect(puts.length).toBeGreaterThan(0);
+  expect(puts.every((request) => request.url.startsWith(`/${BUCKET}/coffer/`))).toBe(true);
+});
+
+test('wrong credentials and a server without CORS rules each get their own plain message', async ({ page }) => {
+  await page.goto('./');
+  await untilServiceWorkerControls(page);
+  await page.getByRole('button', { name: 'On this device' }).click();
+
+  await fillPlace(page, { ...DAV_PLACE, secret: 'not the password' });
+  await page.getByRole('button', { name: 'Test place' }).click();
+  await expect(page.getByRole('alert')).toContainText('The server refused the credentials');
+
+  await fillPlace(page, { ...S3_PLACE, secret: 'not the secret' });
+  await page.getByRole('button', { name: 'Test place' }).click();
+  await expect(page.getByRole('alert')).toContainText('The server refused the credentials');
+
+  dav.cors = false;
+  await fillPlace(page, DAV_PLACE);
+  await page.getByRole('button', { name: 'Test place' }).click();
+  await expect(page.getByRole('alert')).toContainText('does not allow this page');
+  await expect(page.getByTestId('cors-settings')).toContainText(
+    `Access-Control-Allow-Origin: ${new URL(page.url()).origin}`,
+  );
+
+  s3.cors = false;
+  await fillPlace(page, S3_PLACE);
+  await page.getByRole('button', { name: 'Test place' }).click();
+  await expect(page.getByTestId('cors-settings')).toContainText('"AllowedOrigins"');
+
+  await fillPlace(page, { ...DAV_PLACE, location: 'https://example.org/backups/' });
+  await page.getByRole('button', { name: 'Test place' }).click();
+  await expect(page.getByRole('alert')).toContainText('Location: start with webdav+https://');
+});
+
+/** Where a fetch from `where` to `target` ends: an answer (any status) or refused before sending. */
+async function reaches(
+  where: Page | import('@playwright/test').Worker,
+  target: string,
+): Promise<'answered' | 'refused'> {
+  return (where as Page).evaluate(
+    (url: string) =>
+      fetch(url, { method: 'GET' }).then(
+        () => 'answered' as const,
+        () => 'refused' as const,
+      ),
+    target,
+  );
+}
+
+/** Starts the built places worker from the page, as the app does for each command. */
+async function startPlacesWorker(page: Page) {
+  const script = readdirSync('dist/assets').find((name) => /^places\.worker-.*\.js$/.test(name));
+  if (!script) throw new Error('dist/assets has no places worker: run npm run build');
+  const started = page.waitForEvent('worker', (worker) => worker.url().includes('places.worker'));
+  await page.evaluate((url) => {
+    (window as unknown as { placesProbe: Worker }).placesProbe = new Worker(url, { type: 'module' });
+  }, `./assets/${script}`);
+  return started;
+}
+
+test('the policy admits a saved place to the places worker only, no other origin, and closes it when it is forgotten', async ({
+  page,
+}) => {
+  const place = `${dav.origin}/`;
+  // Not a place, and it would answer any origin (its CORS headers allow all): only the policy stops it.
+  const other = `${s3.origin}/`;
+  await page.goto('./');
+  await untilServiceWorkerControls(page);
+  await page.getByRole('button', { name: 'On this device' }).click();
+  await fillPlace(page, DAV_PLACE);
+  await savePlace(page);
+
+  const worker = await startPlacesWorker(page);
+  expect(await reaches(worker, place)).toBe('answered');
+  expect(await reaches(worker, other)).toBe('refused');
+  expect(await reaches(page, place)).toBe('refused');
+  const coffer = page.workers().find((candidate) => candidate.url().includes('coffer.worker'));
+  expect(coffer, 'the app starts its worker ahead of the first command').toBeDefined();
+  expect(await reaches(coffer as NonNullable<typeof coffer>, place)).toBe('refused');
+  const before = dav.requests.length + s3.requests.length;
+  expect(dav.requests.filter((request) => request.method === 'GET')).toHaveLength(1);
+  expect(s3.requests).toHaveLength(0);
+
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.getByRole('list', { name: 'Places' }).getByRole('button', { name: 'Forget' }).click();
+  await expect(page.getByText(/^Forgot /)).toBeVisible();
+  await page.reload();
+  await untilServiceWorkerControls(page);
+  const after = await startPlacesWorker(page);
+  expect(await reaches(after, place)).toBe('refused');
+  expect(dav.requests.length + s3.requests.length).toBe(before);
+});

@@ -1,0 +1,179 @@
+/**
+ * What the Places section's buttons do, apart from the view: test a place before saving it, save
+ * it (its credentials sealed), forget it, and send a stored backup's copy to one. Storage and the
+ * places worker come in as `PlacesSteps`, so the unit tests run each step against fakes.
+ */
+import type { PlaceCredentials, PlaceSettings } from '../../remote/place.ts';
+import type { PlaceCommand, PlaceFailure } from '../../worker/places-protocol.ts';
+import type { Report } from '../shared/merged-state.ts';
+import type { StoredBackup, StoredPlace } from '../vault/db.ts';
+import { DevicePassphraseNeeded, WrongDevicePassphrase } from '../vault/refusals.ts';
+
+export interface PlaceForm extends PlaceSettings, PlaceCredentials {
+  devicePassphrase: string;
+}
+
+export const EMPTY_FORM: PlaceForm = {
+  location: '',
+  endpoint: '',
+  region: '',
+  user: '',
+  secret: '',
+  devicePassphrase: '',
+};
+
+export interface PlacesState {
+  places: StoredPlace[];
+  /** The Add a place form is open. */
+  adding: boolean;
+  busy: '' | 'testing' | 'saving';
+  /** What just worked (green). */
+  message: string;
+  failure?: PlaceFailure;
+  /** The device passphrase is needed to seal or open credentials, and was not entered yet. */
+  askPassphrase: boolean;
+}
+
+export const INITIAL_PLACES: PlacesState = { places: [], adding: false, busy: '', message: '', askPassphrase: false };
+
+export interface RunEvents {
+  onProgress?(sent: number, total: number): void;
+  onRetry?(attempt: number, of: number): void;
+}
+
+export interface PlacesSteps {
+  listPlaces(): Promise<StoredPlace[]>;
+  beginTrial(settings: PlaceSettings): Promise<string>;
+  endTrial(id: string): Promise<void>;
+  run(command: PlaceCommand, events?: RunEvents): Promise<void>;
+  savePlace(settings: PlaceSettings, credentials: PlaceCredentials, devicePassphrase?: string): Promise<StoredPlace>;
+  forgetPlace(id: string): Promise<void>;
+  placeCredentials(place: StoredPlace, devicePassphrase?: string): Promise<PlaceCredentials>;
+  storedFile(backup: StoredBackup): Promise<Blob>;
+  recordCopy(backup: StoredBackup, place: StoredPlace): Promise<void>;
+  confirm(question: string): boolean;
+}
+
+/** Any failure as the notice shows it: a place's own, or a plain sentence. */
+export function asFailure(error: unknown): PlaceFailure {
+  const failure = (error as { failure?: PlaceFailure }).failure;
+  if (failure) return failure;
+  // A location that is not one (thrown before any request) is the person's to correct.
+  if ((error as { kind?: string }).kind === 'usage') {
+    return { kind: 'usage', message: (error as Error).message, hint: (error as { hint?: string }).hint };
+  }
+  return { kind: 'internal', message: error instanceof Error ? error.message : String(error) };
+}
+
+function settingsOf(form: PlaceForm): PlaceSettings {
+  return { location: form.location, endpoint: form.endpoint, region: form.region };
+}
+
+function credentialsOf(form: PlaceForm): PlaceCredentials {
+  return { user: form.user, secret: form.secret };
+}
+
+export function placesFlow(steps: PlacesSteps, report: Report<PlacesState>) {
+  const refresh = async () => report({ places: await steps.listPlaces() });
+
+  return {
+    refresh,
+
+    open: () => report({ adding: true, message: '', failure: undefined }),
+    close: () => report({ adding: false, failure: undefined, askPassphrase: false }),
+
+    /** A small write, read back and delete, from a worker admitted to this one place for now. */
+    async test(form: PlaceForm) {
+      report({ busy: 'testing', message: '', failure: undefined });
+      let trial: string | undefined;
+      try {
+        trial = await steps.beginTrial(settingsOf(form));
+        await steps.run({ type: 'test', place: settingsOf(form), credentials: credentialsOf(form) });
+        report({ message: 'The place works: a test file was written, read back and deleted.' });
+      } catch (error) {
+        report({ failure: asFailure(error) });
+      } finally {
+        if (trial) await steps.endTrial(trial);
+        report({ busy: '' });
+      }
+    },
+
+    /** Saves the place; returns whether it was saved (the form then closes). */
+    async save(form: PlaceForm): Promise<boolean> {
+      report({ busy: 'saving', message: '', failure: undefined });
+      try {
+        const place = await steps.savePlace(settingsOf(form), credentialsOf(form), form.devicePassphrase || undefined);
+        report({
+          adding: false,
+          askPassphrase: false,
+          message: `Saved ${place.settings.location}. Its password is stored encrypted with your device passphrase.`,
+        });
+        await refresh();
+        return true;
+      } catch (error) {
+        if (error instanceof DevicePassphraseNeeded) report({ askPassphrase: true });
+        report({ failure: asFailure(error) });
+        return false;
+      } finally {
+        report({ busy: '' });
+      }
+    },
+
+    async forget(place: StoredPlace) {
+      const question = `Forget ${place.settings.location}? Its password is removed from this device; the backups there stay.`;
+      if (!steps.confirm(question)) return;
+      await steps.forgetPlace(place.id);
+      report({ message: `Forgot ${place.settings.location}. This app can no longer reach it.`, failure: undefined });
+      await refresh();
+    },
+  };
+}
+
+export type PlacesFlow = ReturnType<typeof placesFlow>;
+
+export type SendState =
+  | { step: 'idle' }
+  /** The device passphrase is needed (again, after a wrong one: `failure` says so). */
+  | { step: 'passphrase'; failure?: PlaceFailure }
+  | { step: 'sending'; sent: number; total: number; retry?: string }
+  | { step: 'sent'; location: string }
+  | { step: 'failed'; failure: PlaceFailure };
+
+/** Sends a stored backup to a saved place; the device passphrase is asked once per tab. */
+export async function sendCopy(
+  steps: PlacesSteps,
+  backup: StoredBackup,
+  place: StoredPlace,
+  devicePassphrase: string | undefined,
+  show: (state: SendState) => void,
+): Promise<void> {
+  let credentials: PlaceCredentials;
+  try {
+    credentials = await steps.placeCredentials(place, devicePassphrase || undefined);
+  } catch (error) {
+    if (error instanceof DevicePassphraseNeeded) return show({ step: 'passphrase' });
+    if (error instanceof WrongDevicePassphrase) return show({ step: 'passphrase', failure: asFailure(error) });
+    return show({ step: 'failed', failure: asFailure(error) });
+  }
+  show({ step: 'sending', sent: 0, total: backup.size });
+  try {
+    const file = await steps.storedFile(backup);
+    await steps.run(
+      { type: 'send', place: place.settings, credentials, file, name: backup.name },
+      {
+        onProgress: (sent, total) => show({ step: 'sending', sent, total }),
+        onRetry: (attempt, of) =>
+          show({
+            step: 'sending',
+            sent: 0,
+            total: backup.size,
+            retry: `The connection dropped: try ${attempt} of ${of}.`,
+          }),
+      },
+    );
+    await steps.recordCopy(backup, place);
+    show({ step: 'sent', location: place.settings.location });
+  } catch (error) {
+    show({ step: 'failed', failure: asFailure(error) });
+  }
+}
