@@ -5,6 +5,7 @@
  * And the network stays closed by the Content-Security-Policy itself: only the places worker may
  * reach a saved place, nothing reaches any other origin.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -25,6 +26,8 @@ const DAV_PORT = 4470;
 const DAV_PROXY = 4471;
 const S3_PORT = 4472;
 const S3_PROXY = 4473;
+const DAV_READONLY_PORT = 4474;
+const DAV_READONLY_PROXY = 4475;
 const BUCKET = 'coffer-e2e';
 const DEVICE_PASSPHRASE = 'walnut harbor glacier trumpet 77';
 
@@ -61,10 +64,10 @@ test.beforeEach(() => {
 });
 
 /** A backup kept on this device, made through the Back up tab; the On this device tab open. */
-async function keptBackup(page: Page, name: string): Promise<void> {
+async function keptBackup(page: Page, name: string, buffer = Buffer.from(`${name}\n`)): Promise<void> {
   await page.goto('./');
   await untilServiceWorkerControls(page);
-  await page.getByLabel('Add files').setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.from(`${name}\n`) });
+  await page.getByLabel('Add files').setInputFiles({ name, mimeType: 'application/octet-stream', buffer });
   await setPassphrase(page);
   await page.getByLabel('Keep a copy on this device').check();
   await createBackup(page);
@@ -177,6 +180,40 @@ test('an S3 place: tested, saved and sent in parts the server checks the signatu
   const puts = s3.requests.filter((request) => request.method === 'PUT');
   expect(puts.length).toBeGreaterThan(0);
   expect(puts.every((request) => request.url.startsWith(`/${BUCKET}/coffer/`))).toBe(true);
+});
+
+test('a connection dropped mid-upload is tried again, and the copy is whole', async ({ page }) => {
+  await keptBackup(page, 'noise.bin', randomBytes(256 * 1024));
+  await fillPlace(page, DAV_PLACE);
+  await savePlace(page);
+  const row = page.getByRole('list', { name: 'Backups on this device' }).getByRole('listitem');
+  const before = new Set(readdirSync(join(davDir, 'backups')));
+  dav.faults.push({ method: 'PUT', dropAfter: 64 * 1024, times: 1 });
+  await row.getByRole('button', { name: 'Send a copy' }).click();
+  await expect(row.getByText(/^Sent a copy to /)).toBeVisible();
+  expect(dav.requests.filter((request) => request.method === 'PUT')).toHaveLength(2);
+  const sent = readdirSync(join(davDir, 'backups')).filter((name) => !before.has(name));
+  expect(sent).toHaveLength(1);
+  expect(readFileSync(join(davDir, 'backups', sent[0])).equals(await storedBytes(page))).toBe(true);
+});
+
+test('a read-only place is refused in plain words, and nothing is left there', async ({ page }) => {
+  const readOnlyDir = tempDir('places-ro');
+  mkdirSync(join(readOnlyDir, 'backups'));
+  const server = await startWebDav(readOnlyDir, DAV_READONLY_PORT, true);
+  const proxy = await startProxy(DAV_READONLY_PROXY, DAV_READONLY_PORT);
+  try {
+    await page.goto('./');
+    await untilServiceWorkerControls(page);
+    await page.getByRole('button', { name: 'On this device' }).click();
+    await fillPlace(page, { ...DAV_PLACE, location: `webdav+http://127.0.0.1:${DAV_READONLY_PROXY}/backups/` });
+    await page.getByRole('button', { name: 'Test place' }).click();
+    await expect(page.getByRole('alert')).toContainText(/read-only|does not allow this/);
+    expect(readdirSync(join(readOnlyDir, 'backups'))).toEqual([]);
+  } finally {
+    await proxy.stop();
+    await server.stop();
+  }
 });
 
 test('wrong credentials and a server without CORS rules each get their own plain message', async ({ page }) => {
