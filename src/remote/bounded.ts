@@ -61,6 +61,13 @@ export async function* boundedBody(response: Response, length: number, where: st
   }
 }
 
+/** A whole answer as text, refused past `limit` bytes (a listing, say). */
+export async function boundedText(response: Response, limit: number, where: string): Promise<string> {
+  const pieces: Uint8Array[] = [];
+  for await (const piece of boundedBody(response, limit, where)) pieces.push(piece);
+  return new TextDecoder().decode(await new Blob(pieces as Uint8Array<ArrayBuffer>[]).arrayBuffer());
+}
+
 /** All of bytes [start, end) of a checked 206 answer; fewer is a dropped connection. */
 export async function readRange(response: Response, start: number, end: number, where: string): Promise<Uint8Array> {
   const bytes = new Uint8Array(end - start);

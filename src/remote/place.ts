@@ -5,9 +5,10 @@
  */
 import type { RemoteStore } from './client.ts';
 import { remoteUsage } from './errors.ts';
+import type { PlaceEntry } from './listing.ts';
 import { isRemote, parseLocation, type RemoteLocation } from './location.ts';
-import { objectUrl, s3Store } from './s3.ts';
-import { webDavStore } from './webdav.ts';
+import { listS3, objectUrl, s3Store } from './s3.ts';
+import { listWebDav, webDavStore } from './webdav.ts';
 
 export interface PlaceSettings {
   /** The folder: `webdav+https://HOST/PATH/` or `s3://BUCKET/PREFIX/`. */
@@ -68,16 +69,39 @@ export function placeOrigin(settings: PlaceSettings): string {
   return new URL(objectUrl(object.bucket, object.key, s3Settings(settings, { user: '', secret: '' }))).origin;
 }
 
-/** The backup `name` at the place, as a store to read, upload or remove. */
-export function placeStore(settings: PlaceSettings, credentials: PlaceCredentials, name: string): RemoteStore {
-  const object = placeObject(settings, name);
-  if (object.kind === 'webdav') {
-    const given = credentials.user !== '' || credentials.secret !== '';
-    const basic = given ? { user: credentials.user, password: credentials.secret } : undefined;
-    return webDavStore(object.url, object.display, basic, CREDENTIAL_HINT);
-  }
+function basicOf(credentials: PlaceCredentials) {
+  const given = credentials.user !== '' || credentials.secret !== '';
+  return given ? { user: credentials.user, password: credentials.secret } : undefined;
+}
+
+function checkS3Credentials(credentials: PlaceCredentials): void {
   if (!credentials.user || !credentials.secret) {
     throw remoteUsage('An S3 place needs its access key ID and secret access key.');
   }
+}
+
+/** The backup `name` at the place, as a store to read, upload or remove. */
+export function placeStore(settings: PlaceSettings, credentials: PlaceCredentials, name: string): RemoteStore {
+  const object = placeObject(settings, name);
+  if (object.kind === 'webdav') return webDavStore(object.url, object.display, basicOf(credentials), CREDENTIAL_HINT);
+  checkS3Credentials(credentials);
   return s3Store(object.bucket, object.key, object.display, s3Settings(settings, credentials));
+}
+
+/** The backups in the place's folder, newest first. */
+export async function listPlace(
+  settings: PlaceSettings,
+  credentials: PlaceCredentials,
+  signal?: AbortSignal,
+): Promise<PlaceEntry[]> {
+  const folder = placeObject(settings, '');
+  const display = placeFolder(settings.location);
+  let entries: PlaceEntry[];
+  if (folder.kind === 'webdav') {
+    entries = await listWebDav(folder.url, display, basicOf(credentials), CREDENTIAL_HINT, signal);
+  } else {
+    checkS3Credentials(credentials);
+    entries = await listS3(folder.bucket, folder.key, display, s3Settings(settings, credentials), signal);
+  }
+  return entries.sort((a, b) => (b.modified ?? 0) - (a.modified ?? 0) || a.name.localeCompare(b.name));
 }

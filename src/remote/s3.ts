@@ -8,6 +8,7 @@
  * replaces an existing object; one that does not is covered by the HEAD before.
  */
 import { AwsClient } from 'aws4fetch';
+import { boundedText } from './bounded.ts';
 import {
   checkUploaded,
   type LocalUpload,
@@ -18,6 +19,7 @@ import {
 } from './client.ts';
 import { remoteExists as refused, remoteRefused, remoteUsage as usageError } from './errors.ts';
 import { serverAnswer } from './http.ts';
+import { MAX_ENTRIES, MAX_LISTING_BYTES, type PlaceEntry, parseListObjects } from './listing.ts';
 
 const MiB = 1024 * 1024;
 const MIN_PART = 8 * MiB;
@@ -74,7 +76,7 @@ function regionOf(settings: Pick<S3Settings, 'region'>): string {
   return settings.region || 'us-east-1';
 }
 
-export function s3Store(bucket: string, key: string, display: string, settings: S3Settings): RemoteStore {
+function s3Requester(display: string, settings: S3Settings): Requester {
   const client = new AwsClient({
     accessKeyId: settings.accessKeyId,
     secretAccessKey: settings.secretAccessKey,
@@ -83,9 +85,13 @@ export function s3Store(bucket: string, key: string, display: string, settings: 
     service: 's3',
     retries: 0, // retries are decided here: only after dropped connections, per part
   });
-  const url = objectUrl(bucket, key, settings);
   const fetcher = (target: string, init: RequestInit) => client.fetch(target, { ...init, redirect: 'error' });
-  const requester = new Requester(fetcher, display, settings.credentialHint);
+  return new Requester(fetcher, display, settings.credentialHint);
+}
+
+export function s3Store(bucket: string, key: string, display: string, settings: S3Settings): RemoteStore {
+  const url = objectUrl(bucket, key, settings);
+  const requester = s3Requester(display, settings);
   return {
     display,
     size: (signal) => requester.headSize(url, signal),
@@ -93,6 +99,30 @@ export function s3Store(bucket: string, key: string, display: string, settings: 
     upload: (file, events) => upload(requester, url, file, events),
     remove: (signal) => requester.remove(url, signal),
   };
+}
+
+/** The backups directly under `prefix` in the bucket (ListObjectsV2, page by page). */
+export async function listS3(
+  bucket: string,
+  prefix: string,
+  display: string,
+  settings: S3Settings,
+  signal?: AbortSignal,
+): Promise<PlaceEntry[]> {
+  const requester = s3Requester(display, settings);
+  const base = objectUrl(bucket, '', settings);
+  const entries: PlaceEntry[] = [];
+  let token: string | undefined;
+  do {
+    const query = new URLSearchParams({ 'list-type': '2', delimiter: '/', prefix });
+    if (token) query.set('continuation-token', token);
+    const response = await requester.send(`${base}?${query}`, { method: 'GET', signal });
+    if (!response.ok) throw await requester.fail(response, 'list');
+    const page = parseListObjects(await boundedText(response, MAX_LISTING_BYTES, display), prefix);
+    entries.push(...page.entries);
+    token = page.next;
+  } while (token && entries.length < MAX_ENTRIES);
+  return entries.slice(0, MAX_ENTRIES);
 }
 
 async function upload(requester: Requester, url: string, file: LocalUpload, events: UploadEvents): Promise<void> {

@@ -5,6 +5,7 @@
  * Generic WebDAV has no standard for partial PUTs, so a dropped connection restarts the PUT.
  */
 
+import { boundedText } from './bounded.ts';
 import {
   checkUploaded,
   type LocalUpload,
@@ -14,6 +15,8 @@ import {
   withRetries,
 } from './client.ts';
 import { remoteExists as refused, remoteRefused } from './errors.ts';
+import type { Fetch } from './http.ts';
+import { MAX_LISTING_BYTES, type PlaceEntry, parsePropfind } from './listing.ts';
 
 const PUT_ATTEMPTS = 4;
 
@@ -49,13 +52,7 @@ export function webDavStore(
   credentials: WebDavCredentials | undefined,
   credentialHint: string,
 ): RemoteStore {
-  const authorization = credentials === undefined ? undefined : basicAuthorization(credentials);
-  const fetcher = (target: string, init: RequestInit) => {
-    const headers = new Headers(init.headers);
-    if (authorization) headers.set('authorization', authorization);
-    return fetch(target, { ...init, headers, redirect: 'error' });
-  };
-  const requester = new Requester(fetcher, display, credentialHint);
+  const requester = new Requester(webDavFetcher(credentials), display, credentialHint);
   const href = url.href;
   return {
     display,
@@ -64,6 +61,43 @@ export function webDavStore(
     upload: (file, events) => upload(requester, url, file, events),
     remove: (signal) => requester.remove(href, signal),
   };
+}
+
+function webDavFetcher(credentials: WebDavCredentials | undefined): Fetch {
+  const authorization = credentials === undefined ? undefined : basicAuthorization(credentials);
+  return (target: string, init: RequestInit) => {
+    const headers = new Headers(init.headers);
+    if (authorization) headers.set('authorization', authorization);
+    return fetch(target, { ...init, headers, redirect: 'error' });
+  };
+}
+
+const PROPFIND_BODY =
+  '<?xml version="1.0" encoding="utf-8"?><propfind xmlns="DAV:"><prop><resourcetype/><getcontentlength/><getlastmodified/></prop></propfind>';
+
+/** The backups directly in the folder `folder` (a PROPFIND with Depth: 1). */
+export async function listWebDav(
+  folder: URL,
+  display: string,
+  credentials: WebDavCredentials | undefined,
+  credentialHint: string,
+  signal?: AbortSignal,
+): Promise<PlaceEntry[]> {
+  const requester = new Requester(webDavFetcher(credentials), display, credentialHint);
+  const response = await requester.send(folder.href, {
+    method: 'PROPFIND',
+    headers: { depth: '1', 'content-type': 'application/xml; charset=utf-8' },
+    body: PROPFIND_BODY,
+    signal,
+  });
+  if (response.status !== 207) {
+    if (response.ok) await response.body?.cancel().catch(() => {});
+    throw response.ok
+      ? remoteRefused(`${display}: the server did not list the folder (it answered ${response.status}, not 207).`)
+      : await requester.fail(response, 'list');
+  }
+  const xml = await boundedText(response, MAX_LISTING_BYTES, display);
+  return parsePropfind(xml, decodeURIComponent(folder.pathname));
 }
 
 async function upload(requester: Requester, url: URL, file: LocalUpload, events: UploadEvents): Promise<void> {

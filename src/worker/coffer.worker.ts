@@ -14,6 +14,7 @@ import {
   isCofferError,
   KDF_PRESETS,
   OpenedBackup,
+  type RandomAccessSource,
   readHeader,
   type SlotSpec,
 } from '../core/index.ts';
@@ -29,7 +30,16 @@ import { workerCoder } from './erasure.ts';
 import { inflateNative } from './inflate-native.ts';
 import { opfsSpill } from './opfs-spill.ts';
 import { prefetchedEntries } from './prefetch.ts';
-import type { CommandEnvelope, CreateCommand, Progress, Result, SalvageInfo, WorkerMessage } from './protocol.ts';
+import type {
+  BackupInput,
+  CommandEnvelope,
+  CreateCommand,
+  Progress,
+  Result,
+  SalvageInfo,
+  WorkerMessage,
+} from './protocol.ts';
+import { isRemoteInput, portSource } from './range-port.ts';
 import { handleRekey, slotInfo } from './rekey.ts';
 import { representableItems } from './skip-unrepresentable.ts';
 import { zipWriter } from './zip-sink.ts';
@@ -151,13 +161,13 @@ async function handle(id: number, command: CommandEnvelope['command']): Promise<
       post({ id, type: 'progress', progress: { bytesDone: 0, bytesTotal: 0, currentPath: '', phase: 'deriving-key' } });
       return handleRekey(command);
     case 'inspect': {
-      const header = await readHeader(fileSource(command.file));
+      const header = await readHeader(sourceOf(command.file));
       return { type: 'inspected', slots: slotInfo(header), size: command.file.size };
     }
     case 'unlock': {
       opened = undefined;
       post({ id, type: 'progress', progress: { bytesDone: 0, bytesTotal: 0, currentPath: '', phase: 'deriving-key' } });
-      const source = fileSource(command.file);
+      const source = sourceOf(command.file);
       const header = await readHeader(source);
       // Only a backup with parity (format version 3) needs the Reed–Solomon module.
       const coder = header.version === 3 ? await workerCoder() : undefined;
@@ -263,6 +273,11 @@ async function handle(id: number, command: CommandEnvelope['command']): Promise<
       return { type: 'restored', files, bytes, salvage };
     }
   }
+}
+
+/** A file is read where it is; a backup at a place through the places worker (range-port.ts). */
+function sourceOf(input: BackupInput): RandomAccessSource {
+  return isRemoteInput(input) ? portSource(input) : fileSource(input);
 }
 
 function describeFailure(error: unknown): { code: ErrorCode | 'internal'; message: string } {

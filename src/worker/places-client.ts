@@ -27,23 +27,59 @@ const NOT_INSTALLED: PlaceFailure = {
   hint: 'Reload the page and try again. In a private window, or where this browser allows no service workers, places are not available.',
 };
 
-export function runPlaceCommand(command: PlaceCommand, events: PlaceRunEvents = {}): Promise<void> {
-  if (!navigator.serviceWorker?.controller) return Promise.reject(new PlaceError(NOT_INSTALLED));
-  const worker = new Worker(new URL(placesWorkerUrl, import.meta.url).href, { type: 'module', name: 'places' });
-  return new Promise<void>((resolve, reject) => {
+type Final = Extract<PlaceMessage, { type: 'done' | 'listed' | 'ready' }>;
+
+function startPlacesWorker(): Worker {
+  if (!navigator.serviceWorker?.controller) throw new PlaceError(NOT_INSTALLED);
+  return new Worker(new URL(placesWorkerUrl, import.meta.url).href, { type: 'module', name: 'places' });
+}
+
+/** Runs one command in a fresh places worker, ended after. */
+export async function runPlaceCommand(command: PlaceCommand, events: PlaceRunEvents = {}): Promise<Final> {
+  const worker = startPlacesWorker();
+  return answer(worker, command, events).finally(() => worker.terminate());
+}
+
+/**
+ * Opens a backup at a place for reading: the places worker stays, serving range reads on each
+ * port `connect` returns (handed to the Coffer worker), until `close`.
+ */
+export async function openPlaceReader(command: Extract<PlaceCommand, { type: 'serve' }>) {
+  const worker = startPlacesWorker();
+  try {
+    const ready = await answer(worker, command, {});
+    if (ready.type !== 'ready')
+      throw new PlaceError({ kind: 'internal', message: 'The places worker did not open it.' });
+    return {
+      size: ready.size,
+      connect(): MessagePort {
+        const channel = new MessageChannel();
+        worker.postMessage({ type: 'connect', port: channel.port2 } satisfies PlaceCommand, [channel.port2]);
+        return channel.port1;
+      },
+      close: () => worker.terminate(),
+    };
+  } catch (error) {
+    worker.terminate();
+    throw error;
+  }
+}
+
+function answer(worker: Worker, command: PlaceCommand, events: PlaceRunEvents): Promise<Final> {
+  return new Promise<Final>((resolve, reject) => {
     const stop = () => reject(new DOMException('Cancelled.', 'AbortError'));
     if (events.signal?.aborted) return stop();
     events.signal?.addEventListener('abort', stop, { once: true });
     worker.onmessage = ({ data }: MessageEvent<PlaceMessage>) => {
       if (data.type === 'progress') events.onProgress?.(data.sent, data.total);
       else if (data.type === 'retry') events.onRetry?.(data.attempt, data.of);
-      else if (data.type === 'done') resolve();
-      else reject(new PlaceError(data.failure));
+      else if (data.type === 'failed') reject(new PlaceError(data.failure));
+      else resolve(data);
     };
     worker.onerror = (event) => {
       event.preventDefault();
       reject(new PlaceError({ kind: 'internal', message: event.message || 'The places worker stopped.' }));
     };
     worker.postMessage(command);
-  }).finally(() => worker.terminate());
+  });
 }

@@ -9,9 +9,11 @@ import { isCofferError, readHeader } from '../core/index.ts';
 import type { LocalUpload } from '../remote/client.ts';
 import { s3CorsSettings, webDavCorsSettings } from '../remote/cors.ts';
 import { NetworkError, RemoteError } from '../remote/errors.ts';
-import { type PlaceSettings, placeObject, placeOrigin, placeStore } from '../remote/place.ts';
+import { listPlace, type PlaceSettings, placeObject, placeOrigin, placeStore } from '../remote/place.ts';
+import { openRemoteSource, type RemoteSource } from '../remote/source.ts';
 import { fileSource } from './browser-io.ts';
 import type { PlaceCommand, PlaceFailure, PlaceMessage } from './places-protocol.ts';
+import { serveRanges } from './range-port.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -106,7 +108,7 @@ function sentence(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-async function failureOf(error: unknown, command: PlaceCommand): Promise<PlaceFailure> {
+async function failureOf(error: unknown, command: Exclude<PlaceCommand, { type: 'connect' }>): Promise<PlaceFailure> {
   if (error instanceof NetworkError) return diagnose(command.place);
   if (error instanceof RemoteError) return { kind: error.kind, message: sentence(error.message), hint: error.hint };
   if (error instanceof NotCoffer) {
@@ -115,11 +117,38 @@ async function failureOf(error: unknown, command: PlaceCommand): Promise<PlaceFa
   return { kind: 'internal', message: error instanceof Error ? error.message : String(error) };
 }
 
+/** The backup being served (a `serve` command), for the ports that `connect` brings. */
+let serving: { source: RemoteSource; command: PlaceCommand } | undefined;
+
+async function serve(command: Extract<PlaceCommand, { type: 'serve' }>): Promise<void> {
+  const source = await openRemoteSource(placeStore(command.place, command.credentials, command.name));
+  serving = { source, command };
+  post({ type: 'ready', size: source.size });
+}
+
+function connect(port: MessagePort): void {
+  const current = serving;
+  if (!current) {
+    port.close();
+    return;
+  }
+  // Each failure read by the Coffer worker is said as the test and send say theirs.
+  serveRanges(port, current.source, (error) => {
+    const failure = error instanceof RemoteError && !(error instanceof NetworkError) ? error : undefined;
+    return failure ? sentence(failure.message) : `The connection to the place dropped: ${(error as Error).message}`;
+  });
+}
+
 self.onmessage = async (event: MessageEvent<PlaceCommand>) => {
   const command = event.data;
+  if (command.type === 'connect') return connect(command.port);
   try {
     if (command.type === 'test') await test(command);
-    else await upload(command);
+    else if (command.type === 'send') await upload(command);
+    else if (command.type === 'list') {
+      post({ type: 'listed', entries: await listPlace(command.place, command.credentials) });
+      return;
+    } else if (command.type === 'serve') return await serve(command);
     post({ type: 'done' });
   } catch (error) {
     post({ type: 'failed', failure: await failureOf(error, command) });

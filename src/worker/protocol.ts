@@ -67,10 +67,24 @@ export interface UnlockCredentials {
   passkey?: { credentialId: Uint8Array; prfOutput: Uint8Array };
 }
 
+/**
+ * A backup at a place, as the page hands it to the Coffer worker: read through `port`, which the
+ * places worker answers with range requests (src/worker/range-port.ts).
+ */
+export interface RemoteBackupInput {
+  kind: 'remote';
+  name: string;
+  size: number;
+  port: MessagePort;
+}
+
+/** A backup to open: a file, or one at a place. */
+export type BackupInput = File | RemoteBackupInput;
+
 export type Command =
   | CreateCommand
-  | { type: 'inspect'; file: File }
-  | { type: 'unlock'; file: File; credentials: UnlockCredentials }
+  | { type: 'inspect'; file: BackupInput }
+  | { type: 'unlock'; file: BackupInput; credentials: UnlockCredentials }
   | { type: 'verify' }
   /** A clean copy of the opened backup with parity (spec 11.5). */
   /** `paritySpill`: a temporary private-storage file name where the new parity waits (absent: memory). */
@@ -225,6 +239,9 @@ export type WorkerMessage =
 
 /** The ports a command carries (a `stream` output's), which must be transferred with it. */
 export function portsOf(command: Command): MessagePort[] {
+  if ((command.type === 'inspect' || command.type === 'unlock') && !(command.file instanceof Blob)) {
+    return [command.file.port];
+  }
   const output =
     'output' in command
       ? command.output

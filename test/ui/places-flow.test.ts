@@ -31,6 +31,8 @@ function fakeSteps(overrides: Partial<PlacesSteps> = {}): PlacesSteps {
     forgetPlace: vi.fn(async () => {}),
     placeCredentials: vi.fn(async () => ({ user: 'me', secret: 'pw' })),
     storedFile: vi.fn(async () => new Blob(['x'])),
+    list: vi.fn(async () => [{ name: 'photos.coffer', size: 10, modified: 1 }]),
+    openReader: vi.fn(async () => ({ size: 10, connect: () => new MessageChannel().port1, close: vi.fn() })),
     recordCopy: vi.fn(async () => {}),
     confirm: vi.fn(() => true),
     ...overrides,
@@ -40,7 +42,8 @@ function fakeSteps(overrides: Partial<PlacesSteps> = {}): PlacesSteps {
 function setUp(overrides: Partial<PlacesSteps> = {}) {
   const steps = fakeSteps(overrides);
   const run = recorder(INITIAL_PLACES);
-  return { steps, run, flow: placesFlow(steps, run.report) };
+  const onOpen = vi.fn();
+  return { steps, run, onOpen, flow: placesFlow(steps, run.report, onOpen) };
 }
 
 describe('the Places flow', () => {
@@ -96,6 +99,29 @@ describe('the Places flow', () => {
     await agreed.flow.forget(place);
     expect(agreed.steps.forgetPlace).toHaveBeenCalledWith('p1');
     expect(agreed.run.state.message).toMatch(/^Forgot /);
+  });
+});
+
+describe('Open from a place', () => {
+  it('lists the backups there, and opens one to be read from there', async () => {
+    const { steps, run, onOpen, flow } = setUp();
+    await flow.browse(place);
+    expect(run.state.browsing).toEqual({ placeId: 'p1', entries: [{ name: 'photos.coffer', size: 10, modified: 1 }] });
+    await flow.openAt(place, { name: 'photos.coffer', size: 10 });
+    expect(steps.openReader).toHaveBeenCalledWith(place.settings, { user: 'me', secret: 'pw' }, 'photos.coffer');
+    expect(onOpen).toHaveBeenCalledWith(
+      expect.objectContaining({ kind: 'remote', name: 'photos.coffer', size: 10, location: place.settings.location }),
+    );
+  });
+
+  it('asks for the device passphrase before listing, and says a listing refused', async () => {
+    const locked = setUp({ placeCredentials: vi.fn(async () => Promise.reject(new DevicePassphraseNeeded())) });
+    await locked.flow.browse(place);
+    expect(locked.run.state.browsing).toEqual({ placeId: 'p1', askPassphrase: true, failure: undefined });
+    expect(locked.steps.list).not.toHaveBeenCalled();
+    const refused = setUp({ list: vi.fn(async () => Promise.reject(new PlaceRefusal())) });
+    await refused.flow.browse(place);
+    expect(refused.run.state.browsing?.failure?.message).toMatch(/refused the credentials/);
   });
 });
 

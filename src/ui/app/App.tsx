@@ -4,6 +4,7 @@ import type { BackupItem } from '../../worker/protocol.ts';
 import { BackupPanel } from '../backup/BackupPanel.tsx';
 import { OpenerLink } from '../opener/OpenerLink.tsx';
 import { RestorePanel } from '../restore/RestorePanel.tsx';
+import { type BackupFile, isRemoteBackup } from '../shared/backup-file.ts';
 import { coffer } from '../shared/client.ts';
 import { itemsFromDrop, itemsFromFileList, mergeItems } from '../shared/collect.ts';
 import { folderPicker, itemsFromHandle, rememberFolder } from '../vault/folders.ts';
@@ -35,7 +36,7 @@ export function App() {
   const [tab, setTab] = useState<Tab>('backup');
   const [items, setItems] = useState<BackupItem[]>([]);
   const [whatsappFile, setWhatsAppFile] = useState<File>();
-  const [backupFile, setBackupFile] = useState<File>();
+  const [backupFile, setBackupFile] = useState<BackupFile>();
   const [sharedFile, setSharedFile] = useState<File>();
   const [dragging, setDragging] = useState(false);
   const [updateReady, setUpdateReady] = useState(false);
@@ -61,6 +62,12 @@ export function App() {
     onLaunchFiles(openFile);
     takeSharedFile().then(setSharedFile);
   }, []);
+
+  // A backup at a place is read through a places worker kept while it is open: end it when replaced.
+  useEffect(() => {
+    if (!isRemoteBackup(backupFile)) return;
+    return () => backupFile.close();
+  }, [backupFile]);
 
   // An update never interrupts a backup or restore: it waits until the worker is idle.
   const reloadForUpdate = () => {

@@ -3,6 +3,7 @@
  * Location, Endpoint, Region, User or access key ID, Password or secret access key, and the
  * buttons Test place and Save place.
  */
+import { useId } from 'preact/hooks';
 import { DevicePassphrase } from '../vault/DevicePassphrase.tsx';
 import type { PlaceForm, PlacesFlow, PlacesState } from './places-flow.ts';
 
@@ -27,6 +28,7 @@ function Field({
   onInput: (value: string) => void;
   secret?: boolean;
 }) {
+  const id = useId();
   const common = {
     value,
     spellcheck: false,
@@ -34,13 +36,14 @@ function Field({
     // A password manager would keep the secret in the profile, in clear to anyone who copies it.
     autocomplete: 'off',
     onInput: (e: Event) => onInput((e.currentTarget as HTMLInputElement).value),
+    id,
   } as const;
   return (
-    <label>
-      {label}
+    <div class="field">
+      <label for={id}>{label}</label>
       {hint && <span class="hint"> {hint}</span>}
       {secret ? <input type="password" {...common} /> : <input type="text" {...common} />}
-    </label>
+    </div>
   );
 }
 

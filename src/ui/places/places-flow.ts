@@ -3,8 +3,10 @@
  * it (its credentials sealed), forget it, and send a stored backup's copy to one. Storage and the
  * places worker come in as `PlacesSteps`, so the unit tests run each step against fakes.
  */
+import type { PlaceEntry } from '../../remote/listing.ts';
 import type { PlaceCredentials, PlaceSettings } from '../../remote/place.ts';
 import type { PlaceCommand, PlaceFailure } from '../../worker/places-protocol.ts';
+import type { RemoteBackup } from '../shared/backup-file.ts';
 import type { Report } from '../shared/merged-state.ts';
 import type { StoredBackup, StoredPlace } from '../vault/db.ts';
 import { DevicePassphraseNeeded, WrongDevicePassphrase } from '../vault/refusals.ts';
@@ -32,6 +34,8 @@ export interface PlacesState {
   failure?: PlaceFailure;
   /** The device passphrase is needed to seal or open credentials, and was not entered yet. */
   askPassphrase: boolean;
+  /** The place whose backups are listed (Open from a place), and what is there. */
+  browsing?: { placeId: string; entries?: PlaceEntry[]; askPassphrase?: boolean; failure?: PlaceFailure };
 }
 
 export const INITIAL_PLACES: PlacesState = { places: [], adding: false, busy: '', message: '', askPassphrase: false };
@@ -50,6 +54,9 @@ export interface PlacesSteps {
   forgetPlace(id: string): Promise<void>;
   placeCredentials(place: StoredPlace, devicePassphrase?: string): Promise<PlaceCredentials>;
   storedFile(backup: StoredBackup): Promise<Blob>;
+  list(place: PlaceSettings, credentials: PlaceCredentials): Promise<PlaceEntry[]>;
+  /** Opens the backup `name` at the place for reading through the places worker. */
+  openReader(place: PlaceSettings, credentials: PlaceCredentials, name: string): Promise<PlaceReader>;
   recordCopy(backup: StoredBackup, place: StoredPlace): Promise<void>;
   confirm(question: string): boolean;
 }
@@ -73,8 +80,26 @@ function credentialsOf(form: PlaceForm): PlaceCredentials {
   return { user: form.user, secret: form.secret };
 }
 
-export function placesFlow(steps: PlacesSteps, report: Report<PlacesState>) {
+export interface PlaceReader {
+  size: number;
+  connect(): MessagePort;
+  close(): void;
+}
+
+export function placesFlow(steps: PlacesSteps, report: Report<PlacesState>, onOpen: (backup: RemoteBackup) => void) {
   const refresh = async () => report({ places: await steps.listPlaces() });
+
+  /** The place's credentials, or undefined after asking for the device passphrase (or saying why not). */
+  async function credentialsFor(place: StoredPlace, passphrase: string): Promise<PlaceCredentials | undefined> {
+    try {
+      return await steps.placeCredentials(place, passphrase || undefined);
+    } catch (error) {
+      const ask = error instanceof DevicePassphraseNeeded || error instanceof WrongDevicePassphrase;
+      const failure = error instanceof DevicePassphraseNeeded ? undefined : asFailure(error);
+      report({ browsing: { placeId: place.id, askPassphrase: ask, failure } });
+      return undefined;
+    }
+  }
 
   return {
     refresh,
@@ -116,6 +141,38 @@ export function placesFlow(steps: PlacesSteps, report: Report<PlacesState>) {
         return false;
       } finally {
         report({ busy: '' });
+      }
+    },
+
+    /** Open from a place: the backups in its folder, each to be opened from there. */
+    async browse(place: StoredPlace, passphrase = '') {
+      report({ browsing: { placeId: place.id }, message: '', failure: undefined });
+      const credentials = await credentialsFor(place, passphrase);
+      if (!credentials) return;
+      try {
+        report({ browsing: { placeId: place.id, entries: await steps.list(place.settings, credentials) } });
+      } catch (error) {
+        report({ browsing: { placeId: place.id, failure: asFailure(error) } });
+      }
+    },
+
+    /** Opens one listed backup in the Restore tab, read from the place as it is needed. */
+    async openAt(place: StoredPlace, entry: PlaceEntry) {
+      const credentials = await credentialsFor(place, '');
+      if (!credentials) return;
+      try {
+        const reader = await steps.openReader(place.settings, credentials, entry.name);
+        const location = place.settings.location;
+        onOpen({
+          kind: 'remote',
+          name: entry.name,
+          location,
+          size: reader.size,
+          connect: reader.connect,
+          close: reader.close,
+        });
+      } catch (error) {
+        report({ failure: asFailure(error) });
       }
     },
 

@@ -1,6 +1,7 @@
 /** The Places section's state and its flow, wired to this browser's storage and the places worker. */
-import { useEffect, useMemo, useState } from 'preact/hooks';
-import { runPlaceCommand } from '../../worker/places-client.ts';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { openPlaceReader, runPlaceCommand } from '../../worker/places-client.ts';
+import type { RemoteBackup } from '../shared/backup-file.ts';
 import { useMergedState } from '../shared/merged-state.ts';
 import { storedFile } from '../vault/vault.ts';
 import {
@@ -19,18 +20,28 @@ export const BROWSER_PLACE_STEPS: PlacesSteps = {
   listPlaces,
   beginTrial,
   endTrial,
-  run: (command, events) => runPlaceCommand(command, events),
+  run: async (command, events) => {
+    await runPlaceCommand(command, events);
+  },
   savePlace,
   forgetPlace,
   placeCredentials,
   storedFile,
+  async list(place, credentials) {
+    const answer = await runPlaceCommand({ type: 'list', place, credentials });
+    return answer.type === 'listed' ? answer.entries : [];
+  },
+  openReader: (place, credentials, name) => openPlaceReader({ type: 'serve', place, credentials, name }),
   recordCopy,
   confirm: (question) => window.confirm(question),
 };
 
-export function usePlacesFlow() {
+export function usePlacesFlow(onOpen: (backup: RemoteBackup) => void) {
   const [state, report] = useMergedState(INITIAL_PLACES);
-  const flow = useMemo(() => placesFlow(BROWSER_PLACE_STEPS, report), [report]);
+  // Read when a backup is opened, so a re-render's callback is the one called.
+  const latest = useRef(onOpen);
+  latest.current = onOpen;
+  const flow = useMemo(() => placesFlow(BROWSER_PLACE_STEPS, report, (backup) => latest.current(backup)), [report]);
   useEffect(() => {
     void removeStaleTrials().then(flow.refresh);
   }, [flow]);

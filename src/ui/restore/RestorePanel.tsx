@@ -3,6 +3,7 @@ import type { WorkerError } from '../../worker/client.ts';
 import { ProgressView } from '../progress/ProgressView.tsx';
 import { ChangeUnlock } from '../rekey/ChangeUnlock.tsx';
 import { PasskeyUnlock } from '../rekey/PasskeyUnlock.tsx';
+import { type BackupFile, isRemoteBackup } from '../shared/backup-file.ts';
 import { ErrorNotice } from '../shared/ErrorNotice.tsx';
 import { countWords, formatBytes, formatDate } from '../shared/format.ts';
 import { friendlyError } from '../shared/messages.ts';
@@ -14,7 +15,7 @@ import { MAX_ROWS, previewKind, treeRows } from './tree.ts';
 import { useRestoreFlow } from './useRestoreFlow.ts';
 import { useRestoreForm } from './useRestoreForm.ts';
 
-export function RestorePanel({ file }: { file?: File }) {
+export function RestorePanel({ file }: { file?: BackupFile }) {
   const flow = useRestoreFlow(file);
   const { slots, unlocked, progress, error, status, preview, chats, damaged, salvaged, repairable, busy } = flow;
   const form = useRestoreForm(slots);
@@ -36,6 +37,7 @@ export function RestorePanel({ file }: { file?: File }) {
       {file && (
         <p class="file-name">
           {file.name} — {formatBytes(file.size)}
+          {isRemoteBackup(file) && ` — at ${file.location}`}
         </p>
       )}
       {slots && !unlocked && (
@@ -184,7 +186,8 @@ export function RestorePanel({ file }: { file?: File }) {
             </figure>
           )}
           {chats && <ChatReader key={chats.source.file.name} source={chats.source} />}
-          {file && slots && (
+          {/* A backup at a place is read, never rewritten there: change how it unlocks on a copy. */}
+          {file instanceof File && slots && (
             <ChangeUnlock file={file} credentials={unlocked.credentials} slots={slots} onOpen={flow.clearMessages} />
           )}
         </div>

@@ -4,16 +4,17 @@
  * Memory only; nothing about it is written anywhere.
  */
 import type { EntryInfo, SlotInfo, UnlockCredentials } from '../../worker/protocol.ts';
+import type { BackupFile } from '../shared/backup-file.ts';
 
 export interface RememberedRestore {
-  file: File;
+  file: BackupFile;
   slots?: SlotInfo[];
   unlocked?: { entries: EntryInfo[]; totalSize: number; credentials: UnlockCredentials };
 }
 
 let last: RememberedRestore | undefined;
 
-export function rememberedFor(file: File | undefined): RememberedRestore | undefined {
+export function rememberedFor(file: BackupFile | undefined): RememberedRestore | undefined {
   return file && last?.file === file ? last : undefined;
 }
 

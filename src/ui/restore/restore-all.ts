@@ -14,7 +14,8 @@ export interface Salvaged {
 }
 
 export interface RestoreContext {
-  file?: File;
+  /** Only its name is used: the .zip and the folder are named after it. */
+  file?: { name: string };
   entries: EntryInfo[];
   /** Runs one step with the panel's progress and error handling; undefined when it failed. */
   run<T>(task: () => Promise<T>): Promise<T | undefined>;

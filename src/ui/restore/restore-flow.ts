@@ -9,6 +9,7 @@ import { checkRecoveryKey } from '../../core/recovery-key.ts';
 import type { WorkerError } from '../../worker/client.ts';
 import type { Command, EntryInfo, Progress, ResultOf, SlotInfo, UnlockCredentials } from '../../worker/protocol.ts';
 import type { ProgressState } from '../progress/ProgressView.tsx';
+import { type BackupFile, workerInput } from '../shared/backup-file.ts';
 import type { DownloadOutput, DownloadPlan } from '../shared/download-output.ts';
 import { formatBytes } from '../shared/format.ts';
 import type { Report } from '../shared/merged-state.ts';
@@ -92,7 +93,7 @@ function baseName(path: string, fallback: string): string {
 }
 
 export function restoreFlow(
-  file: File | undefined,
+  file: BackupFile | undefined,
   steps: RestoreSteps,
   report: Report<RestoreState>,
   read: () => RestoreState,
@@ -153,7 +154,7 @@ export function restoreFlow(
 
   async function unlockWith(credentials: UnlockCredentials) {
     if (!file) return;
-    const result = await step(() => steps.run({ type: 'unlock', file, credentials }, onProgress));
+    const result = await step(() => steps.run({ type: 'unlock', file: workerInput(file), credentials }, onProgress));
     if (!result) return;
     const unlocked = { entries: result.entries, totalSize: result.totalSize, credentials };
     report({ unlocked });
@@ -178,7 +179,7 @@ export function restoreFlow(
       report({ slots: undefined, unlocked: undefined, error: undefined, status: '', preview: undefined });
       if (!file) return;
       try {
-        const result = await steps.run({ type: 'inspect', file });
+        const result = await steps.run({ type: 'inspect', file: workerInput(file) });
         report({ slots: result.slots });
         steps.remember({ file, slots: result.slots });
       } catch (failure) {

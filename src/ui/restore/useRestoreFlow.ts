@@ -1,5 +1,6 @@
 /** The Open tab's state and its flow (restore-flow.ts), wired to the worker and this browser. */
 import { useEffect, useMemo, useRef } from 'preact/hooks';
+import type { BackupFile } from '../shared/backup-file.ts';
 import { coffer } from '../shared/client.ts';
 import { newTempName } from '../shared/download.ts';
 import { downloadOutput } from '../shared/download-output.ts';
@@ -21,7 +22,7 @@ const BROWSER_STEPS: RestoreSteps = {
   now: () => performance.now(),
 };
 
-export function useRestoreFlow(file: File | undefined) {
+export function useRestoreFlow(file: BackupFile | undefined) {
   const [state, report] = useMergedState(() => restoreStateFor(rememberedFor(file)));
   const latest = useRef(state);
   latest.current = state;

@@ -2,6 +2,7 @@ import type { BackupItem } from '../../worker/protocol.ts';
 import { PlacesSection } from '../places/PlacesSection.tsx';
 import { SendCopy } from '../places/SendCopy.tsx';
 import { BROWSER_PLACE_STEPS, usePlacesFlow } from '../places/usePlacesFlow.ts';
+import type { BackupFile } from '../shared/backup-file.ts';
 import { countWords, formatBytes, formatDate } from '../shared/format.ts';
 import type { StoredBackup } from './db.ts';
 import { evictionWarning } from './eviction.ts';
@@ -10,7 +11,7 @@ import { useVaultFlow } from './useVaultFlow.ts';
 const UNLOCK_NAMES = { passphrase: 'passphrase', 'recovery-key': 'recovery key', passkey: 'passkey' } as const;
 
 export interface VaultPanelProps {
-  onOpen: (file: File) => void;
+  onOpen: (file: BackupFile) => void;
   onBackUpAgain: (items: BackupItem[]) => void;
   notice?: string;
 }
@@ -37,7 +38,7 @@ export function VaultPanel({ onOpen, onBackUpAgain, notice }: VaultPanelProps) {
   const { folders, backups, storage, remembered, message, refusal } = state;
   const { backUpAgain, forgetRemembered, open, download, remove, persist, forget } = flow;
   const eviction = evictionWarning();
-  const places = usePlacesFlow();
+  const places = usePlacesFlow(onOpen);
 
   return (
     <section class="panel" aria-labelledby="vault-heading">
