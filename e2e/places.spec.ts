@@ -160,7 +160,7 @@ test('a backup on this device is sent to a WebDAV place: tested, saved, sent, li
   expect(sent).toHaveLength(1);
   expect(sent[0]).toMatch(/\.coffer$/);
   expect(readFileSync(join(davDir, 'backups', sent[0])).equals(await storedBytes(page))).toBe(true);
-  await expect(row.getByTestId('copies')).toContainText(`Also at ${DAV_PLACE.location}`);
+  await expect(row.getByRole('list', { name: 'Copies' })).toContainText(`Also at ${DAV_PLACE.location}`);
 
   // Sent again: the copy there is never replaced.
   await row.getByRole('button', { name: 'Send a copy' }).click();
@@ -171,7 +171,7 @@ test('a backup on this device is sent to a WebDAV place: tested, saved, sent, li
   await page.reload();
   await page.getByRole('button', { name: 'On this device' }).click();
   await expect(page.getByRole('list', { name: 'Places' })).toContainText(DAV_PLACE.location);
-  await expect(row.getByTestId('copies')).toContainText(DAV_PLACE.location);
+  await expect(row.getByRole('list', { name: 'Copies' })).toHaveText(/^Also at /);
   await row.getByRole('button', { name: 'Send a copy' }).click();
   await row.getByLabel('Device passphrase').fill('not the device passphrase');
   await row.getByRole('button', { name: 'Send a copy' }).click();
@@ -208,6 +208,40 @@ test('a connection dropped mid-upload is tried again, and the copy is whole', as
   const sent = readdirSync(join(davDir, 'backups')).filter((name) => !before.has(name));
   expect(sent).toHaveLength(1);
   expect(readFileSync(join(davDir, 'backups', sent[0])).equals(await storedBytes(page))).toBe(true);
+});
+
+test('a backup just made is sent from its done notice; a failed send is listed with Retry until it is there', async ({
+  page,
+}) => {
+  await page.goto('./');
+  await untilServiceWorkerControls(page);
+  await page.getByRole('button', { name: 'On this device' }).click();
+  await fillPlace(page, { ...DAV_PLACE, location: `webdav+http://127.0.0.1:${DAV_PROXY}/fresh/` });
+  mkdirSync(join(davDir, 'fresh'));
+  await savePlace(page);
+
+  await page.getByRole('button', { name: 'Back up' }).click();
+  await page
+    .getByLabel('Add files')
+    .setInputFiles({ name: 'fresh.txt', mimeType: 'text/plain', buffer: Buffer.from('new\n') });
+  await setPassphrase(page);
+  await page.getByLabel('Keep a copy on this device').check();
+  await createBackup(page);
+  const done = page.getByRole('status').filter({ hasText: 'Backup ready' });
+  // The server is full for the first try.
+  dav.faults.push({ method: 'PUT', status: 507, body: 'Insufficient Storage', times: 1 });
+  await done.getByRole('button', { name: 'Send a copy' }).click();
+  await expect(done.getByRole('alert')).toContainText('is full');
+  expect(readdirSync(join(davDir, 'fresh'))).toEqual([]);
+
+  await page.getByRole('button', { name: 'On this device' }).click();
+  const row = page.getByRole('list', { name: 'Backups on this device' }).getByRole('listitem').first();
+  const copies = row.getByRole('list', { name: 'Copies' });
+  await expect(copies).toContainText(/^Not sent to webdav\+http:\/\/127\.0\.0\.1:4471\/fresh\/ .*is full/);
+  await copies.getByRole('button', { name: 'Retry' }).click();
+  await expect(row.getByText(/^Sent a copy to /)).toBeVisible();
+  await expect(copies).toHaveText(/^Also at webdav\+http:\/\/127\.0\.0\.1:4471\/fresh\/ \(sent /);
+  expect(readdirSync(join(davDir, 'fresh'))).toHaveLength(1);
 });
 
 test('a read-only place is refused in plain words, and nothing is left there', async ({ page }) => {

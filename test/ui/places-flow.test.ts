@@ -30,7 +30,6 @@ function fakeSteps(overrides: Partial<PlacesSteps> = {}): PlacesSteps {
     savePlace: vi.fn(async () => place),
     forgetPlace: vi.fn(async () => {}),
     placeCredentials: vi.fn(async () => ({ user: 'me', secret: 'pw' })),
-    storedFile: vi.fn(async () => new Blob(['x'])),
     list: vi.fn(async () => [{ name: 'photos.coffer', size: 10, modified: 1 }]),
     openReader: vi.fn(async () => ({ size: 10, connect: () => new MessageChannel().port1, close: vi.fn() })),
     recordCopy: vi.fn(async () => {}),
@@ -128,7 +127,8 @@ describe('Open from a place', () => {
 describe('Send a copy', () => {
   async function send(steps: PlacesSteps, passphrase?: string): Promise<SendState[]> {
     const shown: SendState[] = [];
-    await sendCopy(steps, backup, place, passphrase, (state) => shown.push(state));
+    const source = { name: backup.name, size: backup.size, blob: async () => new Blob(['x']), stored: backup };
+    await sendCopy(steps, source, place, passphrase, (state) => shown.push(state));
     return shown;
   }
 
@@ -156,10 +156,10 @@ describe('Send a copy', () => {
     expect(wrong.run).not.toHaveBeenCalled();
   });
 
-  it('a failed send is said, and no copy is recorded', async () => {
+  it('a failed send is said, and recorded as failed with its reason', async () => {
     const steps = fakeSteps({ run: vi.fn(async () => Promise.reject(new PlaceRefusal())) });
     const shown = await send(steps);
     expect(shown.at(-1)).toMatchObject({ step: 'failed', failure: { kind: 'refused' } });
-    expect(steps.recordCopy).not.toHaveBeenCalled();
+    expect(steps.recordCopy).toHaveBeenCalledWith(backup, place, 'The server refused the credentials (401).');
   });
 });

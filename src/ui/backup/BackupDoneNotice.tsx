@@ -1,3 +1,5 @@
+import { SendCopy } from '../places/SendCopy.tsx';
+import { BROWSER_PLACE_STEPS, useSavedPlaces } from '../places/usePlacesFlow.ts';
 import { countWords, formatBytes } from '../shared/format.ts';
 import { useFocusOn } from '../shared/useFocusOn.ts';
 import type { BackupDone } from './make-backup.ts';
@@ -24,6 +26,16 @@ export function BackupDoneNotice({ done }: { done: BackupDone }) {
         {done.verified ? 'Read back and checked: every byte is intact.' : 'Not checked after writing.'}
       </p>
       {done.file && <ShareButton file={done.file} />}
+      <SendAfterBackup done={done} />
     </div>
   );
+}
+
+/** Send a copy of the backup just made, to a saved place (nothing shows without one). */
+function SendAfterBackup({ done }: { done: BackupDone }) {
+  const places = useSavedPlaces();
+  const file = done.file;
+  if (!file) return null;
+  const source = { name: done.name, size: done.size, blob: async () => file, stored: done.stored };
+  return <SendCopy source={source} places={places} steps={BROWSER_PLACE_STEPS} onSent={() => {}} />;
 }

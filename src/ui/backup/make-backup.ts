@@ -26,6 +26,8 @@ export interface BackupDone {
   skipped: SkippedItem[];
   /** The finished file, for Share; absent when the browser will not read it back. */
   file?: File;
+  /** The copy kept on this device, when one was kept. */
+  stored?: StoredBackup;
 }
 
 export interface BackupRequest {
@@ -140,6 +142,7 @@ export async function makeBackup(
       destination: handle ? 'picked' : 'downloads',
       skipped: result.skipped,
       file: file && new File([file], name, { type: 'application/octet-stream' }),
+      stored,
     };
   } catch (failure) {
     if (stored) await removeStored(stored);

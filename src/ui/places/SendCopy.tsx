@@ -1,40 +1,71 @@
 /**
- * "Send a copy" of a backup kept on this device, to a saved place chosen in "Place". The names are
- * a contract (tests outside this code drive them).
+ * "Send a copy" of a backup (kept on this device, or just made) to a saved place chosen in
+ * "Place", and where its copies are. The names are a contract (tests outside this code drive them).
  */
 import { useId, useState } from 'preact/hooks';
-import { formatBytes } from '../shared/format.ts';
+import { formatBytes, formatDate } from '../shared/format.ts';
 import { DevicePassphrase } from '../vault/DevicePassphrase.tsx';
-import type { StoredBackup, StoredPlace } from '../vault/db.ts';
+import type { PlaceCopy, StoredPlace } from '../vault/db.ts';
 import { PlaceFailureNotice } from './PlaceFailureNotice.tsx';
-import { type PlacesSteps, type SendState, sendCopy } from './places-flow.ts';
+import { type CopySource, type PlacesSteps, type SendState, sendCopy } from './places-flow.ts';
 
 interface Props {
-  backup: StoredBackup;
+  source: CopySource;
   places: StoredPlace[];
   steps: PlacesSteps;
   onSent: () => void;
 }
 
-export function SendCopy({ backup, places, steps, onSent }: Props) {
+/** The copies recorded for a kept backup: where, when, and the ones that failed, with Retry. */
+function Copies({ copies, onRetry }: { copies: PlaceCopy[]; onRetry: (placeId: string) => void }) {
+  if (copies.length === 0) return null;
+  return (
+    <ul class="copies" aria-label="Copies">
+      {copies.map((copy) =>
+        copy.failed ? (
+          <li key={`${copy.placeId}-failed`} class="copy-failed">
+            Not sent to {copy.location} ({formatDate(copy.sentAt)}): {copy.failed}{' '}
+            <button type="button" class="link" onClick={() => onRetry(copy.placeId)}>
+              Retry
+            </button>
+          </li>
+        ) : (
+          <li key={`${copy.placeId}-${copy.sentAt}`}>
+            Also at {copy.location} (sent {formatDate(copy.sentAt)})
+          </li>
+        ),
+      )}
+    </ul>
+  );
+}
+
+export function SendCopy({ source, places, steps, onSent }: Props) {
   const [placeId, setPlaceId] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [sending, setSending] = useState<SendState>({ step: 'idle' });
   const selectId = useId();
-  if (places.length === 0) return null;
+  const copies = source.stored?.copies ?? [];
+  if (places.length === 0) return copies.length > 0 ? <Copies copies={copies} onRetry={() => {}} /> : null;
   const place = places.find((candidate) => candidate.id === placeId) ?? places[0];
   const busy = sending.step === 'sending';
 
-  const send = async () => {
-    await sendCopy(steps, backup, place, passphrase, (next) => {
+  const send = async (target: StoredPlace) => {
+    await sendCopy(steps, source, target, passphrase, (next) => {
       setSending(next);
-      if (next.step === 'sent') onSent();
+      if (next.step === 'sent' || next.step === 'failed') onSent();
     });
     setPassphrase('');
+  };
+  const retry = (id: string) => {
+    const target = places.find((candidate) => candidate.id === id);
+    if (!target || busy) return;
+    setPlaceId(id);
+    void send(target);
   };
 
   return (
     <div class="send-copy">
+      <Copies copies={copies} onRetry={retry} />
       <div class="row">
         <label for={selectId}>Place</label>
         <select id={selectId} value={place.id} disabled={busy} onChange={(e) => setPlaceId(e.currentTarget.value)}>
@@ -44,7 +75,7 @@ export function SendCopy({ backup, places, steps, onSent }: Props) {
             </option>
           ))}
         </select>
-        <button type="button" class="secondary" disabled={busy} onClick={() => void send()}>
+        <button type="button" class="secondary" disabled={busy} onClick={() => void send(place)}>
           Send a copy
         </button>
       </div>
@@ -68,7 +99,7 @@ export function SendCopy({ backup, places, steps, onSent }: Props) {
       {sending.step === 'failed' && (
         <>
           <PlaceFailureNotice failure={sending.failure} />
-          <button type="button" class="secondary" onClick={() => void send()}>
+          <button type="button" class="secondary" onClick={() => void send(place)}>
             Retry
           </button>
         </>

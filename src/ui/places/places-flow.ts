@@ -53,11 +53,10 @@ export interface PlacesSteps {
   savePlace(settings: PlaceSettings, credentials: PlaceCredentials, devicePassphrase?: string): Promise<StoredPlace>;
   forgetPlace(id: string): Promise<void>;
   placeCredentials(place: StoredPlace, devicePassphrase?: string): Promise<PlaceCredentials>;
-  storedFile(backup: StoredBackup): Promise<Blob>;
   list(place: PlaceSettings, credentials: PlaceCredentials): Promise<PlaceEntry[]>;
   /** Opens the backup `name` at the place for reading through the places worker. */
   openReader(place: PlaceSettings, credentials: PlaceCredentials, name: string): Promise<PlaceReader>;
-  recordCopy(backup: StoredBackup, place: StoredPlace): Promise<void>;
+  recordCopy(backup: StoredBackup, place: StoredPlace, failed?: string): Promise<void>;
   confirm(question: string): boolean;
 }
 
@@ -196,10 +195,19 @@ export type SendState =
   | { step: 'sent'; location: string }
   | { step: 'failed'; failure: PlaceFailure };
 
-/** Sends a stored backup to a saved place; the device passphrase is asked once per tab. */
+/** What Send a copy sends: a backup kept on this device, or one just made. */
+export interface CopySource {
+  name: string;
+  size: number;
+  blob(): Promise<Blob>;
+  /** Kept on this device: where its copies are recorded. */
+  stored?: StoredBackup;
+}
+
+/** Sends a backup to a saved place; the device passphrase is asked once per tab. */
 export async function sendCopy(
   steps: PlacesSteps,
-  backup: StoredBackup,
+  backup: CopySource,
   place: StoredPlace,
   devicePassphrase: string | undefined,
   show: (state: SendState) => void,
@@ -214,7 +222,7 @@ export async function sendCopy(
   }
   show({ step: 'sending', sent: 0, total: backup.size });
   try {
-    const file = await steps.storedFile(backup);
+    const file = await backup.blob();
     await steps.run(
       { type: 'send', place: place.settings, credentials, file, name: backup.name },
       {
@@ -228,9 +236,14 @@ export async function sendCopy(
           }),
       },
     );
-    await steps.recordCopy(backup, place);
+    if (backup.stored) await steps.recordCopy(backup.stored, place);
     show({ step: 'sent', location: place.settings.location });
   } catch (error) {
-    show({ step: 'failed', failure: asFailure(error) });
+    const failure = asFailure(error);
+    // Said where the backup is listed too, with a Retry, until a try succeeds. A name taken there
+    // is no failed copy: most likely it is this backup, sent before.
+    if (backup.stored && failure.kind !== 'exists')
+      await steps.recordCopy(backup.stored, place, failure.message).catch(() => {});
+    show({ step: 'failed', failure });
   }
 }

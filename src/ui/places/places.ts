@@ -146,11 +146,15 @@ export async function forgetPlace(id: string): Promise<void> {
   await (await openCatalogue()).delete('places', id);
 }
 
-/** Notes a copy sent to `place` in the backup's record. */
-export async function recordCopy(backup: StoredBackup, place: StoredPlace): Promise<void> {
+/**
+ * Notes in the backup's record a copy sent to `place`, or that sending it failed (`failed`, the
+ * reason). A failure is replaced by the next try's outcome; a copy that is there stays listed.
+ */
+export async function recordCopy(backup: StoredBackup, place: StoredPlace, failed?: string): Promise<void> {
   const db = await openCatalogue();
   const current = await db.get('backups', backup.id);
   if (!current) return;
-  const copy = { placeId: place.id, location: place.settings.location, sentAt: Date.now() };
-  await db.put('backups', { ...current, copies: [...(current.copies ?? []), copy] });
+  const copy = { placeId: place.id, location: place.settings.location, sentAt: Date.now(), failed };
+  const kept = (current.copies ?? []).filter((old) => !(old.placeId === place.id && old.failed));
+  await db.put('backups', { ...current, copies: [...kept, copy] });
 }

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { openPlaceReader, runPlaceCommand } from '../../worker/places-client.ts';
 import type { RemoteBackup } from '../shared/backup-file.ts';
 import { useMergedState } from '../shared/merged-state.ts';
-import { storedFile } from '../vault/vault.ts';
+import type { StoredPlace } from '../vault/db.ts';
 import {
   beginTrial,
   endTrial,
@@ -26,7 +26,6 @@ export const BROWSER_PLACE_STEPS: PlacesSteps = {
   savePlace,
   forgetPlace,
   placeCredentials,
-  storedFile,
   async list(place, credentials) {
     const answer = await runPlaceCommand({ type: 'list', place, credentials });
     return answer.type === 'listed' ? answer.entries : [];
@@ -46,6 +45,15 @@ export function usePlacesFlow(onOpen: (backup: RemoteBackup) => void) {
     void removeStaleTrials().then(flow.refresh);
   }, [flow]);
   return { state, flow };
+}
+
+/** The saved places, for Send a copy outside the Places section (after a backup is made). */
+export function useSavedPlaces(): StoredPlace[] {
+  const [places, setPlaces] = useState<StoredPlace[]>([]);
+  useEffect(() => {
+    listPlaces().then(setPlaces, () => setPlaces([]));
+  }, []);
+  return places;
 }
 
 export function usePlaceForm() {

@@ -7,6 +7,7 @@ import { countWords, formatBytes, formatDate } from '../shared/format.ts';
 import type { StoredBackup } from './db.ts';
 import { evictionWarning } from './eviction.ts';
 import { useVaultFlow } from './useVaultFlow.ts';
+import { storedFile } from './vault.ts';
 
 const UNLOCK_NAMES = { passphrase: 'passphrase', 'recovery-key': 'recovery key', passkey: 'passkey' } as const;
 
@@ -20,17 +21,6 @@ export interface VaultPanelProps {
 function storageSplit(usage: number, backups: StoredBackup[] | undefined): string {
   const kept = (backups ?? []).reduce((sum, backup) => sum + backup.size, 0);
   return `${formatBytes(kept)} for backups, ${formatBytes(Math.max(0, usage - kept))} for the app itself`;
-}
-
-/** Where the backup's copies are besides this device. */
-function CopiesLine({ backup }: { backup: StoredBackup }) {
-  const copies = backup.copies ?? [];
-  if (copies.length === 0) return null;
-  return (
-    <span data-testid="copies">
-      Also at {copies.map((copy) => `${copy.location} (sent ${formatDate(copy.sentAt)})`).join(', ')}
-    </span>
-  );
 }
 
 export function VaultPanel({ onOpen, onBackUpAgain, notice }: VaultPanelProps) {
@@ -107,7 +97,6 @@ export function VaultPanel({ onOpen, onBackUpAgain, notice }: VaultPanelProps) {
                   Opens with {backup.unlock.map((method) => UNLOCK_NAMES[method]).join(' or ')}
                   {backup.sources.length > 0 && ` · from ${backup.sources.join(', ')}`}
                 </span>
-                <CopiesLine backup={backup} />
               </div>
               <div class="row">
                 <button type="button" class="secondary" onClick={() => open(backup)}>
@@ -121,7 +110,7 @@ export function VaultPanel({ onOpen, onBackUpAgain, notice }: VaultPanelProps) {
                 </button>
               </div>
               <SendCopy
-                backup={backup}
+                source={{ name: backup.name, size: backup.size, blob: () => storedFile(backup), stored: backup }}
                 places={places.state.places}
                 steps={BROWSER_PLACE_STEPS}
                 onSent={() => void flow.refresh()}

@@ -38,7 +38,10 @@ export interface PlaceCopy {
   placeId: string;
   /** The place's folder as the person typed it, kept for when the place is forgotten. */
   location: string;
+  /** When it was sent, or when sending it failed. */
   sentAt: number;
+  /** Why the last try to send it failed; absent for a copy that is there. */
+  failed?: string;
 }
 
 /**
