@@ -14,11 +14,11 @@ import {
   type UploadEvents,
   withRetries,
 } from './client.ts';
-import { remoteExists as refused, remoteRefused } from './errors.ts';
+import { NetworkError, remoteExists as refused, remoteRefused } from './errors.ts';
 import type { Fetch } from './http.ts';
 import { MAX_LISTING_BYTES, type PlaceEntry, parsePropfind } from './listing.ts';
 
-const PUT_ATTEMPTS = 4;
+const PUT_ATTEMPTS = 5;
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
@@ -106,13 +106,25 @@ async function upload(requester: Requester, url: URL, file: LocalUpload, events:
     throw refused(`${requester.where} already exists; nothing was uploaded.`, 'Choose another name.');
   }
   const name = url.pathname.slice(url.pathname.lastIndexOf('/') + 1);
-  const temporary = new URL(url.href);
-  temporary.pathname = `${url.pathname.slice(0, -name.length)}.${name}.coffer-upload-${randomHex(6)}`;
+  const folder = url.pathname.slice(0, -name.length);
+  // A fresh temporary name for each try: a server may still hold the dropped try's file locked
+  // (rclone answers 423 for a while).
+  const temporaries: string[] = [];
+  const nextTemporary = () => {
+    const temporary = new URL(url.href);
+    temporary.pathname = `${folder}.${name}.coffer-upload-${randomHex(6)}`;
+    temporaries.push(temporary.href);
+    return temporary.href;
+  };
   let committed = false;
   try {
-    await withRetries('the upload', PUT_ATTEMPTS, events, () => put(requester, temporary.href, file, events));
-    await checkUploaded(requester, temporary.href, file, signal);
-    const moved = await requester.send(temporary.href, {
+    let temporary = '';
+    await withRetries('the upload', PUT_ATTEMPTS, events, () => {
+      temporary = nextTemporary();
+      return put(requester, temporary, file, events);
+    });
+    await checkUploaded(requester, temporary, file, signal);
+    const moved = await requester.send(temporary, {
       method: 'MOVE',
       headers: { destination: url.href, overwrite: 'F' },
       signal,
@@ -128,10 +140,11 @@ async function upload(requester: Requester, url: URL, file: LocalUpload, events:
       throw remoteRefused(`${requester.where}: after renaming, the server reports ${size ?? 'no'} bytes.`);
     }
   } finally {
-    // Nothing partial is left: the temporary object goes whatever happened.
-    if (!committed) {
+    // Nothing partial is left: every temporary object goes (the one moved into place is gone already).
+    const leftovers = committed ? temporaries.slice(0, -1) : temporaries;
+    for (const leftover of leftovers) {
       await requester
-        .send(temporary.href, { method: 'DELETE' })
+        .send(leftover, { method: 'DELETE' })
         .then((response) => response.body?.cancel())
         .catch(() => {});
     }
@@ -146,6 +159,11 @@ async function put(requester: Requester, target: string, file: LocalUpload, even
     duplex: 'half',
     signal: events.signal,
   } as RequestInit);
+  if (response.status === 423) {
+    // Still locked by the try whose connection dropped (rclone keeps it a moment): try again.
+    await response.body?.cancel().catch(() => {});
+    throw new NetworkError(`${requester.where} is still locked by the try that was cut off.`);
+  }
   if (response.status === 409) {
     throw remoteRefused(`cannot upload to ${requester.where}: the folder does not exist on the server.`);
   }

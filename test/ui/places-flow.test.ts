@@ -141,7 +141,7 @@ describe('Send a copy', () => {
       expect.objectContaining({ type: 'send', name: 'photos.coffer', credentials: { user: 'me', secret: 'pw' } }),
       expect.anything(),
     );
-    expect(steps.recordCopy).toHaveBeenCalledWith(backup, place);
+    expect(steps.recordCopy).toHaveBeenCalledWith(backup, { id: 'p1', location: place.settings.location });
     expect(shown.map((state) => state.step)).toEqual(['sending', 'sending', 'sent']);
   });
 
@@ -160,6 +160,10 @@ describe('Send a copy', () => {
     const steps = fakeSteps({ run: vi.fn(async () => Promise.reject(new PlaceRefusal())) });
     const shown = await send(steps);
     expect(shown.at(-1)).toMatchObject({ step: 'failed', failure: { kind: 'refused' } });
-    expect(steps.recordCopy).toHaveBeenCalledWith(backup, place, 'The server refused the credentials (401).');
+    expect(steps.recordCopy).toHaveBeenCalledWith(
+      backup,
+      { id: 'p1', location: place.settings.location },
+      'The server refused the credentials (401).',
+    );
   });
 });

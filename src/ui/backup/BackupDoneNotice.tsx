@@ -1,4 +1,5 @@
 import { SendCopy } from '../places/SendCopy.tsx';
+import { SyncedCopy } from '../places/SyncedFolder.tsx';
 import { BROWSER_PLACE_STEPS, useSavedPlaces } from '../places/usePlacesFlow.ts';
 import { countWords, formatBytes } from '../shared/format.ts';
 import { useFocusOn } from '../shared/useFocusOn.ts';
@@ -26,6 +27,7 @@ export function BackupDoneNotice({ done }: { done: BackupDone }) {
         {done.verified ? 'Read back and checked: every byte is intact.' : 'Not checked after writing.'}
       </p>
       {done.file && <ShareButton file={done.file} />}
+      <SyncedCopy done={done} />
       <SendAfterBackup done={done} />
     </div>
   );

@@ -9,6 +9,7 @@ import type { StoredPlace } from '../vault/db.ts';
 import { PlaceFailureNotice } from './PlaceFailureNotice.tsx';
 import { PlaceFormView } from './PlaceFormView.tsx';
 import type { PlacesFlow, PlacesState } from './places-flow.ts';
+import { SyncedFolderSetting } from './SyncedFolder.tsx';
 import { usePlaceForm } from './usePlacesFlow.ts';
 
 /** Open from a place: what is in its folder, each backup with Open. */
@@ -90,6 +91,7 @@ export function PlacesSection({ state, flow }: { state: PlacesState; flow: Place
         </p>
       )}
       {state.failure && <PlaceFailureNotice failure={state.failure} />}
+      <SyncedFolderSetting />
       {state.adding ? (
         <PlaceFormView form={form} update={update} state={state} flow={flow} onSaved={reset} />
       ) : (

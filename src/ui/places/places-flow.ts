@@ -56,7 +56,7 @@ export interface PlacesSteps {
   list(place: PlaceSettings, credentials: PlaceCredentials): Promise<PlaceEntry[]>;
   /** Opens the backup `name` at the place for reading through the places worker. */
   openReader(place: PlaceSettings, credentials: PlaceCredentials, name: string): Promise<PlaceReader>;
-  recordCopy(backup: StoredBackup, place: StoredPlace, failed?: string): Promise<void>;
+  recordCopy(backup: StoredBackup, target: { id: string; location: string }, failed?: string): Promise<void>;
   confirm(question: string): boolean;
 }
 
@@ -236,14 +236,17 @@ export async function sendCopy(
           }),
       },
     );
-    if (backup.stored) await steps.recordCopy(backup.stored, place);
+    const target = { id: place.id, location: place.settings.location };
+    if (backup.stored) await steps.recordCopy(backup.stored, target);
     show({ step: 'sent', location: place.settings.location });
   } catch (error) {
     const failure = asFailure(error);
     // Said where the backup is listed too, with a Retry, until a try succeeds. A name taken there
     // is no failed copy: most likely it is this backup, sent before.
     if (backup.stored && failure.kind !== 'exists')
-      await steps.recordCopy(backup.stored, place, failure.message).catch(() => {});
+      await steps
+        .recordCopy(backup.stored, { id: place.id, location: place.settings.location }, failure.message)
+        .catch(() => {});
     show({ step: 'failed', failure });
   }
 }

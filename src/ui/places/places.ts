@@ -146,15 +146,21 @@ export async function forgetPlace(id: string): Promise<void> {
   await (await openCatalogue()).delete('places', id);
 }
 
+/** Where a copy went: a place, or the synced folder. */
+export interface CopyTarget {
+  id: string;
+  location: string;
+}
+
 /**
  * Notes in the backup's record a copy sent to `place`, or that sending it failed (`failed`, the
  * reason). A failure is replaced by the next try's outcome; a copy that is there stays listed.
  */
-export async function recordCopy(backup: StoredBackup, place: StoredPlace, failed?: string): Promise<void> {
+export async function recordCopy(backup: StoredBackup, place: CopyTarget, failed?: string): Promise<void> {
   const db = await openCatalogue();
   const current = await db.get('backups', backup.id);
   if (!current) return;
-  const copy = { placeId: place.id, location: place.settings.location, sentAt: Date.now(), failed };
+  const copy = { placeId: place.id, location: place.location, sentAt: Date.now(), failed };
   const kept = (current.copies ?? []).filter((old) => !(old.placeId === place.id && old.failed));
   await db.put('backups', { ...current, copies: [...kept, copy] });
 }
