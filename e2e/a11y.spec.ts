@@ -28,6 +28,9 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await page.getByRole('button', { name: 'On this device' }).click();
     await expect(page.getByRole('heading', { name: 'On this device' })).toBeVisible();
     expect(await violations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Add a place' }).click();
+    await expect(page.getByLabel('Location')).toBeVisible();
+    expect(await violations(page)).toEqual([]);
   });
 }
 

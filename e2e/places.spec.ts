@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
 import {
@@ -34,6 +35,7 @@ import {
   unlockWithPassphrase,
   untilServiceWorkerControls,
 } from './helpers.ts';
+import { overflowing } from './layout.ts';
 
 const DAV_PORT = 4470;
 const DAV_PROXY = 4471;
@@ -193,6 +195,18 @@ test('an S3 place: tested, saved and sent in parts the server checks the signatu
   const puts = s3.requests.filter((request) => request.method === 'PUT');
   expect(puts.length).toBeGreaterThan(0);
   expect(puts.every((request) => request.url.startsWith(`/${BUCKET}/coffer/`))).toBe(true);
+
+  // Listed there and opened from there.
+  const placeRow = page.getByRole('list', { name: 'Places' }).getByRole('listitem');
+  await placeRow.getByRole('button', { name: 'Open from a place' }).click();
+  const listed = placeRow.getByRole('list', { name: /^Backups at / }).getByRole('listitem');
+  await expect(listed).toHaveCount(1);
+  await expect(listed).toContainText(/^ledger\.txt, .*\.coffer/);
+  await listed.getByRole('button', { name: 'Open' }).click();
+  await unlockWithPassphrase(page);
+  await expect(page.getByRole('list', { name: 'Backup contents' })).toContainText('ledger.txt');
+  await page.getByRole('button', { name: 'Verify backup' }).click();
+  await expect(page.getByRole('status')).toContainText('Verified: all 1 files');
 });
 
 test('a connection dropped mid-upload is tried again, and the copy is whole', async ({ page }) => {
@@ -470,4 +484,25 @@ pickerTest('a synced folder gets every new backup, never over one already there'
   const second = name.replace(/\.coffer$/, ' (2).coffer');
   await expect(page.getByText(`Also saved in the synced folder "Dropbox" as "${second}".`)).toBeVisible();
   expect(await syncedNames(page)).toEqual([name, second].sort());
+});
+
+test('on a phone the places, their form, a CORS answer and a send all fit the width', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await keptBackup(page, 'phone-notes-with-a-rather-long-name-to-wrap.txt');
+  await fillPlace(page, DAV_PLACE);
+  expect(await overflowing(page), 'the form').toEqual([]);
+  dav.cors = false;
+  await page.getByRole('button', { name: 'Test place' }).click();
+  await expect(page.getByTestId('cors-settings')).toBeVisible();
+  expect(await overflowing(page), 'the CORS settings').toEqual([]);
+  dav.cors = true;
+  await savePlace(page);
+  const row = page.getByRole('list', { name: 'Backups on this device' }).getByRole('listitem');
+  await row.getByRole('button', { name: 'Send a copy' }).click();
+  await expect(row.getByText(/^Sent a copy to /)).toBeVisible();
+  await page.getByRole('list', { name: 'Places' }).getByRole('button', { name: 'Open from a place' }).click();
+  await expect(page.getByRole('list', { name: /^Backups at / })).toBeVisible();
+  expect(await overflowing(page), 'a place listed, a copy sent').toEqual([]);
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations.map((violation) => violation.id)).toEqual([]);
 });
