@@ -49,6 +49,8 @@ const FIREFOX_CORE_SPECS = [
   'opener.spec.ts',
   'phone.spec.ts',
   'places.spec.ts',
+  'places-open.spec.ts',
+  'places-policy.spec.ts',
   'pwa.spec.ts',
   'restore-preview.spec.ts',
   'vault.spec.ts',
