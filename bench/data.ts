@@ -225,7 +225,7 @@ const TREE_FANOUT = 100;
 interface TreeFile {
   path: string;
   size: number;
-  kind: 'text' | 'random';
+  kind: 'text' | 'random' | 'repetitive';
 }
 
 /** The tree's layout: 100 files a folder, four chat-like text files (100 B to 8 KiB) to one photo-like random file (4-32 KiB). */
@@ -244,18 +244,55 @@ function treePlan(files: number): TreeFile[] {
   return plan;
 }
 
+/**
+ * A tree shaped like people's folders (issue 33): sizes lognormal with a median of about 3 KB and
+ * a long tail to a few hundred KB; half chat-like text, a quarter random (photos, archives: they
+ * do not shrink), a quarter repetitive binary; folders nested unevenly, one to five deep.
+ */
+function lognormalPlan(files: number): TreeFile[] {
+  const random = prng(17);
+  // Box–Muller: a standard normal draw from two uniform ones.
+  const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const folders = ['Documents'];
+  const plan: TreeFile[] = [];
+  for (let i = 0; i < files; i++) {
+    if (random() < 0.04) {
+      const parent = folders[Math.floor(random() * folders.length)];
+      if (parent.split('/').length < 5) folders.push(`${parent}/folder-${folders.length}`);
+    }
+    const folder = folders[Math.floor(random() ** 0.5 * folders.length)];
+    const size = Math.min(768 * 1024, Math.max(16, Math.round(3000 * Math.exp(1.5 * normal()))));
+    const draw = random();
+    const kind = draw < 0.5 ? 'text' : draw < 0.75 ? 'random' : 'repetitive';
+    const extension = kind === 'text' ? 'txt' : kind === 'random' ? 'jpg' : 'dat';
+    plan.push({ path: `${folder}/file-${i.toString().padStart(6, '0')}.${extension}`, size, kind });
+  }
+  return plan;
+}
+
+/** Binary that compresses well: a short random pattern repeated, with a byte changed here and there. */
+function repetitiveStream(seed: number): (length: number) => Uint8Array {
+  const random = prng(seed);
+  return (length) => {
+    const pattern = Uint8Array.from({ length: 64 + Math.floor(random() * 192) }, () => Math.floor(random() * 256));
+    const bytes = new Uint8Array(length);
+    for (let i = 0; i < length; i++) bytes[i] = pattern[i % pattern.length];
+    for (let i = 0; i < length / 97; i++) bytes[Math.floor(random() * length)] = Math.floor(random() * 256);
+    return bytes;
+  };
+}
+
 function ensureTree(root: string, plan: TreeFile[]): void {
   // The marker lives beside the tree, so the tree itself holds exactly the planned files.
   const marker = `${root}.complete`;
   if (existsSync(marker)) return;
   rmSync(root, { recursive: true, force: true });
-  const text = chatText(11);
-  const bytesOf = randomStream(13);
+  const makers = { text: chatText(11), random: randomStream(13), repetitive: repetitiveStream(19) };
   for (const file of plan) {
     const path = join(root, file.path);
     mkdirSync(dirname(path), { recursive: true });
     const fd = openSync(path, 'w');
-    writeSync(fd, (file.kind === 'text' ? text : bytesOf)(file.size));
+    writeSync(fd, makers[file.kind](file.size));
     closeSync(fd);
   }
   closeSync(openSync(marker, 'w'));
@@ -300,6 +337,21 @@ export function prepareTree(
   const tree = join(dir, `tree-${files}`);
   const plan = treePlan(files);
   if (!existsSync(`${tree}.complete`)) log(`making a tree of ${files} files in ${tree} (once)`);
+  ensureTree(tree, plan);
+  return { tree, treeFiles: plan.length, treeBytes: plan.reduce((sum, file) => sum + file.size, 0) };
+}
+
+/** The lognormal tree of `files` files (lognormalPlan), made once. */
+export function prepareLognormalTree(
+  cacheDir: string,
+  files: number,
+  log: (line: string) => void,
+): { tree: string; treeFiles: number; treeBytes: number } {
+  const dir = join(cacheDir, `v${DATA_VERSION}`);
+  mkdirSync(dir, { recursive: true });
+  const tree = join(dir, `lognormal-${files}`);
+  const plan = lognormalPlan(files);
+  if (!existsSync(`${tree}.complete`)) log(`making a lognormal tree of ${files} files in ${tree} (once)`);
   ensureTree(tree, plan);
   return { tree, treeFiles: plan.length, treeBytes: plan.reduce((sum, file) => sum + file.size, 0) };
 }

@@ -1,9 +1,9 @@
 /** The coffer command on the bench's files: one large file, the small-file tree, 100,000 files, rekey. */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { prepareTree } from './data.ts';
+import { prepareLognormalTree, prepareTree } from './data.ts';
 import { repeat, repeatTogether, timedCommand } from './lib.ts';
-import { type NodeBench, nativeTreePeer, size, treeSize } from './node-context.ts';
+import { type NodeBench, nativeTreePeer, size, tarCreate, tarRestore, treeSize } from './node-context.ts';
 
 export async function cliIo(bench: NodeBench): Promise<void> {
   const { data, out, repeats, log, record, coffer, unlock } = bench;
@@ -97,7 +97,6 @@ export async function cliTree(bench: NodeBench): Promise<void> {
   // fixed cost of any command (start-up, unlock, index of a one-file backup).
   const treeBackup = join(out, 'tree.coffer');
   const treeName = data.tree.split('/').pop() as string;
-  const treeParent = join(data.tree, '..');
   const restored = join(out, 'tree-restored');
   // The native reference on the same tree, in the same run, attempt by attempt beside coffer:
   // tar | gzip -1 | age to create, age -d | gzip -d | tar -x to restore.
@@ -116,15 +115,7 @@ export async function cliTree(bench: NodeBench): Promise<void> {
     ...(peer && {
       'native.tree.create': async () => {
         rmSync(treeAge, { force: true });
-        const run = await timedCommand('sh', [
-          '-c',
-          'cd "$1" && tar -cf - "$2" | gzip -1 | age -e -r "$3" -o "$4"',
-          'sh',
-          treeParent,
-          treeName,
-          peer.recipient,
-          treeAge,
-        ]);
+        const run = await tarCreate(peer, data.tree, treeAge);
         return { seconds: run.seconds, extra: { ratio: size(treeAge) / data.treeBytes } };
       },
     }),
@@ -154,14 +145,7 @@ export async function cliTree(bench: NodeBench): Promise<void> {
       'native.tree.restore': async () => {
         rmSync(untarred, { recursive: true, force: true });
         mkdirSync(untarred);
-        const run = await timedCommand('sh', [
-          '-c',
-          'age -d -i "$1" "$2" | gzip -d | tar -x -C "$3"',
-          'sh',
-          peer.identity,
-          treeAge,
-          untarred,
-        ]);
+        const run = await tarRestore(peer, treeAge, untarred);
         if (treeSize(join(untarred, treeName)) !== data.treeBytes) throw new Error('tar restored the wrong size');
         return { seconds: run.seconds };
       },
@@ -211,4 +195,56 @@ export async function cliMany(bench: NodeBench): Promise<void> {
     record(`cli.many.${step}`, figure);
   }
   for (const path of [backup, restored, small, smallRestored]) rmSync(path, { recursive: true, force: true });
+}
+
+/**
+ * Issue 33: a tree shaped like people's folders (lognormal sizes, a quarter incompressible,
+ * uneven nesting; bench/data.ts), created and restored by coffer and by the tar pipeline,
+ * attempt by attempt side by side.
+ */
+export async function cliLognormal(bench: NodeBench): Promise<void> {
+  const { data, out, repeats, log, record, coffer, unlock, skipped } = bench;
+  log('Node: the coffer command on the lognormal tree');
+  const { tree, treeBytes } = prepareLognormalTree(join(data.dir, '..'), 10_000, log);
+  const name = tree.split('/').pop() as string;
+  const backup = join(out, 'lognormal.coffer');
+  const restored = join(out, 'lognormal-restored');
+  const archive = join(out, 'lognormal.tar.gz.age');
+  const untarred = join(out, 'lognormal-untarred');
+  const peer = nativeTreePeer(out);
+  if (!peer) skipped.push('native tar | gzip -1 | age lognormal rows (tar, gzip or age is not installed)');
+  const created = await repeatTogether(repeats, {
+    'cli.lognormal.create': async () => {
+      rmSync(backup, { force: true });
+      const run = await coffer(['create', '-o', backup, ...unlock, tree]);
+      return { seconds: run.seconds, extra: { ratio: size(backup) / treeBytes } };
+    },
+    ...(peer && {
+      'native.lognormal.create': async () => {
+        rmSync(archive, { force: true });
+        const run = await tarCreate(peer, tree, archive);
+        return { seconds: run.seconds, extra: { ratio: size(archive) / treeBytes } };
+      },
+    }),
+  });
+  for (const [row, value] of Object.entries(created)) record(row, value);
+  const restoredAll = await repeatTogether(repeats, {
+    'cli.lognormal.restore': async () => {
+      rmSync(restored, { recursive: true, force: true });
+      const run = await coffer(['restore', backup, '-o', restored, ...unlock]);
+      if (treeSize(join(restored, name)) !== treeBytes) throw new Error('the lognormal restore is incomplete');
+      return { seconds: run.seconds };
+    },
+    ...(peer && {
+      'native.lognormal.restore': async () => {
+        rmSync(untarred, { recursive: true, force: true });
+        mkdirSync(untarred);
+        const run = await tarRestore(peer, archive, untarred);
+        if (treeSize(join(untarred, name)) !== treeBytes) throw new Error('tar restored the wrong size');
+        return { seconds: run.seconds };
+      },
+    }),
+  });
+  for (const [row, value] of Object.entries(restoredAll)) record(row, value);
+  for (const path of [restored, untarred, archive, backup]) rmSync(path, { recursive: true, force: true });
 }

@@ -1,9 +1,9 @@
 /** What the Node benchmark groups share: where they write, how they record, how they run coffer. */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { BenchData } from './data.ts';
-import type { Figure, timedCommand } from './lib.ts';
+import { type Figure, timedCommand } from './lib.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const COFFER = [join(ROOT, 'bin/coffer.mjs')];
@@ -32,6 +32,26 @@ export function nativeTreePeer(out: string): { identity: string; recipient: stri
   rmSync(identity, { force: true });
   execFileSync('age-keygen', ['-o', identity], { stdio: 'ignore' });
   return { identity, recipient: execFileSync('age-keygen', ['-y', identity], { encoding: 'utf8' }).trim() };
+}
+
+export type TarPeer = NonNullable<ReturnType<typeof nativeTreePeer>>;
+
+/** The reference for a tree: `tar | gzip -1 | age`, timed; `tree` is archived by its name from its parent. */
+export function tarCreate(peer: TarPeer, tree: string, output: string) {
+  return timedCommand('sh', [
+    '-c',
+    'cd "$1" && tar -cf - "$2" | gzip -1 | age -e -r "$3" -o "$4"',
+    'sh',
+    join(tree, '..'),
+    basename(tree),
+    peer.recipient,
+    output,
+  ]);
+}
+
+/** Its reverse: `age -d | gzip -d | tar -x` into `into`, timed. */
+export function tarRestore(peer: TarPeer, input: string, into: string) {
+  return timedCommand('sh', ['-c', 'age -d -i "$1" "$2" | gzip -d | tar -x -C "$3"', 'sh', peer.identity, input, into]);
 }
 
 export interface NodeBench {

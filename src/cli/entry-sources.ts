@@ -1,20 +1,18 @@
 /**
  * The walked entries as the core's writer wants them. A folder of small files is latency-bound:
  * one open, read and close per file, and a DEFLATE run per file. So small files are read whole a
- * window ahead of the writer, several at once, and compressed by native zlib on the thread pool
- * while the writer seals earlier ones; the writer then takes each file's bytes and its DEFLATE
- * in one step (EntrySource.whole). The window is bounded in files and in bytes, so memory does
- * not grow with the number of files.
+ * window ahead of the writer, in batches on worker threads that also compress them with native
+ * zlib (small-file-threads.ts), while the writer seals earlier ones; the writer then takes each
+ * file's bytes and its DEFLATE in one step (EntrySource.whole). The window is bounded in files
+ * and in bytes, so memory does not grow with the number of files.
  */
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
-import { promisify } from 'node:util';
-import { deflateRaw } from 'node:zlib';
 import type { EntrySource, WholeFile } from '../core/index.ts';
 import { SAMPLE_SIZE } from '../core/segments.ts';
-import { closeFd, openFd, readFullyFd } from './fd.ts';
 import { fsError } from './fs-errors.ts';
 import { readReusing } from './read-reusing.ts';
+import { asFsError, type SmallFileReader, smallFileReader } from './small-file-threads.ts';
 import type { WalkEntry } from './walk.ts';
 
 const READ_HIGH_WATER_MARK = 1024 * 1024;
@@ -32,8 +30,6 @@ const TRIAL_SAMPLE = 4 * 1024;
 /** The writer's own rule (writer.ts): compressed only when it saves at least 10%. */
 const COMPRESSIBLE_RATIO = 0.9;
 
-const deflateRawAsync = promisify(deflateRaw);
-
 export interface EntrySourceOptions {
   compress: boolean;
   /** The zlib level for small files; the same as the segment compressor's. */
@@ -42,38 +38,8 @@ export interface EntrySourceOptions {
   deflateAhead: boolean;
 }
 
-interface ReadAhead {
-  data: Uint8Array;
-  /** Set when the file turned out larger than it was when walked: the rest is streamed from it. */
-  fd?: number;
-}
-
-async function readAhead(abs: string, size: number): Promise<ReadAhead> {
-  const fd = await openFd(abs, 'r');
-  try {
-    // One byte more than expected shows whether the file grew since it was walked.
-    const buffer = Buffer.allocUnsafe(size + 1);
-    const filled = await readFullyFd(fd, buffer, 0);
-    const data = buffer.subarray(0, filled);
-    if (filled <= size) {
-      await closeFd(fd);
-      return { data };
-    }
-    return { data, fd };
-  } catch (error) {
-    await closeFd(fd).catch(() => {});
-    throw error;
-  }
-}
-
-async function deflated(data: Uint8Array, level: number): Promise<Uint8Array | null> {
-  if (data.length > TRIAL_FROM) {
-    const sample = await deflateRawAsync(data.subarray(0, TRIAL_SAMPLE), { level });
-    if (sample.length > TRIAL_SAMPLE * COMPRESSIBLE_RATIO) return null;
-  }
-  const out = await deflateRawAsync(data, { level });
-  return out.length <= data.length * COMPRESSIBLE_RATIO ? out : null;
-}
+/** A small file as read ahead; `grown` when it was larger than walked (it is read again, whole). */
+type ReadAhead = { data: Uint8Array; grown?: undefined } | { grown: true };
 
 interface Pending {
   read: Promise<ReadAhead>;
@@ -82,21 +48,42 @@ interface Pending {
   bytes: number;
 }
 
-function startReading(entry: WalkEntry, options: EntrySourceOptions): Pending {
-  const read = readAhead(entry.abs, entry.size);
-  read.catch(() => {});
-  let whole: Promise<WholeFile> | undefined;
-  if (entry.size <= SAMPLE_SIZE) {
-    whole = read.then(async (got) => {
-      // Grown past the sample: let the writer's general path take it (see fileSource).
-      if (got.fd !== undefined || got.data.length > SAMPLE_SIZE) return { data: got.data };
-      if (!options.compress || got.data.length === 0) return { data: got.data, deflated: null };
-      if (!options.deflateAhead) return { data: got.data };
-      return { data: got.data, deflated: await deflated(got.data, options.level) };
+/** Files read ahead are handed to the threads this many at a time (fewer at the window's edge). */
+const BATCH_FILES = 16;
+
+/**
+ * Starts reading a batch of small files on the threads; each gets its Pending, and its whole
+ * (data with its DEFLATE) when it fits the writer's one-step path.
+ */
+function startBatch(reader: SmallFileReader, entries: WalkEntry[], options: EntrySourceOptions): Pending[] {
+  const deflateAhead = options.compress && options.deflateAhead;
+  const jobs = entries.map((entry) => ({
+    abs: entry.abs,
+    size: entry.size,
+    deflate: deflateAhead && entry.size <= SAMPLE_SIZE,
+  }));
+  const results = reader.read(jobs);
+  results.catch(() => {});
+  return entries.map((entry, i) => {
+    const result = results.then((all) => all[i]);
+    const read = result.then((got): ReadAhead => {
+      if ('error' in got) throw asFsError(got.error);
+      return 'grown' in got ? { grown: true } : { data: got.data };
     });
-    whole.catch(() => {});
-  }
-  return { read, whole, bytes: entry.size };
+    read.catch(() => {});
+    let whole: Promise<WholeFile> | undefined;
+    if (entry.size <= SAMPLE_SIZE) {
+      whole = Promise.all([read, result]).then(([got, answer]): WholeFile => {
+        // Grown (past the sample, perhaps): the writer's general path takes it (see fileSource).
+        if (got.grown || got.data.length > SAMPLE_SIZE) return { data: got.grown ? new Uint8Array(0) : got.data };
+        if (!options.compress || got.data.length === 0) return { data: got.data, deflated: null };
+        if (!options.deflateAhead) return { data: got.data };
+        return { data: got.data, deflated: 'deflated' in answer ? (answer.deflated ?? null) : null };
+      });
+      whole.catch(() => {});
+    }
+    return { read, whole, bytes: entry.size };
+  });
 }
 
 async function* readAheadData(pending: Promise<ReadAhead>, abs: string): AsyncGenerator<Uint8Array> {
@@ -106,22 +93,9 @@ async function* readAheadData(pending: Promise<ReadAhead>, abs: string): AsyncGe
   } catch (error) {
     throw fsError(error, 'read', abs);
   }
-  if (got.data.length > 0) yield got.data;
-  if (got.fd === undefined) return;
-  // The file grew (rare): stream the rest from the same descriptor.
-  try {
-    for (let position = got.data.length; ; ) {
-      const buffer = Buffer.allocUnsafe(READ_HIGH_WATER_MARK);
-      const filled = await readFullyFd(got.fd, buffer, position);
-      if (filled === 0) return;
-      position += filled;
-      yield buffer.subarray(0, filled);
-    }
-  } catch (error) {
-    throw fsError(error, 'read', abs);
-  } finally {
-    await closeFd(got.fd).catch(() => {});
-  }
+  // The file grew since it was walked (rare): read it again, as it is now.
+  if (got.grown) yield* readFileData(abs);
+  else if (got.data.length > 0) yield got.data;
 }
 
 /** Streams one large file from disk, naming it in any read error. */
@@ -152,8 +126,8 @@ function fileSource(entry: WalkEntry, pending: Pending | undefined): EntrySource
       const got = await read.catch((error) => {
         throw fsError(error, 'read', entry.abs);
       });
-      // A file that grew is handed over as a stream instead, its rest read from the open descriptor.
-      if (got.fd !== undefined) return { data: await collect(readAheadData(read, entry.abs)) };
+      // A file that grew is read again, whole, as it is now.
+      if (got.grown) return { data: await collect(readFileData(entry.abs)) };
       return whole.catch((error) => {
         throw fsError(error, 'read', entry.abs);
       });
@@ -172,18 +146,35 @@ export async function* toEntrySources(
   options: EntrySourceOptions,
 ): AsyncGenerator<EntrySource> {
   const pending = new Map<number, Pending>();
+  const reader = smallFileReader({
+    level: options.level,
+    trialFrom: TRIAL_FROM,
+    trialSample: TRIAL_SAMPLE,
+    keepRatio: COMPRESSIBLE_RATIO,
+  });
   let ahead = 0;
   let aheadBytes = 0;
   try {
     for (let i = 0; i < entries.length; i++) {
       const room = () => ahead <= i || (ahead <= i + AHEAD_FILES && aheadBytes < AHEAD_BYTES);
+      let batch: number[] = [];
+      const send = () => {
+        const started = startBatch(
+          reader,
+          batch.map((at) => entries[at]),
+          options,
+        );
+        for (const [j, at] of batch.entries()) pending.set(at, started[j]);
+        batch = [];
+      };
       for (; ahead < entries.length && room(); ahead++) {
         const entry = entries[ahead];
         if (entry.type !== 'file' || entry.size > SMALL_FILE) continue;
-        const started = startReading(entry, options);
-        pending.set(ahead, started);
-        aheadBytes += started.bytes;
+        batch.push(ahead);
+        aheadBytes += entry.size;
+        if (batch.length === BATCH_FILES) send();
       }
+      if (batch.length > 0) send();
       const entry = entries[i];
       if (entry.type === 'dir') {
         yield { path: entry.path, type: 'dir', mtime: entry.mtime, mode: entry.mode };
@@ -195,11 +186,7 @@ export async function* toEntrySources(
       yield fileSource(entry, mine);
     }
   } finally {
-    // Stopped early (an error or Ctrl-C): close whatever was read ahead and left open.
-    for (const { read } of pending.values())
-      read.then(
-        (got) => (got.fd === undefined ? undefined : closeFd(got.fd).catch(() => {})),
-        () => {},
-      );
+    // Stopped early (an error or Ctrl-C) or done: the threads end; nothing is left open.
+    await reader.close();
   }
 }

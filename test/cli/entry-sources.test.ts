@@ -1,0 +1,97 @@
+/**
+ * Small files read ahead on the reading threads (issue 33): each file's bytes and its DEFLATE as
+ * the writer takes them, a file that grew after the walk read again whole, an unreadable one
+ * named in a plain error, and nothing left running after.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toEntrySources } from '../../src/cli/entry-sources.ts';
+import type { WalkEntry } from '../../src/cli/walk.ts';
+import type { EntrySource } from '../../src/core/index.ts';
+
+let dir: string;
+const text = Buffer.from('the same words again and again, '.repeat(400));
+const noise = randomBytes(20 * 1024);
+const medium = Buffer.from('medium '.repeat(20_000)); // over the 64 KiB sample, under the small-file limit
+
+function entry(name: string, size: number): WalkEntry {
+  return { path: name, abs: join(dir, name), type: 'file', mtime: 0, mode: 0o644, size };
+}
+
+async function bytesOf(source: EntrySource): Promise<{ data: Buffer; deflated?: Uint8Array | null }> {
+  if (source.whole) {
+    const whole = await source.whole();
+    return { data: Buffer.from(whole.data), deflated: whole.deflated };
+  }
+  const pieces: Buffer[] = [];
+  const opened = await (source.open as () => AsyncIterable<Uint8Array>)();
+  for await (const piece of opened) pieces.push(Buffer.from(piece));
+  return { data: Buffer.concat(pieces) };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'coffer-entry-sources-'));
+  await writeFile(join(dir, 'text.txt'), text);
+  await writeFile(join(dir, 'noise.jpg'), noise);
+  await writeFile(join(dir, 'medium.txt'), medium);
+  await writeFile(join(dir, 'grew.txt'), 'walked short, now longer\n');
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('small files read ahead on threads', () => {
+  it('hands the writer each file whole with its DEFLATE, or none when it does not shrink', async () => {
+    const entries = [
+      entry('text.txt', text.length),
+      entry('noise.jpg', noise.length),
+      entry('medium.txt', medium.length),
+    ];
+    const got = [];
+    for await (const source of toEntrySources(entries, { compress: true, level: 2, deflateAhead: true })) {
+      got.push(await bytesOf(source));
+    }
+    expect(got[0].data.equals(text)).toBe(true);
+    expect(inflateRawSync(got[0].deflated as Uint8Array).equals(text)).toBe(true);
+    expect(got[1].data.equals(noise)).toBe(true);
+    expect(got[1].deflated).toBeNull();
+    // Past the sample: streamed to the writer, which compresses it in segments itself.
+    expect(got[2].data.equals(medium)).toBe(true);
+    expect(got[2].deflated).toBeUndefined();
+  });
+
+  it('leaves compression to the writer for zstd, and to nobody when compression is off', async () => {
+    for (const options of [
+      { compress: true, level: 2, deflateAhead: false, expected: undefined },
+      { compress: false, level: 2, deflateAhead: false, expected: null },
+    ]) {
+      for await (const source of toEntrySources([entry('text.txt', text.length)], options)) {
+        const { data, deflated } = await bytesOf(source);
+        expect(data.equals(text)).toBe(true);
+        expect(deflated).toBe(options.expected);
+      }
+    }
+  });
+
+  it('reads a file that grew since the walk again, whole', async () => {
+    for await (const source of toEntrySources([entry('grew.txt', 5)], {
+      compress: true,
+      level: 2,
+      deflateAhead: true,
+    })) {
+      expect((await bytesOf(source)).data.toString()).toBe('walked short, now longer\n');
+    }
+  });
+
+  it('names a file that could not be read, with the reason in plain words', async () => {
+    const sources = toEntrySources([entry('gone.txt', 10)], { compress: true, level: 2, deflateAhead: true });
+    const { value } = await sources.next();
+    await expect(bytesOf(value as EntrySource)).rejects.toThrow(/cannot read ".*gone\.txt": no such file or folder/);
+    await sources.return(undefined);
+  });
+});
