@@ -198,6 +198,14 @@ test('wrong credentials and a server without CORS rules each get their own plain
   await fillPlace(page, { ...DAV_PLACE, location: 'https://example.org/backups/' });
   await page.getByRole('button', { name: 'Test place' }).click();
   await expect(page.getByRole('alert')).toContainText('Location: start with webdav+https://');
+
+  // A password to another machine over plain HTTP is said before anything is sent.
+  await page.getByLabel('Location').fill('webdav+http://nas.example.org/backups/');
+  await expect(page.getByRole('note')).toContainText(
+    'Careful: the WebDAV password goes to nas.example.org over plain HTTP',
+  );
+  await page.getByLabel('Location').fill(DAV_PLACE.location);
+  await expect(page.getByText(/^Careful:/)).toHaveCount(0);
 });
 
 test('on a phone the places, their form, a CORS answer and a send all fit the width', async ({ page }) => {

@@ -4,6 +4,7 @@
  * buttons Test place and Save place.
  */
 import { useId } from 'preact/hooks';
+import { plainHttpWarning } from '../../remote/webdav.ts';
 import { DevicePassphrase } from '../vault/DevicePassphrase.tsx';
 import type { PlaceForm, PlacesFlow, PlacesState } from './places-flow.ts';
 
@@ -47,8 +48,21 @@ function Field({
   );
 }
 
+/** The password would cross the network readable by anyone on the way: said before it is sent. */
+function plainHttpCaution(location: string, user: string): string | undefined {
+  const match = /^webdav\+(http:\/\/.*)$/i.exec(location.trim());
+  if (!match) return undefined;
+  try {
+    const warning = plainHttpWarning(new URL(match[1]), user !== '');
+    return warning && `Careful: ${warning}`;
+  } catch {
+    return undefined;
+  }
+}
+
 export function PlaceFormView({ form, update, state, flow, onSaved }: Props) {
   const busy = state.busy !== '';
+  const caution = plainHttpCaution(form.location, form.user);
   return (
     <form
       class="place-form"
@@ -63,6 +77,11 @@ export function PlaceFormView({ form, update, state, flow, onSaved }: Props) {
         value={form.location}
         onInput={(value) => update('location', value)}
       />
+      {caution && (
+        <p class="notice caution" role="note">
+          {caution}
+        </p>
+      )}
       <Field
         label="Endpoint"
         hint="(S3-compatible server; empty means AWS)"
