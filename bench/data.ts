@@ -326,32 +326,24 @@ export function prepareData(cacheDir: string, sizes: DataSizes, log: (line: stri
   };
 }
 
-/** A tree of `files` small files laid out like the bench tree (for the 100,000-file tier), made once. */
-export function prepareTree(
-  cacheDir: string,
-  files: number,
-  log: (line: string) => void,
-): { tree: string; treeFiles: number; treeBytes: number } {
+type MadeTree = { tree: string; treeFiles: number; treeBytes: number };
+
+/** The tree `name` from `plan`, made once in the cache. */
+function madeOnce(cacheDir: string, name: string, plan: TreeFile[], log: (line: string) => void): MadeTree {
   const dir = join(cacheDir, `v${DATA_VERSION}`);
   mkdirSync(dir, { recursive: true });
-  const tree = join(dir, `tree-${files}`);
-  const plan = treePlan(files);
-  if (!existsSync(`${tree}.complete`)) log(`making a tree of ${files} files in ${tree} (once)`);
+  const tree = join(dir, name);
+  if (!existsSync(`${tree}.complete`)) log(`making ${name} (${plan.length} files) in ${tree} (once)`);
   ensureTree(tree, plan);
   return { tree, treeFiles: plan.length, treeBytes: plan.reduce((sum, file) => sum + file.size, 0) };
 }
 
+/** A tree of `files` small files laid out like the bench tree (for the 100,000-file tier), made once. */
+export function prepareTree(cacheDir: string, files: number, log: (line: string) => void): MadeTree {
+  return madeOnce(cacheDir, `tree-${files}`, treePlan(files), log);
+}
+
 /** The lognormal tree of `files` files (lognormalPlan), made once. */
-export function prepareLognormalTree(
-  cacheDir: string,
-  files: number,
-  log: (line: string) => void,
-): { tree: string; treeFiles: number; treeBytes: number } {
-  const dir = join(cacheDir, `v${DATA_VERSION}`);
-  mkdirSync(dir, { recursive: true });
-  const tree = join(dir, `lognormal-${files}`);
-  const plan = lognormalPlan(files);
-  if (!existsSync(`${tree}.complete`)) log(`making a lognormal tree of ${files} files in ${tree} (once)`);
-  ensureTree(tree, plan);
-  return { tree, treeFiles: plan.length, treeBytes: plan.reduce((sum, file) => sum + file.size, 0) };
+export function prepareLognormalTree(cacheDir: string, files: number, log: (line: string) => void): MadeTree {
+  return madeOnce(cacheDir, `lognormal-${files}`, lognormalPlan(files), log);
 }

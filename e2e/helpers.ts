@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
@@ -170,4 +170,18 @@ export async function untilServiceWorkerControls(page: Page): Promise<void> {
 /** As on a first visit or where no service worker runs: the page sees no controller. */
 export async function withoutServiceWorker(page: Page): Promise<void> {
   await page.evaluate(() => Object.defineProperty(navigator.serviceWorker, 'controller', { get: () => null }));
+}
+
+/** Every file of a profile folder, to look for a secret in any encoding. */
+export function profileFiles(dir: string): Buffer[] {
+  const found: Buffer[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    try {
+      found.push(readFileSync(join(entry.parentPath, entry.name)));
+    } catch {
+      // Sockets and lock files vanish or refuse reads; they hold nothing of the app's.
+    }
+  }
+  return found;
 }

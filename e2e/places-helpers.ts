@@ -4,7 +4,7 @@
  * a deployment does (test/cli/remote-servers.ts); and the steps of adding a place and keeping a
  * backup on this device.
  */
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import {
@@ -128,17 +128,4 @@ export async function storedBytes(page: Page): Promise<Buffer> {
     return [];
   });
   return Buffer.from(bytes);
-}
-/** Every file of a profile folder, to look for a secret in any encoding. */
-export function profileFiles(dir: string): Buffer[] {
-  const found: Buffer[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    try {
-      found.push(readFileSync(join(entry.parentPath, entry.name)));
-    } catch {
-      // Sockets and lock files vanish or refuse reads; they hold nothing of the app's.
-    }
-  }
-  return found;
 }

@@ -6,18 +6,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { DAV_PASSWORD, DAV_USER } from '../test/cli/remote-servers.ts';
-import { createBackup, expect, setPassphrase, tempDir, test, untilServiceWorkerControls } from './helpers.ts';
 import {
-  DAV_PLACE,
-  DAV_PROXY,
-  dav,
-  fillPlace,
-  keptBackup,
+  createBackup,
+  expect,
   profileFiles,
-  s3,
-  savePlace,
-  usePlaceServers,
-} from './places-helpers.ts';
+  setPassphrase,
+  tempDir,
+  test,
+  untilServiceWorkerControls,
+} from './helpers.ts';
+import { DAV_PLACE, DAV_PROXY, dav, fillPlace, keptBackup, s3, savePlace, usePlaceServers } from './places-helpers.ts';
 
 usePlaceServers();
 

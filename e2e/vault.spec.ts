@@ -1,4 +1,4 @@
-import { closeSync, openSync, readdirSync, readFileSync, rmSync, truncateSync } from 'node:fs';
+import { closeSync, openSync, rmSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import {
@@ -8,6 +8,7 @@ import {
   opfsNames,
   PASSPHRASE,
   prepareBackup,
+  profileFiles,
   profileTest,
   setPassphrase,
   tempDir,
@@ -76,20 +77,6 @@ test('a backup kept on this device is listed after a reload, restores, and can b
 });
 
 const DEVICE_PASSPHRASE = 'walnut harbor glacier trumpet 77';
-
-/** Every file of the profile folder, to look for the recovery key in any encoding. */
-function profileFiles(dir: string): Buffer[] {
-  const found: Buffer[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    try {
-      found.push(readFileSync(join(entry.parentPath, entry.name)));
-    } catch {
-      // Sockets and lock files vanish or refuse reads; they hold nothing of the app's.
-    }
-  }
-  return found;
-}
 
 profileTest(
   'a remembered recovery key is protected by a device passphrase: not in the profile files, opened only by the passphrase',
