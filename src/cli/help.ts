@@ -74,11 +74,10 @@ Options:
                             before writing the backup, and lock the backup with it too
   --kdf default|strong      passphrase hardening: default (Argon2id 64 MiB, 3 passes) or
                             strong (256 MiB, 4 passes)
-  --compression deflate|zstd  how files that compress are stored: deflate (the default here:
-                            Node's native zlib is faster than zstd in WebAssembly, and every
-                            Coffer version opens it) or zstd (slightly smaller; the app's
-                            default; versions before zstd refuse it with "a compression method
-                            ... does not know")
+  --compression zstd|deflate  how files that compress are stored: zstd (the default, as in
+                            the app: faster and smaller; versions before zstd refuse it with
+                            "a compression method ... does not know") or deflate (every
+                            Coffer version opens it)
   --no-compress             store files as they are (no compression)
   --parity PCT              add PCT% Reed–Solomon parity (0-100) plus copies of the header and
                             index, so damage can be repaired: with 10, about 10% larger, and any

@@ -50,7 +50,8 @@ export async function runCreate(argv: string[]): Promise<number> {
   if (!Object.hasOwn(KDF_PRESETS, kdfName)) {
     throw usageError(`create: --kdf must be "default" or "strong", not ${JSON.stringify(kdfName)}.`);
   }
-  const compression = stringOption(parsed, 'compression', 'create') ?? 'deflate';
+  // zstd on the threads, as in the app: faster here than DEFLATE on zlib, and smaller (issue 33).
+  const compression = stringOption(parsed, 'compression', 'create') ?? 'zstd';
   if (compression !== 'zstd' && compression !== 'deflate') {
     throw usageError(`create: --compression must be "zstd" or "deflate", not ${JSON.stringify(compression)}.`);
   }
