@@ -8,7 +8,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
-import type { EntrySource, WholeFile } from '../core/index.ts';
+import { type EntrySource, type WholeFile, ZSTD_LEVEL } from '../core/index.ts';
 import { SAMPLE_SIZE } from '../core/segments.ts';
 import { fsError } from './fs-errors.ts';
 import { readReusing } from './read-reusing.ts';
@@ -34,8 +34,8 @@ export interface EntrySourceOptions {
   compress: boolean;
   /** The zlib level for small files; the same as the segment compressor's. */
   level: number;
-  /** Compress small files with DEFLATE ahead (the backup's method is DEFLATE). */
-  deflateAhead: boolean;
+  /** The backup's method: small files are compressed ahead in it, on the reading threads. */
+  method: 'deflate' | 'zstd';
 }
 
 /** A small file as read ahead; `grown` when it was larger than walked (it is read again, whole). */
@@ -56,11 +56,10 @@ const BATCH_FILES = 16;
  * (data with its DEFLATE) when it fits the writer's one-step path.
  */
 function startBatch(reader: SmallFileReader, entries: WalkEntry[], options: EntrySourceOptions): Pending[] {
-  const deflateAhead = options.compress && options.deflateAhead;
   const jobs = entries.map((entry) => ({
     abs: entry.abs,
     size: entry.size,
-    deflate: deflateAhead && entry.size <= SAMPLE_SIZE,
+    compress: options.compress && entry.size <= SAMPLE_SIZE ? options.method : undefined,
   }));
   const results = reader.read(jobs);
   results.catch(() => {});
@@ -76,9 +75,9 @@ function startBatch(reader: SmallFileReader, entries: WalkEntry[], options: Entr
       whole = Promise.all([read, result]).then(([got, answer]): WholeFile => {
         // Grown (past the sample, perhaps): the writer's general path takes it (see fileSource).
         if (got.grown || got.data.length > SAMPLE_SIZE) return { data: got.grown ? new Uint8Array(0) : got.data };
-        if (!options.compress || got.data.length === 0) return { data: got.data, deflated: null };
-        if (!options.deflateAhead) return { data: got.data };
-        return { data: got.data, deflated: 'deflated' in answer ? (answer.deflated ?? null) : null };
+        if (!options.compress || got.data.length === 0) return { data: got.data, deflated: null, zstd: null };
+        const made = 'compressed' in answer ? (answer.compressed ?? null) : null;
+        return options.method === 'zstd' ? { data: got.data, zstd: made } : { data: got.data, deflated: made };
       });
       whole.catch(() => {});
     }
@@ -148,6 +147,7 @@ export async function* toEntrySources(
   const pending = new Map<number, Pending>();
   const reader = smallFileReader({
     level: options.level,
+    zstdLevel: ZSTD_LEVEL,
     trialFrom: TRIAL_FROM,
     trialSample: TRIAL_SAMPLE,
     keepRatio: COMPRESSIBLE_RATIO,

@@ -1,5 +1,5 @@
 /**
- * Small files read (and DEFLATE-compressed) on worker threads, a batch of files per message.
+ * Small files read (and compressed: DEFLATE or zstd) on worker threads, a batch of files per message.
  *
  * Read one by one on the main thread, each small file costs an open, a read and a close on
  * libuv's pool and a DEFLATE run on it too: for a folder of 10,000 files that was over 120,000
@@ -10,6 +10,7 @@
  * The thread's code is a short CommonJS script given to `new Worker(..., { eval: true })`, as the
  * zstd threads are (compression-threads.ts), so it runs the same from the sources and the bundle.
  */
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
@@ -17,13 +18,14 @@ export interface SmallFileJob {
   abs: string;
   /** The size when walked: one byte more is read, to see a file that grew since. */
   size: number;
-  /** Also DEFLATE it (with the options' level and trial). */
-  deflate: boolean;
+  /** Also compress it, in the backup's method (with the options' level and trial). */
+  compress?: 'deflate' | 'zstd';
 }
 
-/** DEFLATE (raw, at `level`), kept when it saves at least 1 - `keepRatio`. */
+/** DEFLATE (raw, at `level`) or zstd (at `zstdLevel`), kept when it saves at least 1 - `keepRatio`. */
 export interface SmallFileOptions {
   level: number;
+  zstdLevel: number;
   /** Files larger than this are tried on their first `trialSample` bytes first. */
   trialFrom: number;
   trialSample: number;
@@ -31,16 +33,18 @@ export interface SmallFileOptions {
 }
 
 export type SmallFileResult =
-  /** `deflated`: the DEFLATE output, null when it does not shrink, absent when not asked. */
-  | { data: Uint8Array; deflated?: Uint8Array | null }
+  /** `compressed`: in the method asked, null when it does not shrink, absent when not asked. */
+  | { data: Uint8Array; compressed?: Uint8Array | null }
   /** The file is larger than when walked: read it again as a large one. */
   | { grown: true }
   | { error: { message: string; code?: string; errno?: number; syscall?: string } };
 
 const THREAD = `
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const zlib = require('node:zlib');
+const zstd = require(workerData.zstd);
+const zstdReady = zstd.init();
 
 function readWhole(abs, size) {
   const fd = fs.openSync(abs, 'r');
@@ -59,31 +63,35 @@ function readWhole(abs, size) {
   }
 }
 
-function deflated(data, o) {
+function compressed(data, method, o) {
   if (data.length === 0) return null;
+  const run = method === 'zstd'
+    ? (bytes) => zstd.compress(bytes, o.zstdLevel)
+    : (bytes) => zlib.deflateRawSync(bytes, { level: o.level });
   if (data.length > o.trialFrom) {
-    const sample = zlib.deflateRawSync(data.subarray(0, o.trialSample), { level: o.level });
+    const sample = run(data.subarray(0, o.trialSample));
     if (sample.length > o.trialSample * o.keepRatio) return null;
   }
-  const out = zlib.deflateRawSync(data, { level: o.level });
+  const out = run(data);
   return out.length <= data.length * o.keepRatio ? out : null;
 }
 
-parentPort.on('message', ({ id, files, options }) => {
+parentPort.on('message', async ({ id, files, options }) => {
+  if (files.some((file) => file.compress === 'zstd')) await zstdReady;
   const results = [];
   const transfer = [];
-  for (const { abs, size, deflate } of files) {
+  for (const { abs, size, compress } of files) {
     try {
       const data = readWhole(abs, size);
       if (!data) { results.push({ grown: true }); continue; }
       // Its own buffer each, so one transfer never takes another file's bytes with it.
       const own = new Uint8Array(data);
       transfer.push(own.buffer);
-      if (!deflate) { results.push({ data: own }); continue; }
-      const packed = deflated(own, options);
+      if (!compress) { results.push({ data: own }); continue; }
+      const packed = compressed(own, compress, options);
       const mine = packed && new Uint8Array(packed);
       if (mine) transfer.push(mine.buffer);
-      results.push({ data: own, deflated: mine });
+      results.push({ data: own, compressed: mine });
     } catch (error) {
       results.push({ error: { message: String(error && error.message), code: error.code, errno: error.errno, syscall: error.syscall } });
     }
@@ -99,6 +107,8 @@ export interface SmallFileReader {
 
 /** Threads start with the first batch; idle ones never keep the process alive. */
 export function smallFileReader(options: SmallFileOptions, size = Math.max(1, Math.min(2, availableParallelism()))) {
+  // The same zstd as the writer's and the compression threads', resolved here for the bundle's sake.
+  const zstdModule = createRequire(import.meta.url).resolve('@bokuweb/zstd-wasm');
   const threads: { worker: Worker; busy: number }[] = [];
   const waiting = new Map<number, { resolve: (results: SmallFileResult[]) => void; reject: (error: Error) => void }>();
   let nextId = 1;
@@ -107,7 +117,7 @@ export function smallFileReader(options: SmallFileOptions, size = Math.max(1, Ma
     waiting.clear();
   };
   const start = () => {
-    const worker = new Worker(THREAD, { eval: true, name: 'coffer-small-files' });
+    const worker = new Worker(THREAD, { eval: true, name: 'coffer-small-files', workerData: { zstd: zstdModule } });
     const thread = { worker, busy: 0 };
     worker.on('message', ({ id, results }: { id: number; results: SmallFileResult[] }) => {
       const job = waiting.get(id);

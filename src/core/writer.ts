@@ -61,6 +61,8 @@ export interface WholeFile {
    * undefined to let the writer decide. Used only when `data` fits in one sample (64 KiB).
    */
   deflated?: Uint8Array | null;
+  /** The same for zstd (a frame at ZSTD_LEVEL), when the backup's method is zstd; it is checked. */
+  zstd?: Uint8Array | null;
 }
 
 export interface CreateProgress {
@@ -183,7 +185,7 @@ async function* archivePlaintext(
       const whole = await source.whole();
       const encoded =
         whole.data.length <= SAMPLE_SIZE
-          ? encodeSmallFile(whole.data, options, stats, progress, whole.deflated)
+          ? encodeSmallFile(whole.data, options, stats, progress, whole)
           : encodeFile([whole.data], options, stats, progress);
       for await (const piece of encoded) yield piece;
     } else if (source.type === 'file' && source.open) {
@@ -302,17 +304,18 @@ async function* encodeSmallFile(
   options: CreateOptions,
   stats: FileStats,
   progress: CreateProgress,
-  made?: Uint8Array | null,
+  made?: WholeFile,
 ): AsyncGenerator<Uint8Array> {
   throwIfAborted(options.signal);
   stats.size = head.length;
   progress.bytesDone += head.length;
   options.onProgress?.(progress);
   const codec = codecFor(options);
-  // A compression made ahead by the platform is DEFLATE; with zstd the writer makes its own.
-  const premade = codec.method === METHOD_DEFLATE_SEGMENTS ? made : undefined;
+  // A compression made ahead by the platform, in the backup's method (a zstd frame is checked).
+  const premade = codec.method === METHOD_DEFLATE_SEGMENTS ? made?.deflated : made?.zstd;
   const wanted = (options.compress ?? true) && head.length > 0 && premade !== null;
-  const compressed = wanted ? (premade ?? (await codec.compress(head))) : undefined;
+  const ahead = premade && checked(head, premade, codec.method);
+  const compressed = wanted ? (ahead ?? (await codec.compress(head))) : undefined;
   const compress = compressed !== undefined && compressed.length <= head.length * COMPRESSIBLE_RATIO;
   stats.method = compress ? codec.method : METHOD_STORED;
   const stored = compress ? frameSegment(head, compressed) : head;

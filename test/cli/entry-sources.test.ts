@@ -11,7 +11,7 @@ import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toEntrySources } from '../../src/cli/entry-sources.ts';
 import type { WalkEntry } from '../../src/cli/walk.ts';
-import type { EntrySource } from '../../src/core/index.ts';
+import { type EntrySource, type WholeFile, zstdCompress, zstdDecompress } from '../../src/core/index.ts';
 
 let dir: string;
 const text = Buffer.from('the same words again and again, '.repeat(400));
@@ -53,7 +53,7 @@ describe('small files read ahead on threads', () => {
       entry('medium.txt', medium.length),
     ];
     const got = [];
-    for await (const source of toEntrySources(entries, { compress: true, level: 2, deflateAhead: true })) {
+    for await (const source of toEntrySources(entries, { compress: true, level: 2, method: 'deflate' as const })) {
       got.push(await bytesOf(source));
     }
     expect(got[0].data.equals(text)).toBe(true);
@@ -65,16 +65,30 @@ describe('small files read ahead on threads', () => {
     expect(got[2].deflated).toBeUndefined();
   });
 
-  it('leaves compression to the writer for zstd, and to nobody when compression is off', async () => {
-    for (const options of [
-      { compress: true, level: 2, deflateAhead: false, expected: undefined },
-      { compress: false, level: 2, deflateAhead: false, expected: null },
-    ]) {
-      for await (const source of toEntrySources([entry('text.txt', text.length)], options)) {
-        const { data, deflated } = await bytesOf(source);
-        expect(data.equals(text)).toBe(true);
-        expect(deflated).toBe(options.expected);
-      }
+  it('makes the zstd frame the writer would for a zstd backup, and nothing when compression is off', async () => {
+    for await (const source of toEntrySources([entry('text.txt', text.length), entry('noise.jpg', noise.length)], {
+      compress: true,
+      level: 2,
+      method: 'zstd',
+    })) {
+      const whole = await (source.whole as () => Promise<WholeFile>)();
+      if (source.path === 'text.txt') {
+        expect(Buffer.from(whole.zstd as Uint8Array).equals(Buffer.from(await zstdCompress(text)))).toBe(true);
+        expect(
+          Buffer.from((await zstdDecompress(whole.zstd as Uint8Array, text.length)) as Uint8Array).equals(text),
+        ).toBe(true);
+      } else expect(whole.zstd).toBeNull();
+      expect(whole.deflated).toBeUndefined();
+    }
+    for await (const source of toEntrySources([entry('text.txt', text.length)], {
+      compress: false,
+      level: 2,
+      method: 'zstd',
+    })) {
+      const whole = await (source.whole as () => Promise<WholeFile>)();
+      expect(Buffer.from(whole.data).equals(text)).toBe(true);
+      expect(whole.deflated).toBeNull();
+      expect(whole.zstd).toBeNull();
     }
   });
 
@@ -82,14 +96,14 @@ describe('small files read ahead on threads', () => {
     for await (const source of toEntrySources([entry('grew.txt', 5)], {
       compress: true,
       level: 2,
-      deflateAhead: true,
+      method: 'deflate' as const,
     })) {
       expect((await bytesOf(source)).data.toString()).toBe('walked short, now longer\n');
     }
   });
 
   it('names a file that could not be read, with the reason in plain words', async () => {
-    const sources = toEntrySources([entry('gone.txt', 10)], { compress: true, level: 2, deflateAhead: true });
+    const sources = toEntrySources([entry('gone.txt', 10)], { compress: true, level: 2, method: 'deflate' as const });
     const { value } = await sources.next();
     await expect(bytesOf(value as EntrySource)).rejects.toThrow(/cannot read ".*gone\.txt": no such file or folder/);
     await sources.return(undefined);

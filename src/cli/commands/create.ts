@@ -138,22 +138,19 @@ export async function runCreate(argv: string[]): Promise<number> {
       );
     };
     const compress = !flag(parsed, 'no-compress');
-    const bytes = backupBytes(
-      toEntrySources(walk.entries, { compress, level: DEFLATE_LEVEL, deflateAhead: compression === 'deflate' }),
-      {
-        slots,
-        compress,
-        compression,
-        compressor: compression === 'zstd' ? compressionThreads().compress : nativeDeflate(DEFLATE_LEVEL),
-        aes: nodeAesGcm,
-        parity,
-        coder: parity === undefined ? undefined : cliCoder(),
-        paritySpill: parity === undefined ? undefined : fileSpill(outDir),
-        totalBytes: walk.bytes,
-        signal: interruptSignal,
-        onProgress,
-      },
-    );
+    const bytes = backupBytes(toEntrySources(walk.entries, { compress, level: DEFLATE_LEVEL, method: compression }), {
+      slots,
+      compress,
+      compression,
+      compressor: compression === 'zstd' ? compressionThreads().compress : nativeDeflate(DEFLATE_LEVEL),
+      aes: nodeAesGcm,
+      parity,
+      coder: parity === undefined ? undefined : cliCoder(),
+      paritySpill: parity === undefined ? undefined : fileSpill(outDir),
+      totalBytes: walk.bytes,
+      signal: interruptSignal,
+      onProgress,
+    });
     const sink = createWriteStream(temp, { flags: 'wx', highWaterMark: WRITE_HIGH_WATER_MARK });
     const flusher = earlyFlusher(temp);
     try {
