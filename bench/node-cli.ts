@@ -70,7 +70,7 @@ export async function rekeyVersusCopy(bench: NodeBench, backup: string): Promise
         passphrases[1],
       ]);
       if (size(copy) !== bytes) throw new Error('coffer rekey wrote the wrong size');
-      return { seconds: run.seconds, bytes };
+      return { seconds: run.seconds, bytes, extra: { bytes } };
     }),
   );
   for (const [name, script] of [
