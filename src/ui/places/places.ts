@@ -106,14 +106,13 @@ export async function savePlace(
   settings: PlaceSettings,
   credentials: PlaceCredentials,
   devicePassphrase?: string,
-  trialId?: string,
 ): Promise<StoredPlace> {
   const clean = cleanSettings(settings);
   const origin = placeOrigin(clean);
   await unlockDevice(devicePassphrase);
   const plaintext = new TextEncoder().encode(JSON.stringify(credentials));
   const record: StoredPlace = {
-    id: trialId ?? crypto.randomUUID(),
+    id: crypto.randomUUID(),
     settings: clean,
     origin,
     addedAt: Date.now(),
