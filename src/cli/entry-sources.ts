@@ -38,23 +38,21 @@ export interface EntrySourceOptions {
   method: 'deflate' | 'zstd';
 }
 
-/** A small file as read ahead; `grown` when it was larger than walked (it is read again, whole). */
-type ReadAhead = { data: Uint8Array; grown?: undefined } | { grown: true };
+/**
+ * A small file as read ahead: its bytes and, when asked, its compression in the backup's method
+ * (null when it does not shrink); or `grown` when it was larger than walked (it is read again).
+ */
+type ReadAhead = { data: Uint8Array; compressed?: Uint8Array | null; grown?: undefined } | { grown: true };
 
 interface Pending {
   read: Promise<ReadAhead>;
-  /** The file's compression, for files that fit the writer's one-step path. */
-  whole?: Promise<WholeFile>;
   bytes: number;
 }
 
 /** Files read ahead are handed to the threads this many at a time (fewer at the window's edge). */
 const BATCH_FILES = 16;
 
-/**
- * Starts reading a batch of small files on the threads; each gets its Pending, and its whole
- * (data with its DEFLATE) when it fits the writer's one-step path.
- */
+/** Starts reading a batch of small files on the threads, the ones that fit a sample compressed too. */
 function startBatch(reader: SmallFileReader, entries: WalkEntry[], options: EntrySourceOptions): Pending[] {
   const jobs = entries.map((entry) => ({
     abs: entry.abs,
@@ -64,25 +62,21 @@ function startBatch(reader: SmallFileReader, entries: WalkEntry[], options: Entr
   const results = reader.read(jobs);
   results.catch(() => {});
   return entries.map((entry, i) => {
-    const result = results.then((all) => all[i]);
-    const read = result.then((got): ReadAhead => {
+    const read = results.then((all): ReadAhead => {
+      const got = all[i];
       if ('error' in got) throw asFsError(got.error);
-      return 'grown' in got ? { grown: true } : { data: got.data };
+      return got;
     });
     read.catch(() => {});
-    let whole: Promise<WholeFile> | undefined;
-    if (entry.size <= SAMPLE_SIZE) {
-      whole = Promise.all([read, result]).then(([got, answer]): WholeFile => {
-        // Grown (past the sample, perhaps): the writer's general path takes it (see fileSource).
-        if (got.grown || got.data.length > SAMPLE_SIZE) return { data: got.grown ? new Uint8Array(0) : got.data };
-        if (!options.compress || got.data.length === 0) return { data: got.data, deflated: null, zstd: null };
-        const made = 'compressed' in answer ? (answer.compressed ?? null) : null;
-        return options.method === 'zstd' ? { data: got.data, zstd: made } : { data: got.data, deflated: made };
-      });
-      whole.catch(() => {});
-    }
-    return { read, whole, bytes: entry.size };
+    return { read, bytes: entry.size };
   });
+}
+
+/** The writer's one-step form of a small file read ahead (see EntrySource.whole). */
+function wholeFile(got: { data: Uint8Array; compressed?: Uint8Array | null }, options: EntrySourceOptions): WholeFile {
+  if (!options.compress || got.data.length === 0) return { data: got.data, deflated: null, zstd: null };
+  const made = got.compressed ?? null;
+  return options.method === 'zstd' ? { data: got.data, zstd: made } : { data: got.data, deflated: made };
 }
 
 async function* readAheadData(pending: Promise<ReadAhead>, abs: string): AsyncGenerator<Uint8Array> {
@@ -114,22 +108,21 @@ async function* readFileData(abs: string): AsyncGenerator<Uint8Array> {
   }
 }
 
-function fileSource(entry: WalkEntry, pending: Pending | undefined): EntrySource {
+function fileSource(entry: WalkEntry, pending: Pending | undefined, options: EntrySourceOptions): EntrySource {
   const common = { path: entry.path, type: 'file' as const, mtime: entry.mtime, mode: entry.mode, size: entry.size };
   if (!pending) return { ...common, open: () => readFileData(entry.abs) };
-  const { read, whole } = pending;
-  if (!whole) return { ...common, open: () => readAheadData(read, entry.abs) };
+  const { read } = pending;
+  // Past the sample, the writer compresses it in segments itself.
+  if (entry.size > SAMPLE_SIZE) return { ...common, open: () => readAheadData(read, entry.abs) };
   return {
     ...common,
     whole: async () => {
       const got = await read.catch((error) => {
         throw fsError(error, 'read', entry.abs);
       });
-      // A file that grew is read again, whole, as it is now.
+      // A file that grew is read again, whole, as it is now (the writer's general path takes it).
       if (got.grown) return { data: await collect(readFileData(entry.abs)) };
-      return whole.catch((error) => {
-        throw fsError(error, 'read', entry.abs);
-      });
+      return wholeFile(got, options);
     },
   };
 }
@@ -183,7 +176,7 @@ export async function* toEntrySources(
       const mine = pending.get(i);
       pending.delete(i);
       if (mine) aheadBytes -= mine.bytes;
-      yield fileSource(entry, mine);
+      yield fileSource(entry, mine, options);
     }
   } finally {
     // Stopped early (an error or Ctrl-C) or done: the threads end; nothing is left open.
