@@ -5,6 +5,7 @@
  * Generic WebDAV has no standard for partial PUTs, so a dropped connection restarts the PUT.
  */
 
+import { toHex } from '../core/bytes.ts';
 import { boundedText } from './bounded.ts';
 import {
   checkUploaded,
@@ -112,7 +113,7 @@ async function upload(requester: Requester, url: URL, file: LocalUpload, events:
   const temporaries: string[] = [];
   const nextTemporary = () => {
     const temporary = new URL(url.href);
-    temporary.pathname = `${folder}.${name}.coffer-upload-${randomHex(6)}`;
+    temporary.pathname = `${folder}.${name}.coffer-upload-${toHex(crypto.getRandomValues(new Uint8Array(6)))}`;
     temporaries.push(temporary.href);
     return temporary.href;
   };
@@ -169,10 +170,4 @@ async function put(requester: Requester, target: string, file: LocalUpload, even
   }
   if (!response.ok) throw await requester.fail(response, 'upload to', true);
   await response.body?.cancel().catch(() => {});
-}
-
-function randomHex(length: number): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(length)), (byte) => byte.toString(16).padStart(2, '0')).join(
-    '',
-  );
 }

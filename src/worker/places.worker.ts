@@ -5,6 +5,7 @@
  * is the current one. Only ciphertext goes out: it uploads backup files as they are stored and a
  * random test object, nothing else.
  */
+import { toHex } from '../core/bytes.ts';
 import { isCofferError, readHeader } from '../core/index.ts';
 import type { LocalUpload } from '../remote/client.ts';
 import { s3CorsSettings, webDavCorsSettings } from '../remote/cors.ts';
@@ -58,7 +59,7 @@ async function upload(command: Extract<PlaceCommand, { type: 'send' }>): Promise
 /** A small random object written, checked as read back (size and bytes), then deleted. */
 async function test(command: Extract<PlaceCommand, { type: 'test' }>): Promise<void> {
   const bytes = crypto.getRandomValues(new Uint8Array(64));
-  const name = `.coffer-test-${Array.from(bytes.subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  const name = `.coffer-test-${toHex(bytes.subarray(0, 6))}`;
   const store = placeStore(command.place, command.credentials, name);
   const blob = new Blob([bytes]);
   try {
