@@ -85,19 +85,35 @@ export interface PlaceReader {
   close(): void;
 }
 
+/**
+ * A saved place's user and secret, or why not: the device passphrase is to be asked (again, after
+ * a wrong one, with that said), or another failure.
+ */
+async function openCredentials(
+  steps: PlacesSteps,
+  place: StoredPlace,
+  passphrase: string | undefined,
+): Promise<
+  { credentials: PlaceCredentials } | { ask: true; failure?: PlaceFailure } | { ask: false; failure: PlaceFailure }
+> {
+  try {
+    return { credentials: await steps.placeCredentials(place, passphrase || undefined) };
+  } catch (error) {
+    if (error instanceof DevicePassphraseNeeded) return { ask: true };
+    if (error instanceof WrongDevicePassphrase) return { ask: true, failure: asFailure(error) };
+    return { ask: false, failure: asFailure(error) };
+  }
+}
+
 export function placesFlow(steps: PlacesSteps, report: Report<PlacesState>, onOpen: (backup: RemoteBackup) => void) {
   const refresh = async () => report({ places: await steps.listPlaces() });
 
   /** The place's credentials, or undefined after asking for the device passphrase (or saying why not). */
   async function credentialsFor(place: StoredPlace, passphrase: string): Promise<PlaceCredentials | undefined> {
-    try {
-      return await steps.placeCredentials(place, passphrase || undefined);
-    } catch (error) {
-      const ask = error instanceof DevicePassphraseNeeded || error instanceof WrongDevicePassphrase;
-      const failure = error instanceof DevicePassphraseNeeded ? undefined : asFailure(error);
-      report({ browsing: { placeId: place.id, askPassphrase: ask, failure } });
-      return undefined;
-    }
+    const opened = await openCredentials(steps, place, passphrase);
+    if ('credentials' in opened) return opened.credentials;
+    report({ browsing: { placeId: place.id, askPassphrase: opened.ask, failure: opened.failure } });
+    return undefined;
   }
 
   return {
@@ -212,14 +228,14 @@ export async function sendCopy(
   devicePassphrase: string | undefined,
   show: (state: SendState) => void,
 ): Promise<void> {
-  let credentials: PlaceCredentials;
-  try {
-    credentials = await steps.placeCredentials(place, devicePassphrase || undefined);
-  } catch (error) {
-    if (error instanceof DevicePassphraseNeeded) return show({ step: 'passphrase' });
-    if (error instanceof WrongDevicePassphrase) return show({ step: 'passphrase', failure: asFailure(error) });
-    return show({ step: 'failed', failure: asFailure(error) });
+  const opened = await openCredentials(steps, place, devicePassphrase);
+  if (!('credentials' in opened)) {
+    if (opened.ask)
+      return show(opened.failure ? { step: 'passphrase', failure: opened.failure } : { step: 'passphrase' });
+    return show({ step: 'failed', failure: opened.failure });
   }
+  const { credentials } = opened;
+  const target = { id: place.id, location: place.settings.location };
   show({ step: 'sending', sent: 0, total: backup.size });
   try {
     const file = await backup.blob();
@@ -236,7 +252,6 @@ export async function sendCopy(
           }),
       },
     );
-    const target = { id: place.id, location: place.settings.location };
     if (backup.stored) await steps.recordCopy(backup.stored, target);
     show({ step: 'sent', location: place.settings.location });
   } catch (error) {
@@ -244,9 +259,7 @@ export async function sendCopy(
     // Said where the backup is listed too, with a Retry, until a try succeeds. A name taken there
     // is no failed copy: most likely it is this backup, sent before.
     if (backup.stored && failure.kind !== 'exists')
-      await steps
-        .recordCopy(backup.stored, { id: place.id, location: place.settings.location }, failure.message)
-        .catch(() => {});
+      await steps.recordCopy(backup.stored, target, failure.message).catch(() => {});
     show({ step: 'failed', failure });
   }
 }
