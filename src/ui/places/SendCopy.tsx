@@ -16,8 +16,19 @@ interface Props {
   onSent: () => void;
 }
 
-/** The copies recorded for a kept backup: where, when, and the ones that failed, with Retry. */
-function Copies({ copies, onRetry }: { copies: PlaceCopy[]; onRetry: (placeId: string) => void }) {
+/**
+ * The copies recorded for a kept backup: where, when, and the ones that failed, with Retry while
+ * their place is still saved (a forgotten one cannot be sent to).
+ */
+function Copies({
+  copies,
+  places,
+  onRetry,
+}: {
+  copies: PlaceCopy[];
+  places: StoredPlace[];
+  onRetry: (placeId: string) => void;
+}) {
   if (copies.length === 0) return null;
   return (
     <ul class="copies" aria-label="Copies">
@@ -25,9 +36,11 @@ function Copies({ copies, onRetry }: { copies: PlaceCopy[]; onRetry: (placeId: s
         copy.failed ? (
           <li key={`${copy.placeId}-failed`} class="copy-failed">
             Not sent to {copy.location} ({formatDate(copy.sentAt)}): {copy.failed}{' '}
-            <button type="button" class="link" onClick={() => onRetry(copy.placeId)}>
-              Retry
-            </button>
+            {places.some((place) => place.id === copy.placeId) && (
+              <button type="button" class="link" onClick={() => onRetry(copy.placeId)}>
+                Retry
+              </button>
+            )}
           </li>
         ) : (
           <li key={`${copy.placeId}-${copy.sentAt}`}>
@@ -45,7 +58,8 @@ export function SendCopy({ source, places, steps, onSent }: Props) {
   const [sending, setSending] = useState<SendState>({ step: 'idle' });
   const selectId = useId();
   const copies = source.stored?.copies ?? [];
-  if (places.length === 0) return copies.length > 0 ? <Copies copies={copies} onRetry={() => {}} /> : null;
+  if (places.length === 0)
+    return copies.length > 0 ? <Copies copies={copies} places={places} onRetry={() => {}} /> : null;
   const place = places.find((candidate) => candidate.id === placeId) ?? places[0];
   const busy = sending.step === 'sending';
 
@@ -65,7 +79,7 @@ export function SendCopy({ source, places, steps, onSent }: Props) {
 
   return (
     <div class="send-copy">
-      <Copies copies={copies} onRetry={retry} />
+      <Copies copies={copies} places={places} onRetry={retry} />
       <div class="row">
         <label for={selectId}>Place</label>
         <select id={selectId} value={place.id} disabled={busy} onChange={(e) => setPlaceId(e.currentTarget.value)}>
