@@ -51,9 +51,14 @@ export class Requester {
     readonly credentialHint: string,
   ) {}
 
-  /** Sends the request; a network failure is a NetworkError (retried by uploads). */
+  /**
+   * Sends the request; a network failure is a NetworkError (retried by uploads). Never through
+   * the HTTP cache: a browser holding an earlier range of an object that has since changed asks
+   * with If-Range and gets the whole object back (200), which read as "no range requests"
+   * instead of the change it is; and the cache would keep the backup's bytes on disk.
+   */
   send(url: string, init: RequestInit): Promise<Response> {
-    return send(this.fetcher, url, init, this.where);
+    return send(this.fetcher, url, { ...init, cache: 'no-store' }, this.where);
   }
 
   async fail(response: Response, action: string, writing = false): Promise<RemoteError> {
