@@ -52,6 +52,16 @@ export function targets(f: Figures): Target[] {
       'atLeast',
     ),
   );
+  // Issue 33: repair data on another core, in the app (times: speeds inverted).
+  out.push(
+    ratioTarget(
+      'App create with repair data (10%) / without it',
+      m('app.download.create'),
+      m('app.download.createParity'),
+      1.3,
+      'atMost',
+    ),
+  );
   // The streamed download with no crypto at all: the most the streamed rows can reach here.
   for (const [row, what] of [
     ['create', 'App create'],

@@ -11,6 +11,7 @@ const ROWS: [string, [string, string][]][] = [
     [
       ['app.download.plain', 'the input file downloaded as it is (no Coffer)'],
       ['app.download.create', 'Create backup (check after writing off) -> .coffer download'],
+      ['app.download.createParity', 'Create backup with "Add repair data" (10%, check off) -> .coffer download'],
       ['app.download.createChecked', 'Create backup, checked after writing (the default: staged, then handed over)'],
       ['app.download.streamCeiling', "the service worker's streamed download alone (no crypto, same size)"],
       ['app.download.restoreZip', 'Restore all -> .zip download'],

@@ -21,6 +21,7 @@ export function bundleIsFresh() {
     newestSource(`${root}src/cli`),
     newestSource(`${root}src/core`),
     newestSource(`${root}src/whatsapp`),
+    newestSource(`${root}src/remote`),
     statSync(`${root}package-lock.json`).mtimeMs,
   );
   return built > sources;

@@ -7,8 +7,10 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'build/cli/coffer.mjs',
+  // The parity thread's code is its own file (src/cli/parity-threads.ts starts it by path).
+  entryPoints: { coffer: 'src/cli/main.ts', 'parity-thread': 'src/cli/parity-thread.ts' },
+  outdir: 'build/cli',
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -19,6 +19,11 @@ export const LEGACY_FOOTER_MAGIC = utf8('COFFREC1');
 export const STRIPE_DATA_SHARDS = 50;
 export const MAX_SHARDS = 256;
 export const MAX_PARITY_PERCENT = 100;
+/**
+ * Stripes a writer lets encode on another thread while it reads on (ErasureCoder.encodeAway):
+ * two keep the thread busy, and hold about 28 MiB at 256 KiB chunks.
+ */
+const STRIPES_IN_FLIGHT = 2;
 
 /** Reed–Solomon over GF(2^8) on one stripe held in one buffer of (k + m) equal shards. */
 export interface ErasureCoder {
@@ -26,6 +31,11 @@ export interface ErasureCoder {
   encode(shards: Uint8Array, dataShards: number, parityShards: number): void;
   /** Rebuilds the shards marked unavailable from the others; throws if too few are left. */
   reconstruct(shards: Uint8Array, dataShards: number, parityShards: number, available: boolean[]): void;
+  /**
+   * Where present, encode on another thread: the buffer of `shards` is transferred away, and
+   * the same view comes back, parity filled. The writer seals and writes meanwhile.
+   */
+  encodeAway?(shards: Uint8Array, dataShards: number, parityShards: number): Promise<Uint8Array>;
 }
 
 export interface Footer {
@@ -220,6 +230,10 @@ export class ParityEncoder {
   private payloadLength = 0;
   private shardNumber = 0;
   private dataShards = STRIPE_DATA_SHARDS;
+  /** With encodeAway: the stripes being encoded or sealed, oldest first, and the last one's end. */
+  private inFlight: Promise<void>[] = [];
+  private sealed: Promise<void> = Promise.resolve();
+  private spareStripes: Uint8Array[] = [];
 
   private readonly parityFor: (dataShards: number) => number;
   private readonly fixedShape: boolean;
@@ -266,26 +280,52 @@ export class ParityEncoder {
   }
 
   private async flushStripe(dataShards: number): Promise<void> {
-    const m = this.parityFor(this.dataShards);
+    const k = this.dataShards;
+    const m = this.parityFor(k);
     this.chunks += dataShards;
     if (m === 0) {
       this.fill = 0;
       return;
     }
     // Zero the padding: a short last chunk and any missing shards of the last stripe.
-    this.stripe.fill(0, this.fill, this.dataShards * this.shardSize);
-    const buffer = this.stripe.subarray(0, (this.dataShards + m) * this.shardSize);
-    this.coder.encode(buffer, this.dataShards, m);
+    this.stripe.fill(0, this.fill, k * this.shardSize);
+    const buffer = this.stripe.subarray(0, (k + m) * this.shardSize);
+    const firstShard = this.shardNumber;
+    this.shardNumber += m;
+    this.fill = 0;
+    if (!this.coder.encodeAway) {
+      this.coder.encode(buffer, k, m);
+      await this.sealParity(buffer, k, m, firstShard);
+      return;
+    }
+    // Read before the buffer is transferred (and this view emptied).
+    const stripeBytes = this.stripe.length;
+    const encoded = this.coder.encodeAway(buffer, k, m);
+    this.stripe = this.spareStripes.pop() ?? new Uint8Array(stripeBytes);
+    const before = this.sealed;
+    // Sealed and spilled in stripe order, whatever order the encodings finish in.
+    this.sealed = (async () => {
+      const stripe = await encoded;
+      await before;
+      await this.sealParity(stripe, k, m, firstShard);
+      this.spareStripes.push(new Uint8Array(stripe.buffer));
+    })();
+    // A failure is seen by the next await of this.sealed (below or in finish), not left unhandled.
+    this.sealed.catch(() => {});
+    this.inFlight.push(this.sealed);
+    if (this.inFlight.length > STRIPES_IN_FLIGHT) await this.inFlight.shift();
+  }
+
+  private async sealParity(stripe: Uint8Array, k: number, m: number, firstShard: number): Promise<void> {
     for (let j = 0; j < m; j++) {
-      const start = (this.dataShards + j) * this.shardSize;
+      const start = (k + j) * this.shardSize;
       const sealed = await sealWith(
         this.key,
-        chunkIv(this.shardNumber++, false),
-        buffer.subarray(start, start + this.shardSize),
+        chunkIv(firstShard + j, false),
+        stripe.subarray(start, start + this.shardSize),
       );
       await this.spill.write(concatBytes(pieces(sealed)));
     }
-    this.fill = 0;
   }
 
   /** The recovery section: header copy, index copy, parity, footer. */
@@ -293,7 +333,10 @@ export class ParityEncoder {
     const chunkCount = Math.ceil(this.payloadLength / this.shardSize);
     if (!this.fixedShape && this.chunks === 0 && chunkCount < this.dataShards) this.dataShards = chunkCount;
     if (this.fill > 0) await this.flushStripe(Math.ceil(this.fill / this.shardSize));
+    await this.sealed;
+    this.inFlight = [];
     this.stripe = new Uint8Array(0);
+    this.spareStripes = [];
     yield header;
     const indexCopy = await sealIndexCopy(this.key, indexAndTrailer);
     yield indexCopy;

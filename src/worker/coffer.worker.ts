@@ -29,6 +29,7 @@ import { directorySink } from './directory-sink.ts';
 import { workerCoder } from './erasure.ts';
 import { inflateNative } from './inflate-native.ts';
 import { opfsSpill } from './opfs-spill.ts';
+import { parityOnHelper } from './parity-helper.ts';
 import { prefetchedEntries } from './prefetch.ts';
 import type {
   BackupInput,
@@ -94,10 +95,12 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
   const sink = await openSink(command.output);
   // Compression runs in helper workers, one per core; they start only if a file compresses.
   const pool = command.compress ? createCompressionHelpers() : undefined;
+  let parity: ReturnType<typeof parityOnHelper> | undefined;
   let size = 0;
   try {
     const onProgress = progressReporter(id, 'writing');
-    const coder = command.parity === undefined ? undefined : await workerCoder();
+    if (command.parity !== undefined) parity = parityOnHelper(await workerCoder());
+    const coder = parity?.coder;
     const options = {
       slots,
       compress: command.compress,
@@ -119,6 +122,7 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
     throw error;
   } finally {
     void pool?.close();
+    parity?.close();
   }
   if (command.verify) {
     const written = await OpenedBackup.open(

@@ -21,12 +21,12 @@ import { compressionThreads } from '../compression-threads.ts';
 import { creationCredentials, promptNewPassphrase } from '../credentials.ts';
 import { DEFLATE_LEVEL, nativeDeflate } from '../deflate.ts';
 import { toEntrySources } from '../entry-sources.ts';
-import { cliCoder } from '../erasure.ts';
 import { CliError, EXIT, refused, usageError } from '../exit-codes.ts';
 import { earlyFlusher, fsyncFile, lstatOrUndefined, randomSuffix, writeSecretFile } from '../files.ts';
 import { errnoCode, fsError, isNodeFsError } from '../fs-errors.ts';
 import { COMMAND_HELP } from '../help.ts';
 import { fileSpill } from '../parity-spill.ts';
+import { threadedCliCoder } from '../parity-threads.ts';
 import { interruptSignal, onForcedExit } from '../signals.ts';
 import { createUi, humanSize, percent, plural, rate } from '../ui.ts';
 import { walkInputs } from '../walk.ts';
@@ -145,7 +145,7 @@ export async function runCreate(argv: string[]): Promise<number> {
       compressor: compression === 'zstd' ? compressionThreads().compress : nativeDeflate(DEFLATE_LEVEL),
       aes: nodeAesGcm,
       parity,
-      coder: parity === undefined ? undefined : cliCoder(),
+      coder: parity === undefined ? undefined : threadedCliCoder(),
       paritySpill: parity === undefined ? undefined : fileSpill(outDir),
       totalBytes: walk.bytes,
       signal: interruptSignal,
