@@ -229,8 +229,21 @@ export class SegmentDecoder {
   }
 }
 
+/**
+ * zstd segments that decode to at most this many bytes are decoded in the reader's own thread,
+ * whatever decoder the platform passes: a hand-off to another core (a message each way) costs
+ * more than decoding them, and in a folder of small files each file is such a segment, handed
+ * off one at a time.
+ */
+export const INLINE_ZSTD_LIMIT = 64 * 1024;
+
+function zstdDecoder(platform: SegmentInflater | undefined): SegmentInflater {
+  if (!platform) return zstdDecompress;
+  return (body, expected) => (expected <= INLINE_ZSTD_LIMIT ? zstdDecompress(body, expected) : platform(body, expected));
+}
+
 /** The decoder for an entry's method, from the ones a platform passes (or the portable ones). */
 export function segmentDecoder(path: string, size: number, method: number, codecs: SegmentCodecs = {}): SegmentDecoder {
-  const decode = method === METHOD_ZSTD_SEGMENTS ? (codecs.zstd ?? zstdDecompress) : (codecs.inflate ?? inflateBounded);
+  const decode = method === METHOD_ZSTD_SEGMENTS ? zstdDecoder(codecs.zstd) : (codecs.inflate ?? inflateBounded);
   return new SegmentDecoder(path, size, decode, method);
 }

@@ -14,7 +14,7 @@ import { handFrame } from '../../spec/gen/zstd-vectors.ts';
 import { concatBytes, view } from '../../src/core/bytes.ts';
 import { METHOD_ZSTD_SEGMENTS } from '../../src/core/index-codec.ts';
 import { OpenedBackup } from '../../src/core/reader.ts';
-import { SEGMENT_SIZE, segmentDecoder } from '../../src/core/segments.ts';
+import { INLINE_ZSTD_LIMIT, SEGMENT_SIZE, segmentDecoder } from '../../src/core/segments.ts';
 import { bytesSource } from '../../src/core/source.ts';
 import { checkZstdFrame, readZstdFrame, ZSTD_MAX_WINDOW, zstdCompress, zstdDecompress } from '../../src/core/zstd.ts';
 import { bytesEqual, expectCode, makeBackup, noiseBytes, RECOVERY_KEY, textBytes } from './helpers.ts';
@@ -103,6 +103,29 @@ describe('the zstd frame check (spec 5.6)', () => {
     }
     out.push(...(await decoder.finish()));
     expect(bytesEqual(concatBytes(out), data)).toBe(true);
+  });
+});
+
+describe('which thread decodes a zstd segment', () => {
+  it("decodes small segments itself and hands larger ones to the platform's decoder", async () => {
+    const handed: number[] = [];
+    const platform = async (body: Uint8Array, expected: number) => {
+      handed.push(expected);
+      return zstdDecompress(body, expected);
+    };
+    for (const size of [4000, INLINE_ZSTD_LIMIT, INLINE_ZSTD_LIMIT + 1, SEGMENT_SIZE + 5000]) {
+      const data = textBytes(size);
+      const parts: Uint8Array[] = [];
+      for (let offset = 0; offset < size; offset += SEGMENT_SIZE) {
+        parts.push(framed(await zstdCompress(data.subarray(offset, offset + SEGMENT_SIZE))));
+      }
+      const decoder = segmentDecoder('f', size, METHOD_ZSTD_SEGMENTS, { zstd: platform });
+      const out = [...(await decoder.push(concatBytes(parts))), ...(await decoder.finish())];
+      expect(bytesEqual(concatBytes(out), data)).toBe(true);
+    }
+    // Only segments above the limit went to the platform: the 65,537-byte file and the first
+    // segment of the large one (its 5,000-byte tail decoded in line).
+    expect(handed).toEqual([INLINE_ZSTD_LIMIT + 1, SEGMENT_SIZE]);
   });
 });
 
