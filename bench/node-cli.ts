@@ -1,5 +1,5 @@
 /** The coffer command on the bench's files: one large file, the small-file tree, 100,000 files, rekey. */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { prepareLognormalTree, prepareTree } from './data.ts';
 import { repeat, repeatTogether, timedCommand } from './lib.ts';
@@ -203,24 +203,46 @@ export async function cliMany(bench: NodeBench): Promise<void> {
  * attempt by attempt side by side.
  */
 export async function cliLognormal(bench: NodeBench): Promise<void> {
-  const { data, out, repeats, log, record, coffer, unlock, skipped } = bench;
-  log('Node: the coffer command on the lognormal tree');
-  const { tree, treeBytes } = prepareLognormalTree(join(data.dir, '..'), 10_000, log);
+  bench.log('Node: the coffer command on the lognormal tree');
+  const { tree, treeBytes } = prepareLognormalTree(join(bench.data.dir, '..'), 10_000, bench.log);
+  await treeVersusPipeline(bench, 'lognormal', tree, treeBytes);
+}
+
+/** Where a real tree of many small, often already compressed files usually is (Debian, Ubuntu). */
+export const SHARE_DOC = '/usr/share/doc';
+
+/**
+ * Issue 33: the same on a real tree, /usr/share/doc (thousands of small files, many of them
+ * gzip-compressed changelogs, and symbolic links, which coffer skips and tar keeps). Skipped,
+ * and said so, where the machine has none.
+ */
+export async function cliShareDoc(bench: NodeBench): Promise<void> {
+  if (!existsSync(SHARE_DOC)) {
+    bench.skipped.push(`the ${SHARE_DOC} rows (no such folder here)`);
+    return;
+  }
+  bench.log(`Node: the coffer command on ${SHARE_DOC}`);
+  await treeVersusPipeline(bench, 'sharedoc', SHARE_DOC, treeSize(SHARE_DOC));
+}
+
+/** Rows cli.KEY.create / .restore and native.KEY.create / .restore, for one tree. */
+async function treeVersusPipeline(bench: NodeBench, key: string, tree: string, treeBytes: number): Promise<void> {
+  const { out, repeats, record, coffer, unlock, skipped } = bench;
   const name = tree.split('/').pop() as string;
-  const backup = join(out, 'lognormal.coffer');
-  const restored = join(out, 'lognormal-restored');
-  const archive = join(out, 'lognormal.tar.gz.age');
-  const untarred = join(out, 'lognormal-untarred');
+  const backup = join(out, `${key}.coffer`);
+  const restored = join(out, `${key}-restored`);
+  const archive = join(out, `${key}.tar.gz.age`);
+  const untarred = join(out, `${key}-untarred`);
   const peer = nativeTreePeer(out);
-  if (!peer) skipped.push('native tar | gzip -1 | age lognormal rows (tar, gzip or age is not installed)');
+  if (!peer) skipped.push(`native tar | gzip -1 | age ${key} rows (tar, gzip or age is not installed)`);
   const created = await repeatTogether(repeats, {
-    'cli.lognormal.create': async () => {
+    [`cli.${key}.create`]: async () => {
       rmSync(backup, { force: true });
-      const run = await coffer(['create', '-o', backup, ...unlock, tree]);
+      const run = await coffer(['create', '-q', '-o', backup, ...unlock, tree]);
       return { seconds: run.seconds, extra: { ratio: size(backup) / treeBytes } };
     },
     ...(peer && {
-      'native.lognormal.create': async () => {
+      [`native.${key}.create`]: async () => {
         rmSync(archive, { force: true });
         const run = await tarCreate(peer, tree, archive);
         return { seconds: run.seconds, extra: { ratio: size(archive) / treeBytes } };
@@ -229,14 +251,14 @@ export async function cliLognormal(bench: NodeBench): Promise<void> {
   });
   for (const [row, value] of Object.entries(created)) record(row, value);
   const restoredAll = await repeatTogether(repeats, {
-    'cli.lognormal.restore': async () => {
+    [`cli.${key}.restore`]: async () => {
       rmSync(restored, { recursive: true, force: true });
       const run = await coffer(['restore', backup, '-o', restored, ...unlock]);
-      if (treeSize(join(restored, name)) !== treeBytes) throw new Error('the lognormal restore is incomplete');
+      if (treeSize(join(restored, name)) !== treeBytes) throw new Error(`the ${key} restore is incomplete`);
       return { seconds: run.seconds };
     },
     ...(peer && {
-      'native.lognormal.restore': async () => {
+      [`native.${key}.restore`]: async () => {
         rmSync(untarred, { recursive: true, force: true });
         mkdirSync(untarred);
         const run = await tarRestore(peer, archive, untarred);

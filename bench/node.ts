@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { BenchData } from './data.ts';
 import { type Figure, timedCommand } from './lib.ts';
 import { nodeCeilings } from './node-ceilings.ts';
-import { cliIo, cliLognormal, cliMany, cliTree } from './node-cli.ts';
+import { cliIo, cliLognormal, cliMany, cliShareDoc, cliTree } from './node-cli.ts';
 import { COFFER, type NodeBench, size } from './node-context.ts';
 import { native } from './node-native.ts';
 import { runParityMemory } from './parity-memory.ts';
@@ -50,6 +50,7 @@ export async function runNode(
   if (want('cli.io')) await cliIo(bench);
   if (want('cli.tree')) await cliTree(bench);
   if (want('cli.lognormal')) await cliLognormal(bench);
+  if (want('cli.sharedoc')) await cliShareDoc(bench);
   if (want('cli.many')) await cliMany(bench);
   if (want('salvage')) {
     // Issue 18: 1,000 files and 1 GiB in a full run (the random input's size), 100 files in a quick one.

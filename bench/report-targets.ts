@@ -295,32 +295,36 @@ function sizeVersusPipeline(f: Figures, name: string, ours: string, theirs: stri
   };
 }
 
-/** Issue 33: the lognormal tree (people's folders) against the tar pipeline, in the same run. */
+/**
+ * Issue 33: people's folders against the tar pipeline, in the same run: the lognormal tree and
+ * the real /usr/share/doc.
+ */
 function lognormalTargets(f: Figures): Target[] {
-  return [
+  return (
+    [
+      ['lognormal', 'the lognormal tree'],
+      ['sharedoc', '/usr/share/doc'],
+    ] as const
+  ).flatMap(([key, what]) => [
     ...versusPipeline(
       f,
       [
+        [`CLI create of ${what} / tar | gzip -1 | age (wall time)`, `cli.${key}.create`, `native.${key}.create`],
         [
-          'CLI create of the lognormal tree / tar | gzip -1 | age (wall time)',
-          'cli.lognormal.create',
-          'native.lognormal.create',
-        ],
-        [
-          'CLI restore of the lognormal tree / age -d | gzip -d | tar -x (wall time)',
-          'cli.lognormal.restore',
-          'native.lognormal.restore',
+          `CLI restore of ${what} / age -d | gzip -d | tar -x (wall time)`,
+          `cli.${key}.restore`,
+          `native.${key}.restore`,
         ],
       ],
       1.5,
     ),
     sizeVersusPipeline(
       f,
-      'CLI create of the lognormal tree: output size / tar | gzip -1 | age',
-      'cli.lognormal.create',
-      'native.lognormal.create',
+      `CLI create of ${what}: output size / tar | gzip -1 | age`,
+      `cli.${key}.create`,
+      `native.${key}.create`,
     ),
-  ];
+  ]);
 }
 
 /** Issue 15: the CLI on the 10,000-file tree against tar | gzip -1 | age, measured in the same run. */

@@ -25,7 +25,7 @@ const { values } = parseArgs({
     'skip-node': { type: 'boolean', default: false },
     repeats: { type: 'string' },
     out: { type: 'string' },
-    /** Only these groups (comma-separated prefixes): cli.io, cli.tree, cli.many (100,000 files), salvage, native, zip64, whatsapp, node, browser.io, browser.tree (browser.tree.coffer, browser.tree.io), browser.path, browser.big, browser.ref, browser.peers, browser.app (the built app through its UI). */
+    /** Only these groups (comma-separated prefixes): cli.io, cli.tree, cli.lognormal, cli.sharedoc (/usr/share/doc), cli.many (100,000 files), salvage, native, zip64, whatsapp, node, browser.io, browser.tree (browser.tree.coffer, browser.tree.io), browser.path, browser.big, browser.ref, browser.peers, browser.app (the built app through its UI). */
     only: { type: 'string' },
     /** The number of files in the tree (default 200 quick, 10,000 full); 100000 for the scale run. */
     'tree-files': { type: 'string' },
