@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { build } from 'vite';
 import { CHROMIUM_ARGS, chromiumPath } from '../e2e/chromium.ts';
+import { rekeyOnDevice } from './app-rekey.ts';
 import { rendererPids } from './browser-page.ts';
 import type { BenchData } from './data.ts';
 import { type Figure, type Run, repeat, sampleRss } from './lib.ts';
@@ -187,6 +188,7 @@ export async function runAppPath(
 
     const memory = () => sampleRss(() => rendererPids(profile));
     await createAndRestore(page, { input: data.random, label: '', work, repeats, record, memory });
+    await rekeyOnDevice(page, data.random, repeats, record);
     // The memory target is for 4 GiB (full runs): once each, with the renderers' growth.
     if (data.big) {
       await page.goto('./');

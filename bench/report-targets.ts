@@ -62,6 +62,7 @@ export function targets(f: Figures): Target[] {
       'atMost',
     ),
   );
+  out.push(appRekeyAtCopySpeed(f));
   // The streamed download with no crypto at all: the most the streamed rows can reach here.
   for (const [row, what] of [
     ['create', 'App create'],
@@ -260,6 +261,26 @@ function rekeyAtCopySpeed(f: Figures): Target {
     name: "CLI rekey / (cp && sync + the new passphrase's Argon2id) (wall time)",
     measured:
       value === undefined ? '-' : `${value.toFixed(2)}x (${rekeySeconds?.toFixed(2)} / ${budget?.toFixed(2)} s)`,
+    required: '<= 1.2x',
+    met: value === undefined ? null : value <= 1.2,
+    value,
+  };
+}
+
+/**
+ * Issue 33, in the app: "Change how it unlocks" on a copy on this device over a copy of the file
+ * in the private file system plus two Argon2id runs (the old passphrase opens the header again,
+ * the new one is derived), each taken as long as an Unlock of the same copy.
+ */
+function appRekeyAtCopySpeed(f: Figures): Target {
+  const rekey = f['app.rekey.device']?.median;
+  const copy = f['app.rekey.opfsCopy']?.median;
+  const unlock = f['app.rekey.unlock']?.median;
+  const budget = copy !== undefined && unlock !== undefined ? copy + 2 * unlock : undefined;
+  const value = rekey !== undefined && budget !== undefined ? rekey / budget : undefined;
+  return {
+    name: 'App "Change how it unlocks" on this device / (private-storage copy + 2 Argon2id runs)',
+    measured: value === undefined ? '-' : `${value.toFixed(2)}x (${rekey?.toFixed(2)} / ${budget?.toFixed(2)} s)`,
     required: '<= 1.2x',
     met: value === undefined ? null : value <= 1.2,
     value,
