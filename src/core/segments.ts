@@ -239,7 +239,8 @@ export const INLINE_ZSTD_LIMIT = 64 * 1024;
 
 function zstdDecoder(platform: SegmentInflater | undefined): SegmentInflater {
   if (!platform) return zstdDecompress;
-  return (body, expected) => (expected <= INLINE_ZSTD_LIMIT ? zstdDecompress(body, expected) : platform(body, expected));
+  return (body, expected) =>
+    expected <= INLINE_ZSTD_LIMIT ? zstdDecompress(body, expected) : platform(body, expected);
 }
 
 /** The decoder for an entry's method, from the ones a platform passes (or the portable ones). */
