@@ -230,9 +230,11 @@ export class ParityEncoder {
   private payloadLength = 0;
   private shardNumber = 0;
   private dataShards = STRIPE_DATA_SHARDS;
-  /** With encodeAway: the stripes being encoded or sealed, oldest first, and the last one's end. */
+  /**
+   * With encodeAway: the stripes being encoded or sealed, oldest first. Each waits for the one
+   * before it, so the newest one's end is the end of them all.
+   */
   private inFlight: Promise<void>[] = [];
-  private sealed: Promise<void> = Promise.resolve();
   private spareStripes: Uint8Array[] = [];
 
   private readonly parityFor: (dataShards: number) => number;
@@ -302,17 +304,17 @@ export class ParityEncoder {
     const stripeBytes = this.stripe.length;
     const encoded = this.coder.encodeAway(buffer, k, m);
     this.stripe = this.spareStripes.pop() ?? new Uint8Array(stripeBytes);
-    const before = this.sealed;
+    const before = this.inFlight.at(-1);
     // Sealed and spilled in stripe order, whatever order the encodings finish in.
-    this.sealed = (async () => {
+    const sealed = (async () => {
       const stripe = await encoded;
       await before;
       await this.sealParity(stripe, k, m, firstShard);
       this.spareStripes.push(new Uint8Array(stripe.buffer));
     })();
-    // A failure is seen by the next await of this.sealed (below or in finish), not left unhandled.
-    this.sealed.catch(() => {});
-    this.inFlight.push(this.sealed);
+    // A failure is seen by the next await of it (below or in finish), not left unhandled.
+    sealed.catch(() => {});
+    this.inFlight.push(sealed);
     if (this.inFlight.length > STRIPES_IN_FLIGHT) await this.inFlight.shift();
   }
 
@@ -333,7 +335,7 @@ export class ParityEncoder {
     const chunkCount = Math.ceil(this.payloadLength / this.shardSize);
     if (!this.fixedShape && this.chunks === 0 && chunkCount < this.dataShards) this.dataShards = chunkCount;
     if (this.fill > 0) await this.flushStripe(Math.ceil(this.fill / this.shardSize));
-    await this.sealed;
+    await this.inFlight.at(-1);
     this.inFlight = [];
     this.stripe = new Uint8Array(0);
     this.spareStripes = [];
