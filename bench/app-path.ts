@@ -246,57 +246,32 @@ async function createAndRestore(page: Page, run: PathRun): Promise<void> {
   await page.getByLabel('Add files').setInputFiles(input);
   await fillPassphrase(page);
   const backup = join(work, `app-backup${label}.coffer`);
-  // As most people make it: checked after writing (the default), which is staged: the check reads it back.
-  if (!label) {
-    record(
-      'app.download.createChecked',
-      await repeat(repeats, () =>
-        timedRow(page, memory, bytes, () => page.getByRole('button', { name: 'Create backup' }).click()).then(
-          async (result) => {
-            await page.getByText('Read back and checked').waitFor();
-            await fillPassphrase(page);
-            return result;
-          },
-        ),
+  /** Create backup to a finished download, until `done` shows; the form starts fresh after each. */
+  const createRow = (done: string | RegExp, check?: (path: string) => void) =>
+    repeat(repeats, () =>
+      timedRow(page, memory, bytes, () => page.getByRole('button', { name: 'Create backup' }).click(), check).then(
+        async (result) => {
+          await page.getByText(done).waitFor();
+          // The passphrase again for the next attempt.
+          await fillPassphrase(page);
+          return result;
+        },
       ),
     );
-  }
+  // As most people make it: checked after writing (the default), which is staged: the check reads it back.
+  if (!label) record('app.download.createChecked', await createRow('Read back and checked'));
   await page.getByLabel('Check the backup after writing it').uncheck();
   record(
     `app.download.create${label}`,
-    await repeat(repeats, () =>
-      timedRow(
-        page,
-        memory,
-        bytes,
-        () => page.getByRole('button', { name: 'Create backup' }).click(),
-        (path) => {
-          rmSync(backup, { force: true });
-          copyFileSync(path, backup);
-        },
-      ).then(async (result) => {
-        await page.getByText(/Backup ready/).waitFor();
-        // The form starts fresh after a backup: the passphrase again for the next attempt.
-        await fillPassphrase(page);
-        return result;
-      }),
-    ),
+    await createRow(/Backup ready/, (path) => {
+      rmSync(backup, { force: true });
+      copyFileSync(path, backup);
+    }),
   );
   // Issue 33: repair data (10%) should cost at most 1.3x the same create without it.
   if (!label) {
     await page.getByLabel(/Add repair data/).check();
-    record(
-      'app.download.createParity',
-      await repeat(repeats, () =>
-        timedRow(page, memory, bytes, () => page.getByRole('button', { name: 'Create backup' }).click()).then(
-          async (result) => {
-            await page.getByText(/Backup ready/).waitFor();
-            await fillPassphrase(page);
-            return result;
-          },
-        ),
-      ),
-    );
+    record('app.download.createParity', await createRow(/Backup ready/));
     await page.getByLabel(/Add repair data/).uncheck();
   }
   await page.getByLabel('Open backup').setInputFiles(backup);
