@@ -8,23 +8,12 @@ import { kernelSource } from '../../scripts/build-gf-kernel.mjs';
 import { packageCoder } from '../../src/cli/erasure.ts';
 import { CofferError } from '../../src/core/errors.ts';
 import { simdCoder } from '../../src/core/reed-solomon.ts';
+import { seededBytes, seededRandom } from './helpers.ts';
 
-function seeded(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
-
+/** A stripe of k seeded data shards, its m parity shards still zero. */
 function stripe(k: number, m: number, shardSize: number, seed: number): Uint8Array {
-  const next = seeded(seed);
   const bytes = new Uint8Array((k + m) * shardSize);
-  for (let i = 0; i < k * shardSize; i++) bytes[i] = next() & 0xff;
+  bytes.set(seededBytes(k * shardSize, seed));
   return bytes;
 }
 
@@ -62,11 +51,12 @@ describe('the SIMD Reed–Solomon coder', () => {
     it(`rebuilds any ${m} lost of ${k} + ${m} shards`, () => {
       const whole = stripe(k, m, size, k * 7 + m);
       packageCoder().encode(whole, k, m);
-      const pick = seeded(k * 1000 + m);
+      // One seeded byte per pick: k + m is at most 256.
+      const pick = seededRandom(k * 1000 + m);
       for (let round = 0; round < 3; round++) {
         const available = Array.from({ length: k + m }, () => true);
         for (let lost = 0; lost < m; ) {
-          const i = pick() % (k + m);
+          const i = pick(1)[0] % (k + m);
           if (available[i]) {
             available[i] = false;
             lost++;
