@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { prepareLognormalTree, prepareTree } from './data.ts';
 import { repeat, repeatTogether, timedCommand } from './lib.ts';
-import { type NodeBench, nativeTreePeer, size, tarCreate, tarRestore, treeSize } from './node-context.ts';
+import { type NodeBench, nativeTreePeer, settleDisk, size, tarCreate, tarRestore, treeSize } from './node-context.ts';
 
 export async function cliIo(bench: NodeBench): Promise<void> {
   const { data, out, repeats, log, record, coffer, unlock } = bench;
@@ -106,6 +106,7 @@ export async function cliTree(bench: NodeBench): Promise<void> {
   const created = await repeatTogether(repeats, {
     'cli.tree.create': async () => {
       rmSync(treeBackup, { force: true });
+      settleDisk();
       const run = await coffer(['create', '-o', treeBackup, ...unlock, data.tree]);
       return {
         seconds: run.seconds,
@@ -115,6 +116,7 @@ export async function cliTree(bench: NodeBench): Promise<void> {
     ...(peer && {
       'native.tree.create': async () => {
         rmSync(treeAge, { force: true });
+        settleDisk();
         const run = await tarCreate(peer, data.tree, treeAge);
         return { seconds: run.seconds, extra: { ratio: size(treeAge) / data.treeBytes } };
       },
@@ -137,6 +139,7 @@ export async function cliTree(bench: NodeBench): Promise<void> {
   const restoredAll = await repeatTogether(repeats, {
     'cli.tree.restoreAll': async () => {
       rmSync(restored, { recursive: true, force: true });
+      settleDisk();
       const run = await coffer(['restore', treeBackup, '-o', restored, ...unlock]);
       if (treeSize(join(restored, treeName)) !== data.treeBytes) throw new Error('the tree restore is incomplete');
       return { seconds: run.seconds, extra: { peakRssMiB: run.peakRss / 2 ** 20 } };
@@ -145,6 +148,7 @@ export async function cliTree(bench: NodeBench): Promise<void> {
       'native.tree.restore': async () => {
         rmSync(untarred, { recursive: true, force: true });
         mkdirSync(untarred);
+        settleDisk();
         const run = await tarRestore(peer, treeAge, untarred);
         if (treeSize(join(untarred, treeName)) !== data.treeBytes) throw new Error('tar restored the wrong size');
         return { seconds: run.seconds };
@@ -238,12 +242,14 @@ async function treeVersusPipeline(bench: NodeBench, key: string, tree: string, t
   const created = await repeatTogether(repeats, {
     [`cli.${key}.create`]: async () => {
       rmSync(backup, { force: true });
+      settleDisk();
       const run = await coffer(['create', '-q', '-o', backup, ...unlock, tree]);
       return { seconds: run.seconds, extra: { ratio: size(backup) / treeBytes } };
     },
     ...(peer && {
       [`native.${key}.create`]: async () => {
         rmSync(archive, { force: true });
+        settleDisk();
         const run = await tarCreate(peer, tree, archive);
         return { seconds: run.seconds, extra: { ratio: size(archive) / treeBytes } };
       },
@@ -253,6 +259,7 @@ async function treeVersusPipeline(bench: NodeBench, key: string, tree: string, t
   const restoredAll = await repeatTogether(repeats, {
     [`cli.${key}.restore`]: async () => {
       rmSync(restored, { recursive: true, force: true });
+      settleDisk();
       const run = await coffer(['restore', backup, '-o', restored, ...unlock]);
       if (treeSize(join(restored, name)) !== treeBytes) throw new Error(`the ${key} restore is incomplete`);
       return { seconds: run.seconds };
@@ -261,6 +268,7 @@ async function treeVersusPipeline(bench: NodeBench, key: string, tree: string, t
       [`native.${key}.restore`]: async () => {
         rmSync(untarred, { recursive: true, force: true });
         mkdirSync(untarred);
+        settleDisk();
         const run = await tarRestore(peer, archive, untarred);
         if (treeSize(join(untarred, name)) !== treeBytes) throw new Error('tar restored the wrong size');
         return { seconds: run.seconds };

@@ -17,6 +17,16 @@ export function size(path: string): number {
 }
 
 /** Total bytes of the regular files under a folder (to check that restores are complete). */
+/**
+ * Writes back every dirty page before an attempt, untimed. A tree restore leaves tens of MB of
+ * files (and the removal of the last attempt's copy) waiting in the page cache; on this machine's
+ * disk, flushing them took up to several seconds inside whichever attempt ran next, coffer's or
+ * tar's, so the tree rows measured the previous attempt's writeback instead of their own work.
+ */
+export function settleDisk(): void {
+  execFileSync('sync');
+}
+
 export function treeSize(path: string): number {
   let total = 0;
   for (const entry of readdirSync(path, { recursive: true, withFileTypes: true })) {

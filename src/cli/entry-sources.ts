@@ -10,9 +10,10 @@ import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { type EntrySource, type WholeFile, ZSTD_LEVEL } from '../core/index.ts';
 import { SAMPLE_SIZE } from '../core/segments.ts';
+import { asFsError } from './eval-threads.ts';
 import { fsError } from './fs-errors.ts';
 import { readReusing } from './read-reusing.ts';
-import { asFsError, type SmallFileReader, smallFileReader } from './small-file-threads.ts';
+import { type SmallFileReader, smallFileReader } from './small-file-threads.ts';
 import type { WalkEntry } from './walk.ts';
 
 const READ_HIGH_WATER_MARK = 1024 * 1024;

@@ -7,12 +7,12 @@
  * Here a thread opens, reads, closes and compresses a batch with the synchronous calls, and
  * answers once, while the main thread seals and writes earlier files.
  *
- * The thread's code is a short CommonJS script given to `new Worker(..., { eval: true })`, as the
- * zstd threads are (compression-threads.ts), so it runs the same from the sources and the bundle.
+ * The thread's code is a short CommonJS script run by the eval'd thread pool (eval-threads.ts),
+ * which the restore's small-file writer shares, so it runs the same from the sources and the bundle.
  */
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { evalThreads, THREAD_FS_FAILURE, type ThreadFsFailure } from './eval-threads.ts';
 
 export interface SmallFileJob {
   abs: string;
@@ -37,7 +37,7 @@ export type SmallFileResult =
   | { data: Uint8Array; compressed?: Uint8Array | null }
   /** The file is larger than when walked: read it again as a large one. */
   | { grown: true }
-  | { error: { message: string; code?: string; errno?: number; syscall?: string } };
+  | { error: ThreadFsFailure };
 
 const THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -76,7 +76,7 @@ function compressed(data, method, o) {
   return out.length <= data.length * o.keepRatio ? out : null;
 }
 
-parentPort.on('message', async ({ id, files, options }) => {
+parentPort.on('message', async ({ id, body: { files, options } }) => {
   if (files.some((file) => file.compress === 'zstd')) await zstdReady;
   const results = [];
   const transfer = [];
@@ -93,12 +93,12 @@ parentPort.on('message', async ({ id, files, options }) => {
       if (mine) transfer.push(mine.buffer);
       results.push({ data: own, compressed: mine });
     } catch (error) {
-      results.push({ error: { message: String(error && error.message), code: error.code, errno: error.errno, syscall: error.syscall } });
+      results.push({ error: fsFailure(error) });
     }
   }
-  parentPort.postMessage({ id, results }, transfer);
+  parentPort.postMessage({ id, body: results }, transfer);
 });
-`;
+${THREAD_FS_FAILURE}`;
 
 export interface SmallFileReader {
   read(files: SmallFileJob[]): Promise<SmallFileResult[]>;
@@ -108,55 +108,17 @@ export interface SmallFileReader {
 /** Threads start with the first batch; idle ones never keep the process alive. */
 export function smallFileReader(options: SmallFileOptions, size = Math.max(1, Math.min(2, availableParallelism()))) {
   // The same zstd as the writer's and the compression threads', resolved here for the bundle's sake.
-  const zstdModule = createRequire(import.meta.url).resolve('@bokuweb/zstd-wasm');
-  const threads: { worker: Worker; busy: number }[] = [];
-  const waiting = new Map<number, { resolve: (results: SmallFileResult[]) => void; reject: (error: Error) => void }>();
-  let nextId = 1;
-  const failAll = (error: Error) => {
-    for (const job of waiting.values()) job.reject(error);
-    waiting.clear();
-  };
-  const start = () => {
-    const worker = new Worker(THREAD, { eval: true, name: 'coffer-small-files', workerData: { zstd: zstdModule } });
-    const thread = { worker, busy: 0 };
-    worker.on('message', ({ id, results }: { id: number; results: SmallFileResult[] }) => {
-      const job = waiting.get(id);
-      waiting.delete(id);
-      if (--thread.busy === 0) worker.unref();
-      job?.resolve(results);
-    });
-    worker.on('error', failAll);
-    worker.on('exit', (code) => {
-      if (code !== 0) failAll(new Error(`A file-reading thread stopped (exit code ${code}).`));
-    });
-    worker.unref();
-    threads.push(thread);
-  };
+  const zstd = createRequire(import.meta.url).resolve('@bokuweb/zstd-wasm');
+  const threads = evalThreads<{ files: SmallFileJob[]; options: SmallFileOptions }, SmallFileResult[]>({
+    script: THREAD,
+    name: 'coffer-small-files',
+    what: 'A file-reading thread',
+    size,
+    workerData: { zstd },
+  });
   const reader: SmallFileReader = {
-    read(files) {
-      if (threads.length === 0) for (let i = 0; i < size; i++) start();
-      const thread = threads.reduce((least, t) => (t.busy < least.busy ? t : least));
-      const id = nextId++;
-      return new Promise((resolve, reject) => {
-        waiting.set(id, { resolve, reject });
-        if (thread.busy++ === 0) thread.worker.ref();
-        thread.worker.postMessage({ id, files, options });
-      });
-    },
-    async close() {
-      failAll(new Error('The file-reading threads were closed.'));
-      await Promise.all(threads.map((thread) => thread.worker.terminate()));
-      threads.length = 0;
-    },
+    read: (files) => threads.call({ files, options }),
+    close: () => threads.close(),
   };
   return reader;
-}
-
-/** The thread's failure as the error node:fs would have thrown, for the same one-line message. */
-export function asFsError(failure: { message: string; code?: string; errno?: number; syscall?: string }): Error {
-  return Object.assign(new Error(failure.message), {
-    code: failure.code,
-    errno: failure.errno,
-    syscall: failure.syscall,
-  });
 }

@@ -2,11 +2,11 @@
  * The sink that writes decrypted files into the staging folder. Files are created new (never
  * through an existing name), mode 0600 until complete, then given their time and mode.
  *
- * For a tree of small files the cost is one create, write, time, mode and close per file, each
- * a thread-pool round trip: waiting for them one file at a time left the restore idle most of
- * the time. So a small file is gathered whole from the reader's pieces (no copy: the reader hands
- * out fresh decrypted or inflated buffers) and written in the background, several files at once,
- * with the bytes and files in flight bounded; large files are streamed as they arrive.
+ * For a tree of small files the cost is one create, write, time, mode and close per file. So a
+ * small file is gathered whole from the reader's pieces, and small files are made in batches on
+ * writing threads with the synchronous calls (small-file-writer.ts), in the background while the
+ * reader decrypts the next ones, with the bytes and batches in flight bounded; large files are
+ * streamed as they arrive.
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -14,6 +14,12 @@ import type { FileSink, IndexEntry, RestoreSink } from '../core/index.ts';
 import { chmodFd, closeFd, datasyncFd, openFd, utimesFd, writeAllFd } from './fd.ts';
 import { fsError } from './fs-errors.ts';
 import { entryDate, fileMode, type Staging } from './restore-staging.ts';
+import {
+  type SmallFileWrite,
+  SmallFileWriteError,
+  type SmallFileWriter,
+  smallFileWriter,
+} from './small-file-writer.ts';
 
 export interface SinkProgress {
   onFileDone?(entry: IndexEntry): void;
@@ -28,7 +34,11 @@ export interface StagingSink extends RestoreSink {
 
 /** Files up to this size are gathered whole and written in one go. */
 const WHOLE_FILE = 1024 * 1024;
-const FILES_IN_FLIGHT = 16;
+/** Small files go to a writing thread this many (or this many bytes) at a time. */
+const BATCH_FILES = 32;
+const BATCH_BYTES = 2 * 1024 * 1024;
+/** Batches and large files' endings in flight together. */
+const FILES_IN_FLIGHT = 8;
 const BYTES_IN_FLIGHT = 16 * 1024 * 1024;
 
 export function stagingSink(staging: Staging, target: string, syncPaths: ReadonlySet<string>): StagingSink {
@@ -79,6 +89,24 @@ export function stagingSink(staging: Staging, target: string, syncPaths: Readonl
     }
   };
 
+  /** Small files waiting to go to a writing thread together, with their final names for errors. */
+  let batch: { files: SmallFileWrite[]; finals: string[]; bytes: number } = { files: [], finals: [], bytes: 0 };
+  let writer: SmallFileWriter | undefined;
+  const sendBatch = async () => {
+    const { files, finals, bytes } = batch;
+    if (files.length === 0) return;
+    batch = { files: [], finals: [], bytes: 0 };
+    writer ??= smallFileWriter();
+    const threads = writer;
+    await launch(bytes, async () => {
+      if (failure !== undefined) return;
+      await threads.write(files).catch((error: unknown) => {
+        const at = error instanceof SmallFileWriteError ? error : undefined;
+        failure ??= fsError(at ? at.failure : error, 'write', finals[at?.index ?? 0]);
+      });
+    });
+  };
+
   const wholeFile = (entry: IndexEntry, path: string, final: string): FileSink => {
     const pieces: Uint8Array[] = [];
     return {
@@ -87,28 +115,17 @@ export function stagingSink(staging: Staging, target: string, syncPaths: Readonl
       },
       async close() {
         rethrow();
-        // The folder is made now, in order, so that background jobs never race to make it.
+        // The folder is made now, in order, so that the writing threads never race to make it.
         try {
           await ensureDir(dirname(path));
         } catch (error) {
           throw fsError(error, 'write', final);
         }
-        await launch(entry.size, async () => {
-          if (failure !== undefined) return;
-          let fd: number;
-          try {
-            fd = await openFd(path, 'wx', 0o600);
-          } catch (error) {
-            failure ??= fsError(error, 'write', final);
-            return;
-          }
-          try {
-            await writeAllFd(fd, pieces);
-          } catch (error) {
-            failure ??= fsError(error, 'write', final);
-          }
-          await finish(fd, entry, final);
-        });
+        const sync = syncPaths.has(entry.path);
+        batch.files.push({ path, pieces, sync, date: entryDate(entry), mode: fileMode(entry) });
+        batch.finals.push(final);
+        batch.bytes += entry.size;
+        if (batch.files.length >= BATCH_FILES || batch.bytes >= BATCH_BYTES) await sendBatch();
         rethrow();
       },
       abort() {
@@ -159,11 +176,14 @@ export function stagingSink(staging: Staging, target: string, syncPaths: Readonl
       return entry.size <= WHOLE_FILE ? wholeFile(entry, path, final) : streamedFile(entry, path, final);
     },
     async flush() {
+      await sendBatch();
       while (running.size > 0) await Promise.all(running);
       rethrow();
     },
     async discard() {
+      batch = { files: [], finals: [], bytes: 0 };
       while (running.size > 0) await Promise.all(running);
+      await writer?.close();
     },
   };
 }
