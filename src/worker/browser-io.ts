@@ -42,6 +42,8 @@ async function opfsSink(name: string): Promise<ByteSink> {
   const writer = syncAccessWriter(await createSyncAccess(handle));
   return {
     write: (bytes) => writer.write(bytes),
+    // A sync access handle's write has copied the bytes into the file when it returns.
+    copiesBytes: true,
     async close() {
       writer.close();
     },

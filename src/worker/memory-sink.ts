@@ -15,6 +15,7 @@ export function memorySink(): ByteSink {
   let written: File | undefined;
   memoryOutput = undefined;
   return {
+    copiesBytes: true,
     write(bytes) {
       size += bytes.length;
       if (size > MEMORY_OUTPUT_LIMIT)

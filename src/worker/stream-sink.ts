@@ -38,6 +38,8 @@ export function streamSink(port: MessagePort): ByteSink {
     fill = 0;
   }
   return {
+    // Each write is copied into the sink's own batch before it settles.
+    copiesBytes: true,
     async write(bytes) {
       for (let offset = 0; offset < bytes.length; ) {
         const take = Math.min(BATCH_BYTES - fill, bytes.length - offset);

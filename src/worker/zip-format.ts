@@ -23,8 +23,9 @@ const FILE_MODE = 0o100644;
 const DIR_MODE = 0o40755;
 
 export interface ZipEntry {
-  /** `/`-separated; a folder's name ends in `/`. */
-  name: Uint8Array;
+  /** Where its UTF-8 name (`/`-separated; a folder's ends in `/`) is in the writer's name store. */
+  nameStart: number;
+  nameLength: number;
   dir: boolean;
   size: number;
   /** A Date whose local time becomes the DOS time (kept within 1980 to 2099 by the caller). */
@@ -32,6 +33,16 @@ export interface ZipEntry {
   /** Where its local header starts in the archive. */
   offset: number;
   crc: number;
+}
+
+/**
+ * Where a record is written: straight into the writer's output batch, so that the three records
+ * of each of thousands of small files cost no allocation of their own.
+ */
+export interface RecordTarget {
+  bytes: Uint8Array;
+  view: DataView;
+  at: number;
 }
 
 /** Whether an entry's sizes need Zip64 (its data descriptor then has 8-byte sizes). */
@@ -46,48 +57,57 @@ function dosTime(date: Date): { time: number; day: number } {
   };
 }
 
-function record(length: number): { bytes: Uint8Array; view: DataView } {
-  const bytes = new Uint8Array(length);
-  return { bytes, view: new DataView(bytes.buffer) };
+/** A record's bytes are written over whatever the batch held: unset fields must be zeroed. */
+function clear(target: RecordTarget, length: number): void {
+  target.bytes.fill(0, target.at, target.at + length);
 }
 
-export function localHeader(entry: ZipEntry, zip64: boolean): Uint8Array {
-  const extra = zip64 ? 20 : 0;
-  const { bytes, view } = record(30 + entry.name.length + extra);
+export function localHeaderLength(nameLength: number, zip64: boolean): number {
+  return 30 + nameLength + (zip64 ? 20 : 0);
+}
+
+/** The local header, its name copied from `names`; returns its length. */
+export function writeLocalHeader(target: RecordTarget, entry: ZipEntry, names: Uint8Array, zip64: boolean): number {
+  const length = localHeaderLength(entry.nameLength, zip64);
+  clear(target, length);
+  const { view, at } = target;
   const { time, day } = dosTime(entry.date);
-  view.setUint32(0, LOCAL, true);
-  view.setUint16(4, zip64 ? ZIP64 : CLASSIC, true);
-  view.setUint16(6, FLAGS, true);
-  view.setUint16(8, 0, true);
-  view.setUint16(10, time, true);
-  view.setUint16(12, day, true);
+  view.setUint32(at, LOCAL, true);
+  view.setUint16(at + 4, zip64 ? ZIP64 : CLASSIC, true);
+  view.setUint16(at + 6, FLAGS, true);
+  view.setUint16(at + 10, time, true);
+  view.setUint16(at + 12, day, true);
   // CRC and sizes are in the data descriptor (flag bit 3); Zip64 marks the sizes as in its extra field.
-  view.setUint32(18, zip64 ? MAX32 : 0, true);
-  view.setUint32(22, zip64 ? MAX32 : 0, true);
-  view.setUint16(26, entry.name.length, true);
-  view.setUint16(28, extra, true);
-  bytes.set(entry.name, 30);
+  view.setUint32(at + 18, zip64 ? MAX32 : 0, true);
+  view.setUint32(at + 22, zip64 ? MAX32 : 0, true);
+  view.setUint16(at + 26, entry.nameLength, true);
+  view.setUint16(at + 28, zip64 ? 20 : 0, true);
+  target.bytes.set(names.subarray(entry.nameStart, entry.nameStart + entry.nameLength), at + 30);
   if (zip64) {
-    const at = 30 + entry.name.length;
-    view.setUint16(at, 1, true);
-    view.setUint16(at + 2, 16, true);
+    const extra = at + 30 + entry.nameLength;
+    view.setUint16(extra, 1, true);
+    view.setUint16(extra + 2, 16, true);
     // Sizes of zero here: the data descriptor carries them (APPNOTE 4.3.9.2, 4.5.3).
   }
-  return bytes;
+  return length;
 }
 
-export function dataDescriptor(entry: ZipEntry, zip64: boolean): Uint8Array {
-  const { bytes, view } = record(zip64 ? 24 : 16);
-  view.setUint32(0, DESCRIPTOR, true);
-  view.setUint32(4, entry.crc, true);
+export function dataDescriptorLength(zip64: boolean): number {
+  return zip64 ? 24 : 16;
+}
+
+export function writeDataDescriptor(target: RecordTarget, entry: ZipEntry, zip64: boolean): number {
+  const { view, at } = target;
+  view.setUint32(at, DESCRIPTOR, true);
+  view.setUint32(at + 4, entry.crc, true);
   if (zip64) {
-    view.setBigUint64(8, BigInt(entry.size), true);
-    view.setBigUint64(16, BigInt(entry.size), true);
+    view.setBigUint64(at + 8, BigInt(entry.size), true);
+    view.setBigUint64(at + 16, BigInt(entry.size), true);
   } else {
-    view.setUint32(8, entry.size, true);
-    view.setUint32(12, entry.size, true);
+    view.setUint32(at + 8, entry.size, true);
+    view.setUint32(at + 12, entry.size, true);
   }
-  return bytes;
+  return dataDescriptorLength(zip64);
 }
 
 /** The central directory's Zip64 extra field: only the values that overflow, in APPNOTE's order. */
@@ -101,38 +121,43 @@ function centralZip64(
   return { sizes, offset, length: values === 0 ? 0 : 4 + 8 * values };
 }
 
-export function centralRecord(entry: ZipEntry, force: boolean): Uint8Array {
+export function centralRecordLength(entry: Pick<ZipEntry, 'size' | 'offset' | 'nameLength'>, force: boolean): number {
+  return 46 + entry.nameLength + centralZip64(entry, force).length;
+}
+
+export function writeCentralRecord(target: RecordTarget, entry: ZipEntry, names: Uint8Array, force: boolean): number {
   const zip64 = centralZip64(entry, force);
-  const { bytes, view } = record(46 + entry.name.length + zip64.length);
+  const length = 46 + entry.nameLength + zip64.length;
+  clear(target, length);
+  const { view, at } = target;
   const { time, day } = dosTime(entry.date);
-  view.setUint32(0, CENTRAL, true);
-  view.setUint16(4, MADE_BY, true);
-  view.setUint16(6, zip64.length > 0 ? ZIP64 : CLASSIC, true);
-  view.setUint16(8, FLAGS, true);
-  view.setUint16(10, 0, true);
-  view.setUint16(12, time, true);
-  view.setUint16(14, day, true);
-  view.setUint32(16, entry.crc, true);
-  view.setUint32(20, zip64.sizes ? MAX32 : entry.size, true);
-  view.setUint32(24, zip64.sizes ? MAX32 : entry.size, true);
-  view.setUint16(28, entry.name.length, true);
-  view.setUint16(30, zip64.length, true);
-  view.setUint32(38, (entry.dir ? DIR_MODE : FILE_MODE) * 0x10000, true);
-  view.setUint32(42, zip64.offset ? MAX32 : entry.offset, true);
-  bytes.set(entry.name, 46);
+  view.setUint32(at, CENTRAL, true);
+  view.setUint16(at + 4, MADE_BY, true);
+  view.setUint16(at + 6, zip64.length > 0 ? ZIP64 : CLASSIC, true);
+  view.setUint16(at + 8, FLAGS, true);
+  view.setUint16(at + 12, time, true);
+  view.setUint16(at + 14, day, true);
+  view.setUint32(at + 16, entry.crc, true);
+  view.setUint32(at + 20, zip64.sizes ? MAX32 : entry.size, true);
+  view.setUint32(at + 24, zip64.sizes ? MAX32 : entry.size, true);
+  view.setUint16(at + 28, entry.nameLength, true);
+  view.setUint16(at + 30, zip64.length, true);
+  view.setUint32(at + 38, (entry.dir ? DIR_MODE : FILE_MODE) * 0x10000, true);
+  view.setUint32(at + 42, zip64.offset ? MAX32 : entry.offset, true);
+  target.bytes.set(names.subarray(entry.nameStart, entry.nameStart + entry.nameLength), at + 46);
   if (zip64.length > 0) {
-    let at = 46 + entry.name.length;
-    view.setUint16(at, 1, true);
-    view.setUint16(at + 2, zip64.length - 4, true);
-    at += 4;
+    let extra = at + 46 + entry.nameLength;
+    view.setUint16(extra, 1, true);
+    view.setUint16(extra + 2, zip64.length - 4, true);
+    extra += 4;
     if (zip64.sizes) {
-      view.setBigUint64(at, BigInt(entry.size), true);
-      view.setBigUint64(at + 8, BigInt(entry.size), true);
-      at += 16;
+      view.setBigUint64(extra, BigInt(entry.size), true);
+      view.setBigUint64(extra + 8, BigInt(entry.size), true);
+      extra += 16;
     }
-    if (zip64.offset) view.setBigUint64(at, BigInt(entry.offset), true);
+    if (zip64.offset) view.setBigUint64(extra, BigInt(entry.offset), true);
   }
-  return bytes;
+  return length;
 }
 
 /** Whether the end needs the Zip64 end record and locator. */
@@ -143,7 +168,8 @@ function endNeedsZip64(count: number, centralOffset: number, centralSize: number
 /** The end of the archive: Zip64 end record and locator where needed, then the classic end record. */
 export function endRecords(count: number, centralOffset: number, centralSize: number, force: boolean): Uint8Array {
   const zip64 = endNeedsZip64(count, centralOffset, centralSize, force);
-  const { bytes, view } = record((zip64 ? 76 : 0) + 22);
+  const bytes = new Uint8Array((zip64 ? 76 : 0) + 22);
+  const view = new DataView(bytes.buffer);
   let at = 0;
   if (zip64) {
     view.setUint32(0, ZIP64_END, true);
@@ -174,8 +200,8 @@ export function zipLength(entries: Iterable<{ nameLength: number; size: number }
   let count = 0;
   for (const { nameLength, size } of entries) {
     const zip64 = sizesNeedZip64(size, force);
-    central += 46 + nameLength + centralZip64({ size, offset }, force).length;
-    offset += 30 + nameLength + (zip64 ? 20 : 0) + size + (zip64 ? 24 : 16);
+    central += centralRecordLength({ size, offset, nameLength }, force);
+    offset += localHeaderLength(nameLength, zip64) + size + dataDescriptorLength(zip64);
     count++;
   }
   return offset + central + (endNeedsZip64(count, offset, central, force) ? 76 : 0) + 22;

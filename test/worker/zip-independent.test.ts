@@ -22,7 +22,8 @@ type Item = { path: string; type: 'file' | 'dir'; data?: Uint8Array; aborted?: b
 /** Writes the items through the zip sink as a restore would, into a file; returns its path. */
 async function makeZip(name: string, items: Item[], options: ZipOptions = {}): Promise<string> {
   const chunks: Uint8Array[] = [];
-  const zip = zipWriter({ write: (bytes) => void chunks.push(bytes.slice()) }, options);
+  // The copy is taken in write, so the writer reuses its batch buffer, as for the app's sinks.
+  const zip = zipWriter({ write: (bytes) => void chunks.push(bytes.slice()), copiesBytes: true }, options);
   for (const item of items) {
     const entry = { path: item.path, type: item.type, size: item.data?.length ?? 0, mtime: Date.UTC(2024, 5, 1) };
     if (item.type === 'dir') {
