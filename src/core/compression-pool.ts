@@ -116,7 +116,9 @@ export function createCompressionPool({ size, compression, level, spawn }: PoolO
     const id = nextId++;
     // A copy goes to the helper: the writer still needs the raw segment (stored raw when
     // compression does not shrink it), and transferring the copy avoids a second one.
-    const copy = segment.slice();
+    // new Uint8Array(view), not slice(): a Node Buffer's slice is a view, not a copy, and
+    // transferring its buffer would take the caller's whole buffer away.
+    const copy = new Uint8Array(segment);
     return new Promise<Uint8Array>((resolve, reject) => {
       waiting.set(id, { resolve, reject, helper });
       if (helper.busy++ === 0) helper.channel.setBusy?.(true);

@@ -152,7 +152,18 @@ export class SegmentDecoder {
         this.header.set(input.subarray(offset, offset + take), this.headerFill);
         this.headerFill += take;
         offset += take;
-        if (this.headerFill === SEGMENT_HEADER_LENGTH) this.startSegment();
+        if (this.headerFill === SEGMENT_HEADER_LENGTH) {
+          const length = this.startSegment();
+          if (input.length - offset >= length) {
+            // The whole body is in this piece: decoded from where it lies, with no copy (the
+            // reader hands out each decrypted piece fresh, as it does a stored entry's bytes).
+            this.body = input.subarray(offset, offset + length);
+            offset += length;
+            this.finishSegment();
+            while (this.inFlight.length >= (this.zstd ? DECODE_IN_FLIGHT : 1))
+              out.push(await (this.inFlight.shift() as Promise<Uint8Array>));
+          } else this.body = new Uint8Array(length);
+        }
         continue;
       }
       const take = Math.min(this.body.length - this.bodyFill, input.length - offset);
@@ -185,8 +196,11 @@ export class SegmentDecoder {
     return Math.min(SEGMENT_SIZE, this.size - this.started);
   }
 
-  private startSegment(): void {
-    const word = view(this.header).getUint32(0, true);
+  /** Checks the segment header just read; returns the length of the body that follows. */
+  private startSegment(): number {
+    // Read by hand: a DataView per segment showed in the profile of a .zip restore of small files.
+    const h = this.header;
+    const word = (h[0] | (h[1] << 8) | (h[2] << 16) | (h[3] << 24)) >>> 0;
     this.raw = word >= RAW_FLAG;
     const length = word % RAW_FLAG;
     const expected = this.expectedLength();
@@ -194,8 +208,8 @@ export class SegmentDecoder {
     if (length === 0 || length > SEGMENT_SIZE || (this.raw && length !== expected)) {
       throw damaged(this.path, 'has a malformed compressed segment');
     }
-    this.body = new Uint8Array(length);
     this.bodyFill = 0;
+    return length;
   }
 
   private finishSegment(): void {
