@@ -81,18 +81,43 @@ async function freeName(folder: FileSystemDirectoryHandle, name: string): Promis
   throw new Error(`The synced folder already has a thousand backups named like "${name}".`);
 }
 
+type MovableHandle = FileSystemFileHandle & { move?(newName: string): Promise<void> };
+
 /**
- * Writes the backup into the folder under a free name and returns that name. The browser writes
- * to a scratch file and puts it in place only when closed, so a failure leaves nothing there.
+ * Writes the backup into the folder under a free name and returns that name.
+ *
+ * A sync client uploads whatever appears in the folder, and the browser's writable creates its
+ * file at once, empty until closed. So the copy is written under a hidden scratch name and takes
+ * its own name only when complete (a rename in the folder): nothing incomplete ever carries a
+ * backup's name there, and a failure leaves nothing behind. Where handles cannot be renamed
+ * (Chromium before 111), it is written under its name directly, as before.
  */
 export async function copyToSyncedFolder(folder: SyncedFolder, name: string, file: Blob): Promise<string> {
   const target = await freeName(folder.handle, name);
-  const handle = await folder.handle.getFileHandle(target, { create: true });
+  const scratch = `.${target}.${crypto.randomUUID().slice(0, 8)}.partial`;
+  const handle: MovableHandle = await folder.handle.getFileHandle(scratch, { create: true });
+  if (typeof handle.move !== 'function') {
+    await folder.handle.removeEntry(scratch).catch(() => {});
+    return writeUnder(folder.handle, target, file);
+  }
   try {
-    const writable = await handle.createWritable();
-    await file.stream().pipeTo(writable);
+    await file.stream().pipeTo(await handle.createWritable());
+    // Another tab may have taken the name while this copy was written: never replace it.
+    const final = await freeName(folder.handle, target);
+    await handle.move(final);
+    return final;
   } catch (error) {
-    await folder.handle.removeEntry(target).catch(() => {});
+    await folder.handle.removeEntry(scratch).catch(() => {});
+    throw error;
+  }
+}
+
+async function writeUnder(folder: FileSystemDirectoryHandle, target: string, file: Blob): Promise<string> {
+  const handle = await folder.getFileHandle(target, { create: true });
+  try {
+    await file.stream().pipeTo(await handle.createWritable());
+  } catch (error) {
+    await folder.removeEntry(target).catch(() => {});
     throw error;
   }
   return target;
