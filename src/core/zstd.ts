@@ -82,6 +82,8 @@ export function readZstdFrame(body: Uint8Array): ZstdFrameInfo | string {
 }
 
 let ready: Promise<void> | undefined;
+/** Set once the module has loaded: a folder of small files then skips an await per file. */
+let loaded = false;
 let wasmBytes: Uint8Array | undefined;
 
 /**
@@ -96,10 +98,15 @@ export function provideZstdWasm(bytes: Uint8Array): void {
 export function zstdReady(): Promise<void> {
   // The browser build takes a URL or the module's bytes; the Node build's type takes nothing.
   const load = init as (urlOrBytes?: string | Uint8Array) => Promise<void>;
-  ready ??= load(wasmBytes).catch((error: unknown) => {
-    ready = undefined;
-    throw error;
-  });
+  ready ??= load(wasmBytes).then(
+    () => {
+      loaded = true;
+    },
+    (error: unknown) => {
+      ready = undefined;
+      throw error;
+    },
+  );
   return ready;
 }
 
@@ -123,7 +130,7 @@ export function zstdCompressLoaded(segment: Uint8Array, level = ZSTD_LEVEL): Uin
  * output buffer from the frame's declared size, which the check has pinned to `expected`.
  */
 export async function zstdDecompress(body: Uint8Array, expected: number): Promise<Uint8Array | undefined> {
-  await zstdReady();
+  if (!loaded) await zstdReady();
   const reason = checkZstdFrame(body, expected);
   if (reason) throw new Error(`The segment ${reason}.`);
   const out = decompress(body);
