@@ -21,7 +21,7 @@ export type Bench = {
   }): Promise<{ seconds: number; listSeconds: number; bytes: number; entries: number }>;
   createSameSize(o: { bytes: number; name: string }): Promise<void>;
   downloadPath(o: { input: string; coffer: boolean }): Promise<{ bytes: number; size: number }>;
-  treeIo(variant: TreeIoVariant): Promise<Record<string, number>>;
+  treeIo(variant: TreeIoVariant, timeoutSeconds: number): Promise<Record<string, number>>;
   clear(): Promise<void>;
   reference(request: Record<string, unknown>): Promise<Record<string, number>>;
 };
