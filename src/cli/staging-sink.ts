@@ -90,12 +90,17 @@ export function stagingSink(staging: Staging, target: string, syncPaths: Readonl
   };
 
   /** Small files waiting to go to a writing thread together, with their final names for errors. */
-  let batch: { files: SmallFileWrite[]; finals: string[]; bytes: number } = { files: [], finals: [], bytes: 0 };
+  const emptyBatch = (): { files: SmallFileWrite[]; finals: string[]; bytes: number } => ({
+    files: [],
+    finals: [],
+    bytes: 0,
+  });
+  let batch = emptyBatch();
   let writer: SmallFileWriter | undefined;
   const sendBatch = async () => {
     const { files, finals, bytes } = batch;
     if (files.length === 0) return;
-    batch = { files: [], finals: [], bytes: 0 };
+    batch = emptyBatch();
     writer ??= smallFileWriter();
     const threads = writer;
     await launch(bytes, async () => {
@@ -181,7 +186,7 @@ export function stagingSink(staging: Staging, target: string, syncPaths: Readonl
       rethrow();
     },
     async discard() {
-      batch = { files: [], finals: [], bytes: 0 };
+      batch = emptyBatch();
       while (running.size > 0) await Promise.all(running);
       await writer?.close();
     },

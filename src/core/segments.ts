@@ -159,9 +159,7 @@ export class SegmentDecoder {
             // reader hands out each decrypted piece fresh, as it does a stored entry's bytes).
             this.body = input.subarray(offset, offset + length);
             offset += length;
-            this.finishSegment();
-            while (this.inFlight.length >= (this.zstd ? DECODE_IN_FLIGHT : 1))
-              out.push(await (this.inFlight.shift() as Promise<Uint8Array>));
+            await this.segmentDone(out);
           } else this.body = new Uint8Array(length);
         }
         continue;
@@ -170,13 +168,16 @@ export class SegmentDecoder {
       this.body.set(input.subarray(offset, offset + take), this.bodyFill);
       this.bodyFill += take;
       offset += take;
-      if (this.bodyFill === this.body.length) {
-        this.finishSegment();
-        while (this.inFlight.length >= (this.zstd ? DECODE_IN_FLIGHT : 1))
-          out.push(await (this.inFlight.shift() as Promise<Uint8Array>));
-      }
+      if (this.bodyFill === this.body.length) await this.segmentDone(out);
     }
     return out;
+  }
+
+  /** The body is complete: its decoding starts, and the oldest ones beyond the in-flight bound are taken into `out`. */
+  private async segmentDone(out: Uint8Array[]): Promise<void> {
+    this.finishSegment();
+    while (this.inFlight.length >= (this.zstd ? DECODE_IN_FLIGHT : 1))
+      out.push(await (this.inFlight.shift() as Promise<Uint8Array>));
   }
 
   /**

@@ -34,8 +34,9 @@ export interface ZipOptions {
 
 const utf8 = new TextEncoder();
 
-function entryName(entry: Pick<IndexEntry, 'path' | 'type'>): Uint8Array {
-  return utf8.encode(entry.type === 'dir' ? `${entry.path}/` : entry.path);
+/** An entry's name in the archive: a folder's ends in `/`. */
+function zipName(entry: Pick<IndexEntry, 'path' | 'type'>): string {
+  return entry.type === 'dir' ? `${entry.path}/` : entry.path;
 }
 
 /** The exact size of the .zip zipWriter makes of these entries, before any byte is decrypted. */
@@ -44,7 +45,10 @@ export function zipSize(
   options: ZipOptions = {},
 ): number {
   return zipLength(
-    entries.map((entry) => ({ nameLength: entryName(entry).length, size: entry.type === 'dir' ? 0 : entry.size })),
+    entries.map((entry) => ({
+      nameLength: utf8.encode(zipName(entry)).length,
+      size: entry.type === 'dir' ? 0 : entry.size,
+    })),
     options.forceZip64,
   );
 }
@@ -94,14 +98,19 @@ class NameStore {
   }
 }
 
+/** An empty output batch of `length` bytes, with its view for the records' fields. */
+function batchOf(length: number): RecordTarget {
+  const bytes = new Uint8Array(length);
+  return { bytes, view: new DataView(bytes.buffer), at: 0 };
+}
+
 /** Streams a zip into `out`, one entry after another, as the restore hands them over. */
 export function zipWriter(out: ZipOut, options: ZipOptions = {}): ZipWriter {
   const force = options.forceZip64 === true;
   const written: ZipEntry[] = [];
   const names = new NameStore();
   let offset = 0;
-  const target: RecordTarget = { bytes: new Uint8Array(BATCH), view: new DataView(new ArrayBuffer(0)), at: 0 };
-  target.view = new DataView(target.bytes.buffer);
+  let target = batchOf(BATCH);
 
   const flush = async () => {
     if (target.at === 0) return;
@@ -114,18 +123,14 @@ export function zipWriter(out: ZipOut, options: ZipOptions = {}): ZipWriter {
       return;
     }
     // A new buffer: the sink may hold on to the last one.
-    target.bytes = new Uint8Array(BATCH);
-    target.view = new DataView(target.bytes.buffer);
+    target = batchOf(BATCH);
     await out.write(full);
   };
   /** Writes a record of `length` bytes straight into the batch. */
   const emitRecord = async (length: number, write: (into: RecordTarget) => number) => {
     if (target.at + length > target.bytes.length) await flush();
     // A record longer than a batch (a name near the index's limit, in Zip64) gets a batch of its own.
-    if (length > target.bytes.length) {
-      target.bytes = new Uint8Array(length);
-      target.view = new DataView(target.bytes.buffer);
-    }
+    if (length > target.bytes.length) target = batchOf(length);
     target.at += write(target);
     offset += length;
   };
@@ -143,7 +148,7 @@ export function zipWriter(out: ZipOut, options: ZipOptions = {}): ZipWriter {
 
   const begin = async (entry: Pick<IndexEntry, 'path' | 'type' | 'size' | 'mtime'>): Promise<ZipEntry> => {
     const dir = entry.type === 'dir';
-    const name = names.add(dir ? `${entry.path}/` : entry.path);
+    const name = names.add(zipName(entry));
     const started: ZipEntry = {
       nameStart: name.nameStart,
       nameLength: name.nameLength,
