@@ -4,6 +4,7 @@ import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { headerPolicy } from './scripts/app-policy.mjs';
+import { oneFileCli } from './vite.cli.ts';
 import { offlineOpener } from './vite.opener.ts';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
@@ -41,6 +42,7 @@ export default defineConfig({
   plugins: [
     preact(),
     offlineOpener({ version, build }),
+    oneFileCli(version),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src/sw',

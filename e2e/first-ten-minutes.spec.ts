@@ -3,7 +3,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeCrypt15, zlib } from '../test/whatsapp/fixtures.ts';
 import {
@@ -19,6 +20,7 @@ import {
   tempDir,
   test,
   unlockWithPassphrase,
+  untilServiceWorkerControls,
 } from './helpers.ts';
 
 const big = () => randomBytes(700_000); // incompressible: three chunks of 256 KiB
@@ -90,7 +92,7 @@ test('the recovery key and passphrase survive switching tabs; the key hides whil
   await expect(page.getByTestId('new-recovery-key')).not.toHaveText(key ?? '');
 });
 
-test('the recovery kit names no registry package, says where it went, and opens the backup in the CLI', async ({
+test('the recovery kit names no registry package, says where it went, and its command-line tool opens the backup', async ({
   page,
 }) => {
   await page.goto('./');
@@ -109,10 +111,26 @@ test('the recovery kit names no registry package, says where it went, and opens 
   const key = (await page.getByTestId('new-recovery-key').textContent()) ?? '';
   await page.getByLabel('Type its last 8 digits').fill(key.replace(/ /g, '').slice(-8));
   const backup = await createBackup(page);
-  const out = execFileSync(process.execPath, ['bin/coffer.mjs', 'list', backup, '--recovery-key-file', kitPath], {
-    encoding: 'utf8',
-  });
-  expect(out).toContain('a.txt');
+  // The kit's own steps: download the one-file tool from the address it gives, run it alone.
+  const address = /Download (\S+) \(one file/.exec(kit)?.[1] ?? '';
+  expect(address).toBe(new URL('./coffer.mjs', page.url()).href);
+  const tool = await page.request.get(address);
+  expect(tool.ok()).toBe(true);
+  const folder = mkdtempSync(join(tmpdir(), 'coffer-kit-tool-'));
+  try {
+    writeFileSync(join(folder, 'coffer.mjs'), await tool.body());
+    const out = execFileSync(process.execPath, ['coffer.mjs', 'list', backup, '--recovery-key-file', kitPath], {
+      cwd: folder,
+      encoding: 'utf8',
+    });
+    expect(out).toContain('a.txt');
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+  // Opened in the browser that has the app installed, the address is the tool, not the app.
+  await untilServiceWorkerControls(page);
+  const opened = await page.goto(address);
+  expect((await opened?.text())?.startsWith('#!/usr/bin/env node')).toBe(true);
 });
 
 test('the result says where the backup went, names are unique and counts match the list', async ({ page }) => {

@@ -5,20 +5,22 @@
  * zstd; DEFLATE stays on zlib in the main thread.)
  *
  * The thread's code is a short CommonJS script given to `new Worker(..., { eval: true })`, with
- * the package's path resolved here, so it runs the same from the sources (through tsx) and from
- * the esbuild bundle, which keeps the package external because it reads its .wasm from its own
- * folder. It speaks the pool's protocol (CompressionRequest in, CompressionReply out).
+ * the package's URL found here (zstd-module.ts), so it runs the same from the sources (through
+ * tsx), from the esbuild bundle, which keeps the package external because it reads its .wasm from
+ * its own folder, and from the one-file tool, which carries it. It speaks the pool's protocol
+ * (CompressionRequest in, CompressionReply out).
  */
-import { createRequire } from 'node:module';
+
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type CompressionPool, type CompressionReply, createCompressionPool } from '../core/compression-pool.ts';
 import { ZSTD_LEVEL } from '../core/index.ts';
+import { LOAD_ZSTD_SCRIPT, zstdModuleUrl } from './zstd-module.ts';
 
 const THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
-const zstd = require(workerData.module);
-zstd.init().then(() => {
+${LOAD_ZSTD_SCRIPT}
+loadZstd(workerData.module).then((zstd) => {
   parentPort.on('message', ({ id, job, segment, level }) => {
     try {
       if (job !== 'zstd-compress' && job !== 'zstd-decompress') throw new Error('no such job: ' + job);
@@ -38,7 +40,7 @@ export function defaultThreads(): number {
 
 /** Threads start with the first segment; idle threads never keep the process alive. */
 export function createCompressionThreads(size = defaultThreads(), level = ZSTD_LEVEL): CompressionPool {
-  const module = createRequire(import.meta.url).resolve('@bokuweb/zstd-wasm');
+  const module = zstdModuleUrl();
   return createCompressionPool({
     size,
     compression: 'zstd',

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { isCofferError } from '../core/errors.ts';
 import { RemoteError } from '../remote/errors.ts';
 import { type CommandName, isCommand } from './args.ts';
+import { EMBEDDED } from './embedded.ts';
 import { CliError, EXIT, exitCodeFor } from './exit-codes.ts';
 import { fsError, isNodeFsError } from './fs-errors.ts';
 import { MAIN_HELP, USAGE } from './help.ts';
@@ -32,6 +33,7 @@ const RUNNERS: Record<CommandName, () => Promise<Runner>> = {
 };
 
 function version(): string {
+  if (EMBEDDED) return EMBEDDED.version;
   try {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
       version?: string;

@@ -5,7 +5,7 @@
  * leaves most of a second core idle.
  *
  * The thread runs parity-thread.ts: from the bundle, the parity-thread.mjs built beside it
- * (scripts/build-cli.mjs); from the sources, the .ts file through tsx, registered in the
+ * (scripts/build-cli.mjs); from the one-file tool, the copy it carries (embedded.ts); from the sources, the .ts file through tsx, registered in the
  * thread by a short boot script, since a thread does not inherit the main thread's loader.
  */
 import { existsSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { encodingAway, type ParityAnswer } from '../core/parity-away.ts';
 import type { ErasureCoder } from '../core/recovery.ts';
+import { EMBEDDED } from './embedded.ts';
 import { cliCoder } from './erasure.ts';
 
 const SOURCE_BOOT = `
@@ -25,6 +26,7 @@ import(workerData.tsx).then(({ register }) => {
 `;
 
 function spawn(): Worker {
+  if (EMBEDDED) return new Worker(new URL(EMBEDDED.parityThread), { name: 'coffer-parity' });
   const bundled = new URL('./parity-thread.mjs', import.meta.url);
   if (existsSync(fileURLToPath(bundled))) return new Worker(bundled, { name: 'coffer-parity' });
   // The ES module of tsx's API, beside the CommonJS one that require resolves (whose register

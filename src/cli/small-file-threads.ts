@@ -10,9 +10,10 @@
  * The thread's code is a short CommonJS script run by the eval'd thread pool (eval-threads.ts),
  * which the restore's small-file writer shares, so it runs the same from the sources and the bundle.
  */
-import { createRequire } from 'node:module';
+
 import { availableParallelism } from 'node:os';
 import { evalThreads, THREAD_FS_FAILURE, type ThreadFsFailure } from './eval-threads.ts';
+import { LOAD_ZSTD_SCRIPT, zstdModuleUrl } from './zstd-module.ts';
 
 export interface SmallFileJob {
   abs: string;
@@ -43,8 +44,9 @@ const THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const zlib = require('node:zlib');
-const zstd = require(workerData.zstd);
-const zstdReady = zstd.init();
+${LOAD_ZSTD_SCRIPT}
+let zstd;
+let zstdLoading;
 
 function readWhole(abs, size) {
   const fd = fs.openSync(abs, 'r');
@@ -77,7 +79,7 @@ function compressed(data, method, o) {
 }
 
 parentPort.on('message', async ({ id, body: { files, options } }) => {
-  if (files.some((file) => file.compress === 'zstd')) await zstdReady;
+  if (files.some((file) => file.compress === 'zstd')) zstd = await (zstdLoading ??= loadZstd(workerData.zstd));
   const results = [];
   const transfer = [];
   for (const { abs, size, compress } of files) {
@@ -107,8 +109,8 @@ export interface SmallFileReader {
 
 /** Threads start with the first batch; idle ones never keep the process alive. */
 export function smallFileReader(options: SmallFileOptions, size = Math.max(1, Math.min(2, availableParallelism()))) {
-  // The same zstd as the writer's and the compression threads', resolved here for the bundle's sake.
-  const zstd = createRequire(import.meta.url).resolve('@bokuweb/zstd-wasm');
+  // The same zstd as the writer's and the compression threads', found here for the bundle's sake.
+  const zstd = zstdModuleUrl();
   const threads = evalThreads<{ files: SmallFileJob[]; options: SmallFileOptions }, SmallFileResult[]>({
     script: THREAD,
     name: 'coffer-small-files',

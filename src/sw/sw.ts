@@ -24,7 +24,9 @@ registerRoute(
   ({ url, request }) => request.method === 'GET' && url.pathname.startsWith(downloadsAt),
   async ({ url }) => downloadResponse(url.pathname.slice(downloadsAt.length)),
 );
-registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html')));
+// Every other page is the app, except the command-line tool the recovery kit sends people to
+// (vite.cli.ts): typed into the address bar, it must arrive as itself, from the network.
+registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/\/coffer\.mjs$/] }));
 clientsClaim();
 setClientCheck((id) => self.clients.get(id));
 

@@ -26,7 +26,14 @@ describe('recovery kit', () => {
     const kit = buildRecoveryKit(generateRecoveryKey(), details);
     expect(kit).not.toMatch(/npx/);
     expect(kit).toContain('https://coffer.example/app/');
-    expect(kit).toContain('npm run --silent coffer -- restore');
+    expect(kit).toContain('Download https://coffer.example/app/coffer.mjs');
+    expect(kit).toContain('node coffer.mjs restore BACKUP.coffer');
+    // From the page itself too (an address that names index.html), the tool is beside it.
+    const fromPage = buildRecoveryKit(generateRecoveryKey(), {
+      ...details,
+      appAddress: 'https://x.example/a/index.html',
+    });
+    expect(fromPage).toContain('Download https://x.example/a/coffer.mjs');
     expect(kit).toContain('"Open backup"');
     expect(kit).not.toContain('choose "Recovery key"');
   });

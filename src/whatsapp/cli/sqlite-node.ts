@@ -7,17 +7,22 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { EMBEDDED } from '../../cli/embedded.ts';
 import { type OpenDatabase, openReadOnly, type PageSource, type SqliteWasm } from '../core/chats/sqlite-vfs.ts';
 
 let loading: Promise<SqliteWasm> | undefined;
+
+function sqliteWasmPath(): string {
+  const packageJson = createRequire(import.meta.url).resolve('@sqlite.org/sqlite-wasm/package.json');
+  return join(dirname(packageJson), 'sqlite-wasm/jswasm/sqlite3.wasm');
+}
 
 export function loadSqlite(): Promise<SqliteWasm> {
   loading ??= (async () => {
     const scope = globalThis as { self?: unknown; location?: unknown };
     scope.self ??= globalThis;
     (scope.self as { location?: URL }).location ??= new URL('file:///coffer/');
-    const packageJson = createRequire(import.meta.url).resolve('@sqlite.org/sqlite-wasm/package.json');
-    const wasmBinary = await readFile(join(dirname(packageJson), 'sqlite-wasm/jswasm/sqlite3.wasm'));
+    const wasmBinary = EMBEDDED?.sqliteWasm ?? (await readFile(sqliteWasmPath()));
     const { default: init } = await import('@sqlite.org/sqlite-wasm');
     // The build says on the console that it cannot use OPFS here; that is expected, not news.
     const warn = console.warn;
