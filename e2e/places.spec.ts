@@ -228,3 +228,30 @@ test('on a phone the places, their form, a CORS answer and a send all fit the wi
   const axe = await new AxeBuilder({ page }).analyze();
   expect(axe.violations.map((violation) => violation.id)).toEqual([]);
 });
+
+test('on a first visit a place waits for the app to finish installing instead of saying to reload', async ({
+  page,
+  context,
+}) => {
+  // The service worker's install is held back (its precache waits on the zstd WebAssembly), so
+  // the person reaches Test place while the app is still installing.
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await context.route('**/*.wasm', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('./');
+  await page.getByRole('button', { name: 'On this device' }).click();
+  await fillPlace(page, DAV_PLACE);
+  expect(await page.evaluate(() => navigator.serviceWorker.controller)).toBeNull();
+  await page.getByRole('button', { name: 'Test place' }).click();
+  await page.waitForTimeout(500);
+  release();
+  await expect(page.getByText('The place works: a test file was written, read back and deleted.')).toBeVisible({
+    timeout: 30_000,
+  });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});

@@ -2,11 +2,13 @@
 /**
  * The page's side of the places worker: a fresh worker for each command, ended when it is done
  * or cancelled. It is started from its URL so that the service worker serves it with the policy
- * that admits the saved places; where no service worker controls the page, nothing is started.
+ * that admits the saved places; where no service worker controls the page (nor is about to, on a
+ * first visit: until-controlled.ts), nothing is started.
  */
 
 import placesWorkerUrl from './places.worker.ts?worker&url';
 import type { PlaceCommand, PlaceFailure, PlaceMessage } from './places-protocol.ts';
+import { untilControlled } from './until-controlled.ts';
 
 export class PlaceError extends Error {
   constructor(readonly failure: PlaceFailure) {
@@ -29,14 +31,14 @@ const NOT_INSTALLED: PlaceFailure = {
 
 type Final = Extract<PlaceMessage, { type: 'done' | 'listed' | 'ready' }>;
 
-function startPlacesWorker(): Worker {
-  if (!navigator.serviceWorker?.controller) throw new PlaceError(NOT_INSTALLED);
+async function startPlacesWorker(): Promise<Worker> {
+  if (!(await untilControlled())) throw new PlaceError(NOT_INSTALLED);
   return new Worker(new URL(placesWorkerUrl, import.meta.url).href, { type: 'module', name: 'places' });
 }
 
 /** Runs one command in a fresh places worker, ended after. */
 export async function runPlaceCommand(command: PlaceCommand, events: PlaceRunEvents = {}): Promise<Final> {
-  const worker = startPlacesWorker();
+  const worker = await startPlacesWorker();
   return answer(worker, command, events).finally(() => worker.terminate());
 }
 
@@ -45,7 +47,7 @@ export async function runPlaceCommand(command: PlaceCommand, events: PlaceRunEve
  * port `connect` returns (handed to the Coffer worker), until `close`.
  */
 export async function openPlaceReader(command: Extract<PlaceCommand, { type: 'serve' }>) {
-  const worker = startPlacesWorker();
+  const worker = await startPlacesWorker();
   try {
     const ready = await answer(worker, command, {});
     if (ready.type !== 'ready')
