@@ -77,6 +77,34 @@ test('a dropped crypt15 backup opens the WhatsApp tab; the typed key gives msgst
   await expect(page.getByRole('status')).toContainText('Decrypted msgstore.db: an SQLite database with 3 tables');
 });
 
+test('choosing the next backup keeps the key field in place, and the key typed at once is the one used', async ({
+  page,
+}) => {
+  await page.goto('./');
+  await openWhatsApp(page, generated());
+  await expect(page.getByText('crypt15, end-to-end encrypted backup, made by WhatsApp 2.24.1.7')).toBeVisible();
+  await page.getByLabel('WhatsApp key').fill(HEX);
+  // Records whether the key field is ever taken out of the page from here on.
+  await page.evaluate(() => {
+    const field = document.querySelector('input[placeholder^="64 digits"]');
+    const seen = window as unknown as { keyFieldLeft: boolean };
+    seen.keyFieldLeft = false;
+    new MutationObserver(() => {
+      if (!field?.isConnected) seen.keyFieldLeft = true;
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+  const otherRoot = randomBytes(32);
+  const other = join(tempDir('whatsapp'), 'other.db.crypt15');
+  writeFileSync(other, makeCrypt15({ rootKey: otherRoot, payload: zlib(DATABASE), newer: true }));
+  await page.getByLabel('Open WhatsApp backup').setInputFiles(other);
+  await page.getByLabel('WhatsApp key').fill(otherRoot.toString('hex'));
+  const download = nextDownload(page);
+  await page.getByRole('button', { name: 'Decrypt' }).click();
+  await download;
+  await expect(page.getByRole('status')).toContainText('Decrypted other.db');
+  expect(await page.evaluate(() => (window as unknown as { keyFieldLeft: boolean }).keyFieldLeft)).toBe(false);
+});
+
 test('a wrong key, a key of the wrong kind and a damaged file each get their own message and leave nothing', async ({
   page,
 }) => {

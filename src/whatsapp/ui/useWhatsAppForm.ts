@@ -33,13 +33,30 @@ export function useWhatsAppForm(given: File | undefined) {
   }, [given]);
 
   useEffect(() => {
-    setInspected(undefined);
-    setInspectError(undefined);
-    if (!file) return;
+    if (!file) {
+      setInspected(undefined);
+      setInspectError(undefined);
+      return;
+    }
+    // What the last file was stays until this one is known. Clearing it first took the key
+    // fields away for a moment and gave them back: whatever was typed meanwhile went nowhere,
+    // and Decrypt then used the key typed for the last file.
+    let current = true;
     coffer
       .run({ type: 'whatsapp-inspect', file })
-      .then(setInspected)
-      .catch((failure: WorkerError) => setInspectError(whatsappError(failure)));
+      .then((result) => {
+        if (!current) return;
+        setInspected(result);
+        setInspectError(undefined);
+      })
+      .catch((failure: WorkerError) => {
+        if (!current) return;
+        setInspected(undefined);
+        setInspectError(whatsappError(failure));
+      });
+    return () => {
+      current = false;
+    };
   }, [file]);
 
   async function chooseKeyFile(chosen: File) {
