@@ -98,7 +98,10 @@ const ROWS: [string, [string, string][]][] = [
       ['salvage.create', 'salvage set (N files, random): coffer create --no-compress'],
       ['salvage.createParity', 'salvage set: coffer create --no-compress --parity 10'],
       ['parity.memory.cli', 'largest input: coffer create --parity 10, peak memory'],
-      ['zip64.write', "restore as .zip: the app's zip writer, largest input + 1 MiB and 70,000 small files (Zip64), to disk"],
+      [
+        'zip64.write',
+        "restore as .zip: the app's zip writer, largest input + 1 MiB and 70,000 small files (Zip64), to disk",
+      ],
       ['salvage.restoreSalvage', 'salvage set, 1% of chunks damaged: coffer restore --salvage'],
       ['salvage.restoreParity', 'salvage set with parity, same damage: coffer restore'],
     ],

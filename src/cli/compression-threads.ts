@@ -10,7 +10,6 @@
  * its own folder, and from the one-file tool, which carries it. It speaks the pool's protocol
  * (CompressionRequest in, CompressionReply out).
  */
-
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type CompressionPool, type CompressionReply, createCompressionPool } from '../core/compression-pool.ts';

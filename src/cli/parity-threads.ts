@@ -5,8 +5,9 @@
  * leaves most of a second core idle.
  *
  * The thread runs parity-thread.ts: from the bundle, the parity-thread.mjs built beside it
- * (scripts/build-cli.mjs); from the one-file tool, the copy it carries (embedded.ts); from the sources, the .ts file through tsx, registered in the
- * thread by a short boot script, since a thread does not inherit the main thread's loader.
+ * (scripts/build-cli.mjs); from the one-file tool, the copy it carries (embedded.ts); from the
+ * sources, the .ts file through tsx, registered in the thread by a short boot script, since a
+ * thread does not inherit the main thread's loader.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -10,7 +10,6 @@
  * The thread's code is a short CommonJS script run by the eval'd thread pool (eval-threads.ts),
  * which the restore's small-file writer shares, so it runs the same from the sources and the bundle.
  */
-
 import { availableParallelism } from 'node:os';
 import { evalThreads, THREAD_FS_FAILURE, type ThreadFsFailure } from './eval-threads.ts';
 import { LOAD_ZSTD_SCRIPT, zstdModuleUrl } from './zstd-module.ts';
