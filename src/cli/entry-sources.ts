@@ -92,11 +92,14 @@ async function* readAheadData(pending: Promise<ReadAhead>, abs: string): AsyncGe
   else if (got.data.length > 0) yield got.data;
 }
 
-/** Streams one large file from disk, naming it in any read error. */
-async function* readFileData(abs: string): AsyncGenerator<Uint8Array> {
+/**
+ * Streams one large file from disk, naming it in any read error. `opening` is its open when that
+ * was started ahead (toEntrySources), so it overlaps the reading of the file before it.
+ */
+async function* readFileData(abs: string, opening?: Promise<FileHandle>): AsyncGenerator<Uint8Array> {
   let handle: FileHandle;
   try {
-    handle = await open(abs, 'r');
+    handle = await (opening ?? open(abs, 'r'));
   } catch (error) {
     throw fsError(error, 'read', abs);
   }
@@ -105,13 +108,19 @@ async function* readFileData(abs: string): AsyncGenerator<Uint8Array> {
   } catch (error) {
     throw fsError(error, 'read', abs);
   } finally {
-    await handle.close().catch(() => {});
+    // Not awaited: the next file need not wait for this one's close (it was only read).
+    void handle.close().catch(() => {});
   }
 }
 
-function fileSource(entry: WalkEntry, pending: Pending | undefined, options: EntrySourceOptions): EntrySource {
+function fileSource(
+  entry: WalkEntry,
+  pending: Pending | undefined,
+  options: EntrySourceOptions,
+  opening?: Promise<FileHandle>,
+): EntrySource {
   const common = { path: entry.path, type: 'file' as const, mtime: entry.mtime, mode: entry.mode, size: entry.size };
-  if (!pending) return { ...common, open: () => readFileData(entry.abs) };
+  if (!pending) return { ...common, open: () => readFileData(entry.abs, opening) };
   const { read } = pending;
   // Past the sample, the writer compresses it in segments itself.
   if (entry.size > SAMPLE_SIZE) return { ...common, open: () => readAheadData(read, entry.abs) };
@@ -148,6 +157,20 @@ export async function* toEntrySources(
   });
   let ahead = 0;
   let aheadBytes = 0;
+  // Large files are streamed in turn; the next one's open starts while this one is read.
+  const opened = new Map<number, Promise<FileHandle>>();
+  const openAhead = (from: number) => {
+    for (let j = from; j < Math.min(entries.length, from + AHEAD_FILES); j++) {
+      const next = entries[j];
+      if (next.type !== 'file' || next.size <= SMALL_FILE) continue;
+      if (!opened.has(j)) {
+        const opening = open(next.abs, 'r');
+        opening.catch(() => {}); // Said when its turn comes, with the file's name.
+        opened.set(j, opening);
+      }
+      return;
+    }
+  };
   try {
     for (let i = 0; i < entries.length; i++) {
       const room = () => ahead <= i || (ahead <= i + AHEAD_FILES && aheadBytes < AHEAD_BYTES);
@@ -177,10 +200,14 @@ export async function* toEntrySources(
       const mine = pending.get(i);
       pending.delete(i);
       if (mine) aheadBytes -= mine.bytes;
-      yield fileSource(entry, mine, options);
+      const opening = opened.get(i);
+      opened.delete(i);
+      if (!mine) openAhead(i + 1);
+      yield fileSource(entry, mine, options, opening);
     }
   } finally {
     // Stopped early (an error or Ctrl-C) or done: the threads end; nothing is left open.
+    for (const opening of opened.values()) void opening.then((handle) => handle.close()).catch(() => {});
     await reader.close();
   }
 }

@@ -109,3 +109,34 @@ describe('small files read ahead on threads', () => {
     await sources.return(undefined);
   });
 });
+
+describe('large files, streamed in turn with the next one opened ahead', () => {
+  const big = (i: number) => randomBytes(300 * 1024 + i * 1000);
+
+  it('gives each large file its own bytes, in order, whatever was opened ahead', async () => {
+    const contents = [0, 1, 2, 3].map(big);
+    await Promise.all(contents.map((bytes, i) => writeFile(join(dir, `big${i}.bin`), bytes)));
+    const entries = [entry('big0.bin', contents[0].length), entry('text.txt', text.length)];
+    for (let i = 1; i < 4; i++) entries.push(entry(`big${i}.bin`, contents[i].length));
+    const got: Buffer[] = [];
+    for await (const source of toEntrySources(entries, { compress: false, level: 2, method: 'zstd' as const })) {
+      got.push((await bytesOf(source)).data);
+    }
+    expect(got.map((bytes) => bytes.length)).toEqual(entries.map((e) => e.size));
+    expect(got[0].equals(contents[0])).toBe(true);
+    expect(got[1].equals(text)).toBe(true);
+    for (let i = 1; i < 4; i++) expect(got[i + 1].equals(contents[i])).toBe(true);
+  });
+
+  it('names a large file that is gone when its turn comes, though its open was started ahead', async () => {
+    await writeFile(join(dir, 'first.bin'), big(0));
+    const entries = [entry('first.bin', big(0).length), entry('vanished.bin', 400 * 1024)];
+    const sources = toEntrySources(entries, { compress: false, level: 2, method: 'zstd' as const });
+    await bytesOf((await sources.next()).value as EntrySource);
+    const { value } = await sources.next();
+    await expect(bytesOf(value as EntrySource)).rejects.toThrow(
+      /cannot read ".*vanished\.bin": no such file or folder/,
+    );
+    await sources.return(undefined);
+  });
+});
