@@ -11,7 +11,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { FileSink, IndexEntry, RestoreSink } from '../core/index.ts';
-import { chmodFd, closeFd, datasyncFd, openFd, utimesFd, writeAllFd } from './fd.ts';
+import { chmodFd, closeFd, datasyncFd, openFd, utimesFd } from './fd.ts';
 import { fsError } from './fs-errors.ts';
 import { entryDate, fileMode, type Staging } from './restore-staging.ts';
 import {
@@ -20,6 +20,7 @@ import {
   type SmallFileWriter,
   smallFileWriter,
 } from './small-file-writer.ts';
+import { writeBehind } from './write-behind.ts';
 
 export interface SinkProgress {
   onFileDone?(entry: IndexEntry): void;
@@ -141,26 +142,36 @@ export function stagingSink(staging: Staging, target: string, syncPaths: Readonl
 
   const streamedFile = async (entry: IndexEntry, path: string, final: string): Promise<FileSink> => {
     const fd = await create(path, final);
+    const behind = writeBehind(fd);
     let closed = false;
+    const dropPartial = async () => {
+      closed = true;
+      // Never closed under a write still running: the number could go to another file meanwhile.
+      await behind.settled();
+      await closeFd(fd).catch(() => {});
+      // Salvage goes on after a lost file: what was written of it must not be committed.
+      await rm(path, { force: true }).catch(() => {});
+    };
     return {
       async write(bytes) {
         try {
-          await writeAllFd(fd, [bytes]);
+          await behind.write(bytes);
         } catch (error) {
           throw fsError(error, 'write', final);
         }
       },
       async close() {
+        const failed = await behind.settled();
+        if (failed !== undefined) {
+          await dropPartial();
+          throw fsError(failed, 'write', final);
+        }
         closed = true;
         await launch(0, () => finish(fd, entry, final));
         rethrow();
       },
       async abort() {
-        if (closed) return;
-        closed = true;
-        await closeFd(fd).catch(() => {});
-        // Salvage goes on after a lost file: what was written of it must not be committed.
-        await rm(path, { force: true }).catch(() => {});
+        if (!closed) await dropPartial();
       },
     };
   };

@@ -52,6 +52,29 @@ describe('the staging sink', () => {
     }
   });
 
+  it('streams a large file in pieces from a refilled buffer, whole, with its time and mode', async () => {
+    const staging = { root: dir, data: join(dir, 'data') } as Staging;
+    const sink = stagingSink(staging, '/home/me/restored', new Set());
+    const piece = new Uint8Array(256 * 1024);
+    const expected: Buffer[] = [];
+    try {
+      const file = await sink.file(entry('big.bin', 12 * piece.length));
+      for (let i = 0; i < 12; i++) {
+        piece.fill(i * 7);
+        await file.write(piece);
+        expected.push(Buffer.from(piece));
+      }
+      await file.close();
+      await sink.flush();
+    } finally {
+      await sink.discard();
+    }
+    const at = join(staging.data, 'big.bin');
+    expect(readFileSync(at).equals(Buffer.concat(expected))).toBe(true);
+    expect(statSync(at).mode & 0o777).toBe(0o640);
+    expect(statSync(at).mtime.getTime()).toBe(Date.UTC(2022, 1, 3));
+  });
+
   it('names the file it could not make by its final path, and writes nothing through it', async () => {
     const staging = { root: dir, data: join(dir, 'data') } as Staging;
     mkdirSync(join(staging.data, 'docs'), { recursive: true });
