@@ -6,7 +6,6 @@
  * as a module its threads import from a data: URL; the parity thread's script, the same way;
  * SQLite's WebAssembly for `coffer whatsapp chats`.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { build, type Plugin as EsbuildPlugin } from 'esbuild';
 import type { Plugin } from 'vite';
@@ -30,12 +29,6 @@ export function init() {
 `;
 
 const zstdShim = { contents: ZSTD_SHIM, resolveDir: ZSTD_DIST, loader: 'js' as const };
-const wasmBinary: EsbuildPlugin = {
-  name: 'wasm-binary',
-  setup(builder) {
-    builder.onLoad({ filter: /\.wasm$/ }, (args) => ({ contents: readFileSync(args.path), loader: 'binary' }));
-  },
-};
 
 async function bundleText(options: Parameters<typeof build>[0]): Promise<string> {
   const result = await build({
@@ -47,6 +40,8 @@ async function bundleText(options: Parameters<typeof build>[0]): Promise<string>
     minify: true,
     legalComments: 'eof',
     logLevel: 'warning',
+    // zstd's and SQLite's WebAssembly, imported as their bytes.
+    loader: { '.wasm': 'binary' },
     ...options,
   });
   return result.outputFiles?.[0].text ?? '';
@@ -57,7 +52,7 @@ function dataUrl(script: string): string {
 }
 
 export async function buildCliFile(version: string): Promise<string> {
-  const zstdModule = dataUrl(await bundleText({ stdin: zstdShim, plugins: [wasmBinary] }));
+  const zstdModule = dataUrl(await bundleText({ stdin: zstdShim }));
   const parityThread = dataUrl(await bundleText({ entryPoints: ['src/cli/parity-thread.ts'] }));
   const embedded: EsbuildPlugin = {
     name: 'coffer-embedded',
@@ -86,7 +81,7 @@ export async function buildCliFile(version: string): Promise<string> {
     banner: {
       js: "#!/usr/bin/env node\nimport { createRequire as cofferRequire } from 'node:module'; const require = cofferRequire(import.meta.url);",
     },
-    plugins: [embedded, wasmBinary],
+    plugins: [embedded],
   });
 }
 

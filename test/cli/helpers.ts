@@ -22,13 +22,15 @@ export interface RunResult {
 
 export interface RunOptions {
   env?: Record<string, string | undefined>;
+  /** Another build of the command to run instead of bin/coffer.mjs (the one-file tool). */
+  bin?: string;
   cwd?: string;
   /** Run as this user and group (as root, to see what an ordinary user's permissions do). */
   uid?: number;
   gid?: number;
 }
 
-/** Runs `node bin/coffer.mjs ARGS` without a terminal; COFFER_PASSPHRASE only if given in env. */
+/** Runs `node bin/coffer.mjs ARGS` (or `bin`) without a terminal; COFFER_PASSPHRASE only if given in env. */
 export function coffer(args: string[], options: RunOptions = {}): Promise<RunResult> {
   const env: Record<string, string | undefined> = { ...process.env };
   delete env.COFFER_PASSPHRASE;
@@ -37,7 +39,7 @@ export function coffer(args: string[], options: RunOptions = {}): Promise<RunRes
   return new Promise((done) => {
     execFile(
       process.execPath,
-      [BIN, ...args],
+      [options.bin ?? BIN, ...args],
       {
         env,
         cwd: options.cwd ?? ROOT,

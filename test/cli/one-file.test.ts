@@ -3,25 +3,19 @@
  * folder, with no node_modules to fall back on, it creates (zstd on its threads, repair data on
  * its parity thread), lists, restores and verifies, and reads WhatsApp chats with its own SQLite.
  */
-import { execFile } from 'node:child_process';
 import { stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCliFile } from '../../vite.cli.ts';
 import { generateContacts, generateModern, HAVE_SCHEMA } from '../whatsapp/chat-fixtures.ts';
-import { makeTree, removeDir, snapshot, tempDir } from './helpers.ts';
+import { coffer, makeTree, removeDir, snapshot, tempDir } from './helpers.ts';
 
 let work: string;
 let tool: string;
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [tool, ...args], { cwd: work, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
-      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+/** The one-file tool, run in its own folder. */
+const run = (args: string[]) => coffer(args, { bin: tool, cwd: work });
 
 beforeAll(async () => {
   work = await tempDir('coffer-one-file-');
