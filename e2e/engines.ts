@@ -68,6 +68,10 @@ const FIREFOX_GAPS: [RegExp, string][] = [
     /round-trips through the buttons|made in the app restores with the command-line tool/,
     "Playwright's Firefox driver cannot hand a folder to a directory input",
   ],
+  [
+    /the policy admits a saved place to the places worker only/,
+    "Playwright's Firefox driver cannot evaluate inside a module worker (worker.evaluate closes the target)",
+  ],
   [/large\.spec|whatsapp-large/, 'the memory check reads Chromium renderer processes'],
   [
     /sub-path of a static host/,

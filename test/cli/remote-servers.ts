@@ -107,6 +107,8 @@ export interface TestProxy extends Running {
   requireAuth: 'basic' | 's3' | undefined;
   /** Off: the proxy sends no CORS headers, as a server set up without them (browsers then refuse). */
   cors: boolean;
+  /** Requests whose path matches wait for `until` before they are forwarded (a slow server). */
+  hold: { path: RegExp; until: Promise<void> } | undefined;
   reset(): void;
 }
 
@@ -147,6 +149,7 @@ export async function startProxy(port: number, upstream: number): Promise<TestPr
     faults: [],
     requireAuth: undefined,
     cors: true,
+    hold: undefined,
     reset() {
       proxy.bytesOut = 0;
       proxy.requests = [];
@@ -187,6 +190,7 @@ export async function startProxy(port: number, upstream: number): Promise<TestPr
       );
       return;
     }
+    if (proxy.hold?.path.test(req.url ?? '')) await proxy.hold.until;
     const openRange = /^bytes=\d+-$/.test(req.headers.range ?? '');
     const fault = proxy.faults.find(
       (candidate) =>
