@@ -46,6 +46,7 @@ const FIREFOX_CORE_SPECS = [
   'compression.spec.ts',
   'first-ten-minutes.spec.ts',
   'interop.spec.ts',
+  'many-backups.spec.ts',
   'opener.spec.ts',
   'phone.spec.ts',
   'places.spec.ts',

@@ -138,6 +138,8 @@ profileTest(
 
     await page.getByRole('button', { name: 'On this device' }).click();
     await page.getByRole('button', { name: 'Forget the remembered key' }).click();
+    // Reloaded only once the app says it is done: a reload at the click could cut the deletion short.
+    await expect(page.getByText('The remembered recovery key was removed from this device.')).toBeVisible();
     await page.reload();
     await expect(page.getByLabel('Use the recovery key remembered on this device')).toHaveCount(0);
     await context.close();

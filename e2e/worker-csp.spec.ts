@@ -115,8 +115,8 @@ test('the Content-Security-Policy binds every worker, with no headers from the s
 
     // Before the service worker controls the page, the workers start from blobs. On a real first
     // visit it usually takes over before the first backup; here it is kept from registering, as
-    // in a browser without service workers, so that every worker (the Coffer worker, which then
-    // compresses on its own thread, too) starts from a blob.
+    // in a browser without service workers, so that every worker (the Coffer worker and the
+    // compression helpers the page starts for it too) starts from a blob.
     await page.addInitScript(() => {
       if (new URLSearchParams(window.location.search).has('no-service-worker'))
         ServiceWorkerContainer.prototype.register = () => new Promise(() => {});
@@ -133,18 +133,15 @@ test('the Content-Security-Policy binds every worker, with no headers from the s
 
     // After a reload the service worker serves the page and every script, with the policy. The
     // Coffer worker and the chat reader start with the page; a backup adds the compression
-    // helpers. Not in Firefox: there, in a page the service worker controls, a compressed backup
-    // stops at 100% now and then, with or without this policy (seen before this change too), so
-    // Firefox checks the two workers the page starts.
+    // helpers, which the page starts for the Coffer worker.
     await page.goto(url);
     await untilServiceWorkerControls(page);
     await page.reload();
     await untilServiceWorkerControls(page);
-    if (browserName === 'firefox') await expect.poll(() => page.workers().length).toBeGreaterThanOrEqual(2);
-    else await startEveryWorker(page);
+    await startEveryWorker(page);
     const served = await tryFromEverywhere(page, elsewhere, browserName !== 'firefox');
     console.log('served by the service worker:', served.workers.join(' '), served.outcomes.join(' '));
-    expect(served.workers.length).toBeGreaterThanOrEqual(browserName === 'firefox' ? 2 : 3);
+    expect(served.workers.length).toBeGreaterThanOrEqual(3);
     expect(new Set(served.workers)).toEqual(new Set(['http:']));
     if (browserName !== 'firefox') expect(served.outcomes).toEqual(served.workers.map(() => 'blocked'));
     expect(served.policies.length).toBe(served.workers.length);

@@ -8,6 +8,7 @@ import { Decrypter, Encrypter, generateX25519Identity, identityToRecipient } fro
 import { deflateSync, inflateSync } from 'fflate';
 import sodium from 'libsodium-wrappers-sumo';
 import { deriveArgon2id, KDF_PRESETS, type KdfPreset } from '../../src/core/kdf.ts';
+import { withHelperReports } from '../../src/worker/helper-launch.ts';
 import { type TreeIoVariant, treeIo } from './tree-io.ts';
 import { zstdBench } from './zstd-bench.ts';
 
@@ -387,7 +388,7 @@ async function handle(request: BenchRequest): Promise<Record<string, number>> {
   }
 }
 
-scope.onmessage = async (event) => {
+scope.onmessage = withHelperReports<BenchRequest>(async (event) => {
   try {
     scope.postMessage({ ok: true, result: await handle(event.data) });
   } catch (error) {
@@ -396,4 +397,4 @@ scope.onmessage = async (event) => {
       error: error instanceof Error ? `${error.message}\n${error.stack}` : String(error),
     });
   }
-};
+});

@@ -6,6 +6,7 @@
 import { generateRecoveryKey } from '../../src/core/recovery-key.ts';
 import { downloadBlob } from '../../src/ui/shared/download.ts';
 import { CofferClient } from '../../src/worker/client.ts';
+import { HelperHost } from '../../src/worker/helper-host.ts';
 import type { BackupItem, Result } from '../../src/worker/protocol.ts';
 import type { BenchRequest } from './bench.worker.ts';
 import type { TreeIoVariant } from './tree-io.ts';
@@ -47,13 +48,19 @@ async function run(command: Parameters<CofferClient['run']>[0]): Promise<Result>
 }
 
 let benchWorker: Worker | undefined;
+let benchHelpers: HelperHost | undefined;
 
 function reference(request: BenchRequest): Promise<Record<string, number>> {
   benchWorker ??= new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module', name: 'bench' });
   const worker = benchWorker;
+  // The zstd rows use the app's helper pool, whose helpers the page starts, as the app's does.
+  benchHelpers ??= new HelperHost(worker);
+  const helpers = benchHelpers;
   return new Promise((resolve, reject) => {
-    worker.onmessage = (event: MessageEvent<{ ok: boolean; result?: Record<string, number>; error?: string }>) =>
+    worker.onmessage = (event: MessageEvent<{ ok: boolean; result?: Record<string, number>; error?: string }>) => {
+      if (helpers.handle(event.data)) return;
       event.data.ok ? resolve(event.data.result ?? {}) : reject(new Error(event.data.error));
+    };
     worker.postMessage(request);
   });
 }

@@ -4,8 +4,10 @@
  * (the only way to stop WebCrypto and WASM mid-call) and a fresh one starts on the next command.
  */
 import cofferWorkerUrl from './coffer.worker.ts?worker&url';
+import { HelperHost } from './helper-host.ts';
 import {
   type Command,
+  type HelperRequest,
   type Progress,
   portsOf,
   RESULT_OF,
@@ -47,13 +49,17 @@ interface Pending {
 
 export class CofferClient {
   private worker: Worker | undefined;
+  private helpers: HelperHost | undefined;
   private pending: Pending | undefined;
   private nextId = 1;
   private output: Blob | undefined;
 
   private start(): Worker {
     const worker = startWorker(cofferWorkerUrl, { type: 'module', name: 'coffer' });
-    worker.onmessage = (event: MessageEvent<WorkerMessage>) => this.receive(event.data);
+    const helpers = new HelperHost(worker);
+    worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
+      if (!helpers.handle(event.data)) this.receive(event.data);
+    };
     worker.onerror = (event) => {
       event.preventDefault();
       this.settle((pending) =>
@@ -61,10 +67,11 @@ export class CofferClient {
       );
     };
     this.worker = worker;
+    this.helpers = helpers;
     return worker;
   }
 
-  private receive(message: WorkerMessage): void {
+  private receive(message: Exclude<WorkerMessage, HelperRequest>): void {
     const pending = this.pending;
     if (!pending || message.id !== pending.id) return;
     if (message.type === 'progress') pending.onProgress?.(message.progress);
@@ -83,7 +90,8 @@ export class CofferClient {
   /**
    * Starts the worker ahead of time, so its code is loaded before anyone needs it. On a first
    * visit, once the service worker has taken control: started before, it would start from a blob
-   * for the page's whole life, and so without compression helpers (start-worker.ts).
+   * for the page's whole life, and in Firefox a blob-started worker's imports bypass the service
+   * worker, so offline they would fail (start-worker.ts).
    */
   warmUp(): void {
     whenPolicyArrives(() => {
@@ -117,7 +125,9 @@ export class CofferClient {
   /** Stops at once. Whatever the command held (keys, an unlocked backup) is gone with it. */
   cancel(): void {
     this.worker?.terminate();
+    this.helpers?.stopAll();
     this.worker = undefined;
+    this.helpers = undefined;
     this.settle((pending) => pending.reject(new WorkerError('cancelled', 'Cancelled.')));
   }
 }

@@ -27,6 +27,7 @@ import { checkFolderCase } from './case-probe.ts';
 import { createCompressionHelpers, zstdOnHelpers } from './compression-helpers.ts';
 import { directorySink } from './directory-sink.ts';
 import { workerCoder } from './erasure.ts';
+import { withHelperReports } from './helper-launch.ts';
 import { inflateNative } from './inflate-native.ts';
 import { opfsSpill } from './opfs-spill.ts';
 import { parityOnHelper } from './parity-helper.ts';
@@ -299,7 +300,7 @@ function describeFailure(error: unknown): { code: ErrorCode | 'internal'; messag
   return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
 }
 
-self.onmessage = async (event: MessageEvent<CommandEnvelope>) => {
+self.onmessage = withHelperReports<CommandEnvelope>(async (event) => {
   const { id, command } = event.data;
   try {
     const result = await handle(id, command);
@@ -308,4 +309,4 @@ self.onmessage = async (event: MessageEvent<CommandEnvelope>) => {
     takeMemoryOutput();
     post({ id, type: 'error', ...describeFailure(error) });
   }
-};
+});

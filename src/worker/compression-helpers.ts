@@ -1,16 +1,14 @@
-/// <reference path="./assets.d.ts" />
 /**
  * The Coffer worker's compression on every core: the core's compression pool with helper workers
  * (plain module workers that Vite emits from our own origin, as the CSP's `worker-src 'self'`
- * requires), fed through the writer's `compressor` hook and the reader's `zstd` decoder, both of
- * which keep several 1 MiB segments in flight.
+ * requires; the page starts them, see helper-launch.ts), fed through the writer's `compressor`
+ * hook and the reader's `zstd` decoder, both of which keep several 1 MiB segments in flight.
  */
 import { type CompressionPool, type CompressionReply, createCompressionPool } from '../core/compression-pool.ts';
 import type { Compression } from '../core/index.ts';
 import { deflateLevel1, type SegmentCompressor, type SegmentInflater } from '../core/segments.ts';
 import { ZSTD_LEVEL, zstdCompress, zstdDecompress } from '../core/zstd.ts';
-import compressionWorkerUrl from './compression.worker.ts?worker&url';
-import { mayStartHelpers, startWorker } from './start-worker.ts';
+import { canLaunchHelpers, launchHelper } from './helper-launch.ts';
 
 /**
  * Level 2: on chat-like text as fast as level 1 in fflate with a ratio about 4% better (0.331
@@ -28,7 +26,7 @@ export function createCompressionHelpers(
   compression: Compression = 'zstd',
   level = compression === 'zstd' ? ZSTD_LEVEL : POOL_DEFLATE_LEVEL,
 ): CompressionPool {
-  if (typeof Worker === 'undefined' || size < 1) {
+  if (!canLaunchHelpers() || size < 1) {
     const compress: SegmentCompressor = compression === 'zstd' ? (s) => zstdCompress(s, level) : deflateLevel1;
     return { compression, compress, decompress: zstdDecompress, close: async () => {} };
   }
@@ -37,15 +35,11 @@ export function createCompressionHelpers(
     compression,
     level,
     spawn: (events) => {
-      const worker = startWorker(compressionWorkerUrl, { type: 'module', name: 'coffer-compression' });
-      worker.onmessage = (event: MessageEvent<CompressionReply>) => events.reply(event.data);
-      worker.onerror = (event) => {
-        event.preventDefault();
-        events.failed(new Error(event.message || 'A compression helper stopped.'));
-      };
+      const helper = launchHelper('compression', events.failed);
+      helper.port.onmessage = (event: MessageEvent<CompressionReply>) => events.reply(event.data);
       return {
-        post: (request, transfer) => worker.postMessage(request, transfer),
-        terminate: () => worker.terminate(),
+        post: (request, transfer) => helper.port.postMessage(request, transfer),
+        terminate: () => helper.stop(),
       };
     },
   });
@@ -53,7 +47,6 @@ export function createCompressionHelpers(
 
 /** One helper per core: the Coffer worker itself needs little CPU (AES-GCM runs at over 1 GB/s). */
 export function defaultHelperCount(): number {
-  if (!mayStartHelpers()) return 0;
   const cores = typeof navigator === 'undefined' ? 1 : (navigator.hardwareConcurrency ?? 1);
   return Math.max(1, Math.min(4, cores));
 }

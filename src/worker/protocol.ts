@@ -235,7 +235,27 @@ export type WorkerErrorCode = ErrorCode | 'internal' | 'busy';
 export type WorkerMessage =
   | { id: number; type: 'progress'; progress: Progress }
   | { id: number; type: 'result'; result: Result; output?: Blob }
-  | { id: number; type: 'error'; code: WorkerErrorCode; message: string };
+  | { id: number; type: 'error'; code: WorkerErrorCode; message: string }
+  | HelperRequest;
+
+/**
+ * The helper workers a worker uses (src/worker/helper-launch.ts) are started by the page, not by
+ * the worker itself: in Firefox a worker that starts workers of its own now and then stops
+ * answering midway (a backup stalled at "Encrypting"). The worker keeps one end of a channel
+ * and the page hands the other to the helper it starts.
+ */
+export type HelperKind = 'compression' | 'parity';
+
+export type HelperRequest =
+  | { type: 'helper-start'; helper: number; kind: HelperKind; port: MessagePort }
+  | { type: 'helper-stop'; helper: number };
+
+/** The page's word back to the worker: the helper it started could not start, or stopped. */
+export interface HelperFailed {
+  type: 'helper-failed';
+  helper: number;
+  message: string;
+}
 
 /** The ports a command carries (a `stream` output's), which must be transferred with it. */
 export function portsOf(command: Command): MessagePort[] {

@@ -56,14 +56,3 @@ export function whenPolicyArrives(then: () => void): void {
   if (policyArrivesWithScripts() || !container) then();
   else container.addEventListener('controllerchange', then, { once: true });
 }
-
-/**
- * Whether this worker may start helper workers of its own. Not from a blob-started one: in
- * Firefox (ESR 153) a worker started from a blob that starts and ends workers of its own stops
- * answering after a few of them (every timer in it too), whatever its helpers start from. Such a
- * worker does its work on its own thread instead. Only a worker started before the service worker
- * controls the page starts from a blob (see CofferClient.warmUp), but it stays one for its life.
- */
-export function mayStartHelpers(): boolean {
-  return !startedFromBlob();
-}
