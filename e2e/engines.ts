@@ -1,8 +1,7 @@
 /**
- * Which e2e flows each engine runs. Firefox runs the specs below in CI (the whole suite twice
- * would not fit CI's time on 2 cores); COFFER_E2E_FIREFOX=all runs every spec there. Flows an
- * engine cannot run are listed with the reason, which the report (and docs/support-matrix.md)
- * shows. WebKit is not driven by Playwright here: see e2e/webkit/smoke.mjs.
+ * Which e2e flows each engine runs. Firefox runs every spec, apart from the flows it cannot run,
+ * listed below with the reason, which the report (and docs/support-matrix.md) shows. WebKit is
+ * not driven by Playwright here: see e2e/webkit/smoke.mjs.
  */
 import { execFileSync } from 'node:child_process';
 
@@ -37,33 +36,15 @@ function firefoxTooOld(): string | undefined {
   if (major === null || major >= FIREFOX_FOR_PLAYWRIGHT) return undefined;
   return `Firefox ${major} cannot be driven by Playwright 1.64, which needs Firefox ${FIREFOX_FOR_PLAYWRIGHT} or later (WebDriver BiDi network.addDataCollector and browser.setDownloadBehavior)`;
 }
-// Each of these passed in Firefox ESR 153 with COFFER_E2E_FIREFOX=all (see the helper notes);
-// whatsapp.spec.ts, rekey.spec.ts and temp-files.spec.ts are not yet checked there.
-const FIREFOX_CORE_SPECS = [
-  'a11y.spec.ts',
-  'app.spec.ts',
-  'backup-skip.spec.ts',
-  'compression.spec.ts',
-  'first-ten-minutes.spec.ts',
-  'interop.spec.ts',
-  'many-backups.spec.ts',
-  'opener.spec.ts',
-  'phone.spec.ts',
-  'places.spec.ts',
-  'places-open.spec.ts',
-  'places-policy.spec.ts',
-  'pwa.spec.ts',
-  'restore-preview.spec.ts',
-  'vault.spec.ts',
-  'whatsapp-chats.spec.ts',
-  'worker-csp.spec.ts',
-];
 
 const FIREFOX_GAPS: [RegExp, string][] = [
   [/pickers\.spec/, 'Firefox has no showSaveFilePicker or showDirectoryPicker'],
   [/installability/, 'installability is reported through the Chrome DevTools Protocol only'],
   [/passkey\.spec/, 'the virtual WebAuthn authenticator (with PRF) is a Chrome DevTools Protocol feature'],
-  [/quota error midway/, 'the storage quota is overridden through the Chrome DevTools Protocol'],
+  [
+    /quota error midway|copy on this device that cannot be replaced/,
+    'the storage quota is overridden through the Chrome DevTools Protocol',
+  ],
   [/remembered recovery key is protected/, "it launches Chromium itself to scan a Chromium profile's files"],
   [
     /round-trips through the buttons|made in the app restores with the command-line tool/,
@@ -74,10 +55,6 @@ const FIREFOX_GAPS: [RegExp, string][] = [
     "Playwright's Firefox driver cannot evaluate inside a module worker (worker.evaluate closes the target)",
   ],
   [/large\.spec|whatsapp-large/, 'the memory check reads Chromium renderer processes'],
-  [
-    /sub-path of a static host/,
-    'fails in Firefox: the sub-path copy answers 404 within the wait (not yet investigated)',
-  ],
 ];
 
 export function engineSkipReason(browserName: string, file: string, title: string): string | undefined {
@@ -85,8 +62,5 @@ export function engineSkipReason(browserName: string, file: string, title: strin
   const tooOld = firefoxTooOld();
   if (tooOld) return tooOld;
   for (const [pattern, reason] of FIREFOX_GAPS) if (pattern.test(file) || pattern.test(title)) return reason;
-  const name = file.split('/').pop() ?? file;
-  if (process.env.COFFER_E2E_FIREFOX !== 'all' && !FIREFOX_CORE_SPECS.includes(name))
-    return 'not in the Firefox CI selection (core flows); COFFER_E2E_FIREFOX=all runs it';
   return undefined;
 }
