@@ -54,7 +54,6 @@ const FIREFOX_GAPS: [RegExp, string][] = [
     /the policy admits a saved place to the places worker only/,
     "Playwright's Firefox driver cannot evaluate inside a module worker (worker.evaluate closes the target)",
   ],
-  [/large\.spec|whatsapp-large/, 'the memory check reads Chromium renderer processes'],
 ];
 
 export function engineSkipReason(browserName: string, file: string, title: string): string | undefined {

@@ -1,7 +1,6 @@
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  createBackup,
   expect,
   nextDownload,
   openBackup,
@@ -35,6 +34,7 @@ const withParity = process.env.COFFER_E2E_LARGE_PARITY === '1';
 test(`a ${sizeGiB} GiB file backs up${withParity ? ' with repair data' : ''} and restores with flat memory and no long tasks`, async ({
   page,
   profileDir,
+  browserName,
 }) => {
   test.setTimeout(600_000 * sizeGiB);
   const dir = tempDir('large');
@@ -52,9 +52,15 @@ test(`a ${sizeGiB} GiB file backs up${withParity ? ' with repair data' : ''} and
   if (withParity) await page.getByLabel(/Add repair data/).check();
   const afterSetup = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.length);
 
+  // Each measurement stops once the app is done and its download has begun: in Firefox the test
+  // then copies the file out of the page (e2e/downloads.ts), which is the test's memory, not the app's.
   const createMemory = sampleMemory(profileDir);
-  const backup = await createBackup(page);
+  const made = nextDownload(page, { timeout: 300_000 });
+  await page.getByRole('button', { name: 'Create backup' }).click();
+  const madeDownload = await made;
+  await expect(page.getByText(/Backup ready/)).toBeVisible({ timeout: 300_000 });
   const createGrowth = createMemory.stop();
+  const backup = await savedDownload(madeDownload);
   expect(statSync(backup).size).toBeGreaterThan(sizeGiB * GiB);
 
   await openBackup(page, backup);
@@ -63,16 +69,19 @@ test(`a ${sizeGiB} GiB file backs up${withParity ? ' with repair data' : ''} and
   const download = nextDownload(page);
   await page.getByRole('button', { name: 'Restore all' }).click();
   await expect(page.getByRole('status').or(page.getByRole('alert'))).toContainText('Restored', { timeout: 300_000 });
-  const zip = await savedDownload(await download);
+  const restored = await download;
   const restoreGrowth = restoreMemory.stop();
+  const zip = await savedDownload(restored);
   expect(statSync(zip).size).toBeGreaterThan(sizeGiB * GiB);
 
   const longTasks = await page.evaluate(
     (skip) => (window as unknown as { longTasks: number[] }).longTasks.slice(skip),
     afterSetup,
   );
+  // Firefox reports no long tasks (PerformanceObserver has no 'longtask' entries there).
+  const longTasksSeen = await page.evaluate(() => PerformanceObserver.supportedEntryTypes.includes('longtask'));
   console.log(
-    `${sizeGiB} GiB${withParity ? ' with repair data' : ''}: renderer memory grew ${(createGrowth / MiB).toFixed(0)} MiB creating, ${(restoreGrowth / MiB).toFixed(0)} MiB restoring; long tasks: ${JSON.stringify(longTasks)}`,
+    `${sizeGiB} GiB${withParity ? ' with repair data' : ''}${longTasksSeen ? '' : ' (long tasks not reported by this browser)'}: ${browserName === 'firefox' ? "the page's content process" : 'renderer memory'} grew ${(createGrowth / MiB).toFixed(0)} MiB creating, ${(restoreGrowth / MiB).toFixed(0)} MiB restoring; long tasks: ${JSON.stringify(longTasks)}`,
   );
   expect(createGrowth).toBeLessThan(300 * MiB);
   expect(restoreGrowth).toBeLessThan(300 * MiB);

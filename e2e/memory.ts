@@ -1,4 +1,4 @@
-/** Memory of the Chromium renderers that belong to one test's browser, read from /proc. */
+/** Memory of the browser processes that belong to one test's browser, read from /proc. */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
@@ -17,14 +17,18 @@ function processes(): ProcessInfo[] {
 }
 
 /**
- * Resident memory of this test's Chromium renderers (the page and its workers live there), in
- * bytes: only processes under the browser started with this test's profile, so other browsers
- * on the machine do not count.
+ * Resident memory, in bytes, of each process where this test's pages and workers may live, read
+ * from /proc: only processes under the browser started with this test's profile, so other browsers
+ * on the machine do not count. Chromium: its renderers. Firefox: the browser and every process it
+ * started (content, utility, socket).
  */
-export function rendererRss(profileDir: string): number {
+function browserProcessRss(profileDir: string): { chromium: boolean; rss: Map<number, number> } {
   const all = processes();
-  const browser = all.find((p) => p.args.includes(`--user-data-dir=${profileDir}`) && !p.args.includes('--type='));
+  const browser = all.find(
+    (p) => p.args.includes(profileDir) && !p.args.includes('--type=') && !p.args.includes('-contentproc'),
+  );
   if (!browser) throw new Error('the test browser process was not found');
+  const chromium = browser.args.includes('--user-data-dir=');
   const ours = new Set([browser.pid]);
   for (let grew = true; grew; ) {
     grew = false;
@@ -35,29 +39,46 @@ export function rendererRss(profileDir: string): number {
       }
     }
   }
-  let total = 0;
+  const rss = new Map<number, number>();
   for (const p of all) {
-    if (!ours.has(p.pid) || !p.args.includes('--type=renderer')) continue;
+    if (!ours.has(p.pid) || (chromium && !p.args.includes('--type=renderer'))) continue;
     try {
       const status = readFileSync(`/proc/${p.pid}/status`, 'utf8');
-      total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+      rss.set(p.pid, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024);
     } catch {
       // The process ended between ps and the read.
     }
   }
-  return total;
+  return { chromium, rss };
 }
 
+const sum = (values: Iterable<number>) => [...values].reduce((total, value) => total + value, 0);
+
+/**
+ * Samples memory every 100 ms until `stop`, which returns the growth in bytes. Chromium: of its
+ * renderers together (the page and its workers share them). Firefox: of the one process that grew
+ * most, which is the page's content process (the issue's measure); the browser starts and ends
+ * spare content processes of its own as it goes, so their sum says little about the page.
+ */
 export function sampleMemory(profileDir: string): { stop(): number } {
-  const baseline = rendererRss(profileDir);
-  let peak = baseline;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, rendererRss(profileDir));
-  }, 100);
+  const first = browserProcessRss(profileDir);
+  const baseline = new Map(first.rss);
+  const peak = new Map(first.rss);
+  let peakSum = sum(first.rss.values());
+  const sample = () => {
+    const { rss } = browserProcessRss(profileDir);
+    peakSum = Math.max(peakSum, sum(rss.values()));
+    for (const [pid, bytes] of rss) {
+      if (!baseline.has(pid)) baseline.set(pid, bytes); // started since: its growth counts from here
+      peak.set(pid, Math.max(peak.get(pid) ?? 0, bytes));
+    }
+  };
+  const timer = setInterval(sample, 100);
   return {
     stop() {
       clearInterval(timer);
-      return peak - baseline;
+      if (first.chromium) return peakSum - sum(first.rss.values());
+      return Math.max(0, ...[...peak].map(([pid, bytes]) => bytes - (baseline.get(pid) ?? bytes)));
     },
   };
 }
