@@ -9,6 +9,7 @@ import { deflateSync, inflateSync } from 'fflate';
 import sodium from 'libsodium-wrappers-sumo';
 import { deriveArgon2id, KDF_PRESETS, type KdfPreset } from '../../src/core/kdf.ts';
 import { withHelperReports } from '../../src/worker/helper-launch.ts';
+import { touchFreshPages, touchReusedPages } from './page-touch.ts';
 import { type TreeIoVariant, treeIo } from './tree-io.ts';
 import { zstdBench } from './zstd-bench.ts';
 
@@ -146,20 +147,8 @@ async function io(file: File, chunk: number) {
     await file.slice(offset, offset + 8 * 2 ** 20).arrayBuffer();
   }
   result.readSlices = seconds() - start;
-  // The cost of fresh memory, which every step that allocates per chunk pays: touch each page of
-  // new 256 KiB buffers (dropped at once), then of one buffer used over and over.
-  start = seconds();
-  for (let done = 0; done < file.size; done += chunk) {
-    const fresh = new Uint8Array(chunk);
-    for (let page = 0; page < chunk; page += 4096) fresh[page] = 1;
-  }
-  result.memFresh = seconds() - start;
-  const reused = new Uint8Array(chunk);
-  start = seconds();
-  for (let done = 0; done < file.size; done += chunk) {
-    for (let page = 0; page < chunk; page += 4096) reused[page] = 1;
-  }
-  result.memReused = seconds() - start;
+  result.memFresh = touchFreshPages(file.size, chunk);
+  result.memReused = touchReusedPages(file.size, chunk);
   const block = crypto.getRandomValues(new Uint8Array(65536));
   const data = new Uint8Array(chunk);
   for (let offset = 0; offset < chunk; offset += block.length) data.set(block.subarray(0, chunk - offset), offset);
