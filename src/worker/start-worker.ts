@@ -14,7 +14,6 @@
  * worker, so offline they would fail.
  */
 export function startWorker(scriptUrl: string, options: WorkerOptions & { type: 'module' }): Worker {
-  // import.meta.url is this module's real URL even inside a blob-started worker.
   const absolute = new URL(scriptUrl, import.meta.url).href;
   if (policyArrivesWithScripts()) return new Worker(absolute, options);
   const bootstrap = new Blob([`import ${JSON.stringify(absolute)};\n`], { type: 'text/javascript' });
@@ -28,21 +27,12 @@ export function startWorker(scriptUrl: string, options: WorkerOptions & { type: 
 }
 
 /**
- * Whether a worker started from here now would start from its URL (its script then arrives with
- * the policy in its headers) rather than from a blob.
+ * Whether a worker started from the page now would start from its URL (its script then arrives
+ * with the policy in its headers, which the service worker adds) rather than from a blob. Only
+ * the page starts workers: a worker's helpers are started by the page too (helper-host.ts).
  */
 function policyArrivesWithScripts(): boolean {
-  // In the page: the service worker adds the header to what it serves.
-  if ('document' in globalThis) {
-    return Boolean((navigator as { serviceWorker?: { controller: unknown } }).serviceWorker?.controller);
-  }
-  // In a worker: one started from a blob had no service worker to serve it, so neither would
-  // its helpers; one started from its URL was served with the header, and its helpers are too.
-  return !startedFromBlob();
-}
-
-function startedFromBlob(): boolean {
-  return self.location.protocol === 'blob:';
+  return Boolean((navigator as { serviceWorker?: { controller: unknown } }).serviceWorker?.controller);
 }
 
 /**

@@ -45,7 +45,6 @@ describe('HelperHost (the page)', () => {
     FakeWorker.started = [];
     vi.stubGlobal('Worker', FakeWorker);
     // A page the service worker controls: workers start from their URLs (start-worker.ts).
-    vi.stubGlobal('document', {});
     vi.stubGlobal('navigator', { serviceWorker: { controller: {} } });
   });
   afterEach(() => vi.unstubAllGlobals());
