@@ -3,7 +3,16 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { prepareLognormalTree, prepareTree } from './data.ts';
 import { repeat, repeatTogether, timedCommand } from './lib.ts';
-import { type NodeBench, nativeTreePeer, settleDisk, size, tarCreate, tarRestore, treeSize } from './node-context.ts';
+import {
+  type NodeBench,
+  nativeTreePeer,
+  setAside,
+  settleDisk,
+  size,
+  tarCreate,
+  tarRestore,
+  treeSize,
+} from './node-context.ts';
 
 export async function cliIo(bench: NodeBench): Promise<void> {
   const { data, out, repeats, log, record, coffer, unlock } = bench;
@@ -138,7 +147,7 @@ export async function cliTree(bench: NodeBench): Promise<void> {
   const untarred = join(out, 'tree-untarred');
   const restoredAll = await repeatTogether(repeats, {
     'cli.tree.restoreAll': async () => {
-      rmSync(restored, { recursive: true, force: true });
+      setAside(restored, out);
       settleDisk();
       const run = await coffer(['restore', treeBackup, '-o', restored, ...unlock]);
       if (treeSize(join(restored, treeName)) !== data.treeBytes) throw new Error('the tree restore is incomplete');
@@ -146,7 +155,7 @@ export async function cliTree(bench: NodeBench): Promise<void> {
     },
     ...(peer && {
       'native.tree.restore': async () => {
-        rmSync(untarred, { recursive: true, force: true });
+        setAside(untarred, out);
         mkdirSync(untarred);
         settleDisk();
         const run = await tarRestore(peer, treeAge, untarred);
@@ -156,7 +165,8 @@ export async function cliTree(bench: NodeBench): Promise<void> {
     }),
   });
   for (const [name, value] of Object.entries(restoredAll)) record(name, value);
-  for (const path of [restored, untarred, treeAge]) rmSync(path, { recursive: true, force: true });
+  for (const path of [restored, untarred]) setAside(path, out);
+  rmSync(treeAge, { force: true });
 }
 
 /**
@@ -183,8 +193,8 @@ export async function cliMany(bench: NodeBench): Promise<void> {
   for (const [step, args] of Object.entries(steps)) {
     let smallPeak = 0;
     const figure = await repeat(repeats, async () => {
-      rmSync(step === 'create' ? backup : restored, { recursive: true, force: true });
-      rmSync(step === 'create' ? small : smallRestored, { recursive: true, force: true });
+      if (step === 'create') for (const file of [backup, small]) rmSync(file, { force: true });
+      else for (const tree of [restored, smallRestored]) setAside(tree, out);
       const baseline = await coffer(args(small, data.tree, smallRestored));
       smallPeak = Math.max(smallPeak, baseline.peakRss);
       const run = await coffer(args(backup, many.tree, restored));
@@ -198,7 +208,8 @@ export async function cliMany(bench: NodeBench): Promise<void> {
     figure.extra = { ...figure.extra, bytesPerEntry: Math.max(0, Math.round(perEntry)), files: many.treeFiles };
     record(`cli.many.${step}`, figure);
   }
-  for (const path of [backup, restored, small, smallRestored]) rmSync(path, { recursive: true, force: true });
+  for (const path of [backup, small]) rmSync(path, { force: true });
+  for (const path of [restored, smallRestored]) setAside(path, out);
 }
 
 /**
@@ -258,7 +269,7 @@ async function treeVersusPipeline(bench: NodeBench, key: string, tree: string, t
   for (const [row, value] of Object.entries(created)) record(row, value);
   const restoredAll = await repeatTogether(repeats, {
     [`cli.${key}.restore`]: async () => {
-      rmSync(restored, { recursive: true, force: true });
+      setAside(restored, out);
       settleDisk();
       const run = await coffer(['restore', backup, '-o', restored, ...unlock]);
       if (treeSize(join(restored, name)) !== treeBytes) throw new Error(`the ${key} restore is incomplete`);
@@ -266,7 +277,7 @@ async function treeVersusPipeline(bench: NodeBench, key: string, tree: string, t
     },
     ...(peer && {
       [`native.${key}.restore`]: async () => {
-        rmSync(untarred, { recursive: true, force: true });
+        setAside(untarred, out);
         mkdirSync(untarred);
         settleDisk();
         const run = await tarRestore(peer, archive, untarred);
@@ -276,5 +287,6 @@ async function treeVersusPipeline(bench: NodeBench, key: string, tree: string, t
     }),
   });
   for (const [row, value] of Object.entries(restoredAll)) record(row, value);
-  for (const path of [restored, untarred, archive, backup]) rmSync(path, { recursive: true, force: true });
+  for (const path of [restored, untarred]) setAside(path, out);
+  for (const path of [archive, backup]) rmSync(path, { force: true });
 }

@@ -1,6 +1,6 @@
 /** What the Node benchmark groups share: where they write, how they record, how they run coffer. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { BenchData } from './data.ts';
 import { type Figure, timedCommand } from './lib.ts';
@@ -16,17 +16,34 @@ export function size(path: string): number {
   return statSync(path).size;
 }
 
-/** Total bytes of the regular files under a folder (to check that restores are complete). */
 /**
  * Writes back every dirty page before an attempt, untimed. A tree restore leaves tens of MB of
- * files (and the removal of the last attempt's copy) waiting in the page cache; on this machine's
- * disk, flushing them took up to several seconds inside whichever attempt ran next, coffer's or
- * tar's, so the tree rows measured the previous attempt's writeback instead of their own work.
+ * files waiting in the page cache; on this machine's disk, flushing them took up to several
+ * seconds inside whichever attempt ran next, coffer's or tar's, so the tree rows measured the
+ * previous attempt's writeback instead of their own work.
  */
 export function settleDisk(): void {
   execFileSync('sync');
 }
 
+let setAsideCount = 0;
+
+/**
+ * Moves an attempt's output (a restored tree) out of the way instead of deleting it: a rename,
+ * not 10,000 unlinks. This machine's root file system is mounted with `discard`, and the
+ * discards that removing a tree of many files sends kept the virtual disk slow for minutes after
+ * `sync` returned: tar's restore of the bench tree took 0.4 s on a quiet disk and 3-8 s after the
+ * previous attempt's copy was removed, and coffer's the same, so the rows measured the cleanup.
+ * What is set aside goes with the run's folder when the whole run has ended.
+ */
+export function setAside(path: string, out: string): void {
+  if (!existsSync(path)) return;
+  const aside = join(out, 'set-aside');
+  mkdirSync(aside, { recursive: true });
+  renameSync(path, join(aside, `${setAsideCount++}-${basename(path)}`));
+}
+
+/** Total bytes of the regular files under a folder (to check that restores are complete). */
 export function treeSize(path: string): number {
   let total = 0;
   for (const entry of readdirSync(path, { recursive: true, withFileTypes: true })) {

@@ -1,5 +1,6 @@
 /** The benchmark's targets: each figure set against what the issues ask of it, met or not. */
 import type { Figure } from './lib.ts';
+import { appDownloadTargets, appRekeyAtCopySpeed } from './report-app.ts';
 import { browserTreeTargets } from './report-tree.ts';
 import { ratioTarget, type Target } from './target.ts';
 
@@ -15,79 +16,7 @@ export function targets(f: Figures): Target[] {
     const values = keys.map(m).filter((v): v is number => v !== undefined);
     return values.length ? Math.max(...values) : undefined;
   };
-  // Issue 30: the download path through the app's UI, against the WebCrypto ceiling and a plain download.
-  out.push(
-    ratioTarget(
-      'App create, download path / WebCrypto encrypt alone',
-      m('app.download.create'),
-      m('app.ceiling.encrypt'),
-      0.6,
-      'atLeast',
-    ),
-  );
-  out.push(
-    ratioTarget(
-      'App create, download path / the file downloaded as it is',
-      m('app.download.create'),
-      m('app.download.plain'),
-      0.4,
-      'atLeast',
-    ),
-  );
-  out.push(
-    ratioTarget(
-      'App restore all as .zip, download path / WebCrypto decrypt alone',
-      m('app.download.restoreZip'),
-      m('app.ceiling.decrypt'),
-      0.6,
-      'atLeast',
-    ),
-  );
-  out.push(
-    ratioTarget(
-      'App download of one restored file / WebCrypto decrypt alone',
-      m('app.download.restoreOne'),
-      m('app.ceiling.decrypt'),
-      0.6,
-      'atLeast',
-    ),
-  );
-  // Issue 33: repair data on another core, in the app (times: speeds inverted).
-  out.push(
-    ratioTarget(
-      'App create with repair data (10%) / without it',
-      m('app.download.create'),
-      m('app.download.createParity'),
-      1.3,
-      'atMost',
-    ),
-  );
-  out.push(appRekeyAtCopySpeed(f));
-  // The streamed download with no crypto at all: the most the streamed rows can reach here.
-  for (const [row, what] of [
-    ['create', 'App create'],
-    ['restoreZip', 'App restore all as .zip'],
-    ['restoreOne', 'App download of one restored file'],
-  ]) {
-    ratio(
-      `${what}, download path / the service worker's stream alone`,
-      `app.download.${row}`,
-      'app.download.streamCeiling',
-      0.8,
-    );
-  }
-  const growth = (key: string, name: string) => {
-    const grown = f[key]?.extra?.rendererGrowthMiB;
-    out.push({
-      name,
-      measured: grown === undefined ? '-' : `${grown.toFixed(0)} MiB`,
-      required: '<= 300 MiB',
-      met: grown === undefined ? null : grown <= 300,
-      value: grown,
-    });
-  };
-  growth('app.download.createBig', 'App create of 4 GiB, download path: renderer memory growth');
-  growth('app.download.restoreZipBig', 'App restore of 4 GiB as .zip, download path: renderer memory growth');
+  out.push(...appDownloadTargets(f, 'chromium'), appRekeyAtCopySpeed(f), ...appDownloadTargets(f, 'firefox'));
   // Issue 30: a restore as .zip past 4 GiB, read by tools nobody here wrote (bench/zip64.ts).
   const zip64 = f['zip64.write']?.extra;
   const checkers = zip64?.checkedBy7z ? 'unzip -t, Python zipfile and 7z t' : 'unzip -t and Python zipfile';
@@ -264,26 +193,6 @@ function rekeyAtCopySpeed(f: Figures): Target {
     name: "CLI rekey / (cp && sync + the new passphrase's Argon2id) (wall time)",
     measured:
       value === undefined ? '-' : `${value.toFixed(2)}x (${rekeySeconds?.toFixed(2)} / ${budget?.toFixed(2)} s)`,
-    required: '<= 1.2x',
-    met: value === undefined ? null : value <= 1.2,
-    value,
-  };
-}
-
-/**
- * Issue 33, in the app: "Change how it unlocks" on a copy on this device over a copy of the file
- * in the private file system plus two Argon2id runs (the old passphrase opens the header again,
- * the new one is derived), each taken as long as an Unlock of the same copy.
- */
-function appRekeyAtCopySpeed(f: Figures): Target {
-  const rekey = f['app.rekey.device']?.median;
-  const copy = f['app.rekey.opfsCopy']?.median;
-  const unlock = f['app.rekey.unlock']?.median;
-  const budget = copy !== undefined && unlock !== undefined ? copy + 2 * unlock : undefined;
-  const value = rekey !== undefined && budget !== undefined ? rekey / budget : undefined;
-  return {
-    name: 'App "Change how it unlocks" on this device / (private-storage copy + 2 Argon2id runs)',
-    measured: value === undefined ? '-' : `${value.toFixed(2)}x (${rekey?.toFixed(2)} / ${budget?.toFixed(2)} s)`,
     required: '<= 1.2x',
     met: value === undefined ? null : value <= 1.2,
     value,

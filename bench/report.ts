@@ -5,26 +5,33 @@ import type { Target } from './target.ts';
 
 type Figures = Record<string, Figure>;
 
+/** The app through its UI, download path: Chromium's rows (app.*); Firefox's are app.firefox.* (no stream ceiling, no rekey). */
+const APP_ROWS: [string, string][] = [
+  ['app.download.plain', 'the input file downloaded as it is (no Coffer)'],
+  ['app.download.create', 'Create backup (check after writing off) -> .coffer download'],
+  ['app.download.createParity', 'Create backup with "Add repair data" (10%, check off) -> .coffer download'],
+  ['app.download.createChecked', 'Create backup, checked after writing (the default: staged, then handed over)'],
+  ['app.download.streamCeiling', "the service worker's streamed download alone (no crypto, same size)"],
+  ['app.download.restoreZip', 'Restore all -> .zip download'],
+  ['app.download.restoreOne', 'Download of the one restored file'],
+  ['app.download.createBig', 'Create backup of the 4 GiB file (full runs), with renderer memory'],
+  ['app.download.restoreZipBig', 'Restore all as .zip, 4 GiB, with renderer memory'],
+  ['app.download.restoreOneBig', 'Download of the one restored 4 GiB file, with renderer memory'],
+  ['app.rekey.device', '"Change how it unlocks" (new passphrase) on a copy kept on this device'],
+  ['app.rekey.opfsCopy', 'the same copy duplicated in the private file system (createWritable), no Coffer'],
+  ['app.rekey.unlock', 'Unlock of that copy (one Argon2id run, default preset)'],
+  ['app.ceiling.encrypt', 'WebCrypto AES-256-GCM encrypt alone, 256 KiB, 4 in flight, same page'],
+  ['app.ceiling.decrypt', 'WebCrypto AES-256-GCM decrypt alone, 256 KiB, 4 in flight, same page'],
+];
+const FIREFOX_APP_ROWS = APP_ROWS.filter(([key]) => !/streamCeiling|rekey/.test(key)).map(
+  ([key, label]): [string, string] => [key.replace(/^app\./, 'app.firefox.'), label],
+);
+
 const ROWS: [string, [string, string][]][] = [
+  ['Chromium: the built app through its UI, no file picker: from the click to the file complete on disk', APP_ROWS],
   [
-    'Chromium: the built app through its UI, no file picker: from the click to the file complete on disk',
-    [
-      ['app.download.plain', 'the input file downloaded as it is (no Coffer)'],
-      ['app.download.create', 'Create backup (check after writing off) -> .coffer download'],
-      ['app.download.createParity', 'Create backup with "Add repair data" (10%, check off) -> .coffer download'],
-      ['app.download.createChecked', 'Create backup, checked after writing (the default: staged, then handed over)'],
-      ['app.download.streamCeiling', "the service worker's streamed download alone (no crypto, same size)"],
-      ['app.download.restoreZip', 'Restore all -> .zip download'],
-      ['app.download.restoreOne', 'Download of the one restored file'],
-      ['app.download.createBig', 'Create backup of the 4 GiB file (full runs), with renderer memory'],
-      ['app.download.restoreZipBig', 'Restore all as .zip, 4 GiB, with renderer memory'],
-      ['app.download.restoreOneBig', 'Download of the one restored 4 GiB file, with renderer memory'],
-      ['app.rekey.device', '"Change how it unlocks" (new passphrase) on a copy kept on this device'],
-      ['app.rekey.opfsCopy', 'the same copy duplicated in the private file system (createWritable), no Coffer'],
-      ['app.rekey.unlock', 'Unlock of that copy (one Argon2id run, default preset)'],
-      ['app.ceiling.encrypt', 'WebCrypto AES-256-GCM encrypt alone, 256 KiB, 4 in flight, same page'],
-      ['app.ceiling.decrypt', 'WebCrypto AES-256-GCM decrypt alone, 256 KiB, 4 in flight, same page'],
-    ],
+    'Firefox: the built app through its UI (no file picker there): from the click to the file complete on disk',
+    FIREFOX_APP_ROWS,
   ],
   [
     'Chromium: Coffer through the app worker (File in, OPFS out), references in a second worker',

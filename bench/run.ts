@@ -25,7 +25,7 @@ const { values } = parseArgs({
     'skip-node': { type: 'boolean', default: false },
     repeats: { type: 'string' },
     out: { type: 'string' },
-    /** Only these groups (comma-separated prefixes): cli.io, cli.tree, cli.lognormal, cli.sharedoc (/usr/share/doc), cli.many (100,000 files), salvage, native, zip64, whatsapp, node, browser.io, browser.tree (browser.tree.coffer, browser.tree.io), browser.path, browser.big, browser.ref, browser.peers, browser.app (the built app through its UI). */
+    /** Only these groups (comma-separated prefixes): cli.io, cli.tree, cli.lognormal, cli.sharedoc (/usr/share/doc), cli.many (100,000 files), salvage, native, zip64, whatsapp, node, browser.io, browser.tree (browser.tree.coffer, browser.tree.io), browser.path, browser.big, browser.ref, browser.peers, browser.app (the built app through its UI: browser.app.chromium, browser.app.firefox). */
     only: { type: 'string' },
     /** The number of files in the tree (default 200 quick, 10,000 full); 100000 for the scale run. */
     'tree-files': { type: 'string' },
@@ -73,12 +73,13 @@ try {
     Object.assign(figures, browser.figures);
     skipped.push(...browser.skipped);
     browserVersion = browser.version;
-    if (want('browser.app')) {
+    const engines = (['chromium', 'firefox'] as const).filter((engine) => want(`browser.app.${engine}`));
+    if (engines.length > 0) {
       const record = (name: string, value: Figure) => {
         figures[name] = value;
         log(`  ${name}: ${value.median.toFixed(value.unit === 'MB/s' ? 0 : 3)} ${value.unit}`);
       };
-      await runAppPath(data, work, repeats, log, record);
+      await runAppPath({ data, work, repeats, log, record, skipped, engines: [...engines] });
     }
   } else skipped.push('Chromium (--skip-browser)');
 } finally {

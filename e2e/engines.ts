@@ -31,6 +31,12 @@ function installedFirefoxMajor(): number | null {
   return firefoxMajor;
 }
 
+/** Why Firefox cannot be driven here (missing or too old), or undefined when it can. */
+export function firefoxUnavailable(): string | undefined {
+  if (installedFirefoxMajor() === null) return `no Firefox at ${firefoxPath()}`;
+  return firefoxTooOld();
+}
+
 function firefoxTooOld(): string | undefined {
   const major = installedFirefoxMajor();
   if (major === null || major >= FIREFOX_FOR_PLAYWRIGHT) return undefined;
