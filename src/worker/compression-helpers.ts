@@ -35,10 +35,9 @@ export function createCompressionHelpers(
     compression,
     level,
     spawn: (events) => {
-      const helper = launchHelper('compression', events.failed);
-      helper.port.onmessage = (event: MessageEvent<CompressionReply>) => events.reply(event.data);
+      const helper = launchHelper<CompressionReply>('compression', events);
       return {
-        post: (request, transfer) => helper.port.postMessage(request, transfer),
+        post: (request, transfer) => helper.post(request, transfer),
         terminate: () => helper.stop(),
       };
     },

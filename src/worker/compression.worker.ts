@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 /**
  * A compression helper for the Coffer worker (src/core/compression-pool.ts), started by the page
- * and fed over the channel it hands over (helper-host.ts): one 1 MiB segment at
+ * and fed through the page (helper-host.ts): one 1 MiB segment at
  * a time, raw DEFLATE (spec 5.4) or zstd (spec 5.6, compress or decompress), so that compression
  * and zstd decompression run on every core. It sees only plaintext segments and holds no keys.
  * The zstd WebAssembly loads from our own origin the first time a zstd job arrives.
@@ -14,7 +14,7 @@ import {
 } from '../core/compression-pool.ts';
 import { CofferError } from '../core/errors.ts';
 import { zstdCompress, zstdDecompress } from '../core/zstd.ts';
-import { serveHandedPort } from './helper-port.ts';
+import { serveRelayedJobs } from './helper-serve.ts';
 
 async function run(request: CompressionRequest): Promise<Uint8Array> {
   switch (request.job) {
@@ -30,7 +30,7 @@ async function run(request: CompressionRequest): Promise<Uint8Array> {
   }
 }
 
-serveHandedPort<CompressionRequest>(async (request, reply) => {
+serveRelayedJobs<CompressionRequest>(async (request, reply) => {
   const { id } = request;
   try {
     const output = await run(request);

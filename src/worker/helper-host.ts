@@ -1,12 +1,14 @@
 /// <reference path="./assets.d.ts" />
 /**
  * The page's side of a worker's helpers (protocol.ts, HelperRequest): it starts each helper the
- * worker asks for, hands it the worker's channel, stops it when asked, and stops them all when
- * the worker is ended. A helper that cannot start, or stops, is reported back to the worker.
+ * worker asks for, carries their messages both ways (moving their buffers: protocol.ts says why
+ * not a MessageChannel), stops it when asked, and stops them all when the worker is ended. A
+ * helper that cannot start, or stops, is reported back to the worker.
  */
 import compressionWorkerUrl from './compression.worker.ts?worker&url';
+import type { HelperAnswer } from './helper-serve.ts';
 import parityWorkerUrl from './parity.worker.ts?worker&url';
-import type { HelperFailed, HelperKind, HelperRequest } from './protocol.ts';
+import type { HelperFailed, HelperKind, HelperMessage, HelperRequest } from './protocol.ts';
 import { startWorker } from './start-worker.ts';
 
 const SCRIPTS: Record<HelperKind, { url: string; name: string }> = {
@@ -16,7 +18,7 @@ const SCRIPTS: Record<HelperKind, { url: string; name: string }> = {
 
 function isHelperRequest(message: unknown): message is HelperRequest {
   const type = (message as { type?: unknown } | null)?.type;
-  return type === 'helper-start' || type === 'helper-stop';
+  return type === 'helper-start' || type === 'helper-stop' || type === 'helper-message';
 }
 
 export class HelperHost {
@@ -27,6 +29,10 @@ export class HelperHost {
   /** Handles the owner's message if it is about a helper (then true); false for anything else. */
   handle(message: unknown): message is HelperRequest {
     if (!isHelperRequest(message)) return false;
+    if (message.type === 'helper-message') {
+      this.running.get(message.helper)?.postMessage(message.data, message.transfer);
+      return true;
+    }
     if (message.type === 'helper-stop') {
       this.running.get(message.helper)?.terminate();
       this.running.delete(message.helper);
@@ -40,7 +46,10 @@ export class HelperHost {
         event.preventDefault();
         this.report(helper, event.message || 'A helper worker stopped.');
       };
-      worker.postMessage({ port: message.port }, [message.port]);
+      worker.onmessage = ({ data: { data, transfer } }: MessageEvent<HelperAnswer>) => {
+        const answer: HelperMessage = { type: 'helper-message', helper, data, transfer };
+        this.owner.postMessage(answer, transfer);
+      };
       this.running.set(helper, worker);
     } catch (error) {
       this.report(helper, error instanceof Error ? error.message : String(error));

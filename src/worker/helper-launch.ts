@@ -1,22 +1,29 @@
 /// <reference lib="webworker" />
 /**
  * A worker's side of its helpers (protocol.ts, HelperRequest): each helper is asked of the page,
- * which starts it and hands it the other end of a channel; the worker talks to it over its end.
- * Messages sent before the helper is up wait in the channel, so a helper is usable at once.
+ * which starts it and carries the messages between them both ways (`helper-message`), moving
+ * their buffers rather than copying them. Messages sent before the helper is up wait in the
+ * page's Worker, so a helper is usable at once.
  */
-import type { HelperFailed, HelperKind, HelperRequest } from './protocol.ts';
+import type { HelperFailed, HelperKind, HelperMessage, HelperRequest } from './protocol.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
 export interface LaunchedHelper {
-  /** This worker's end of the helper's channel. */
-  port: MessagePort;
+  /** Sends to the helper; what `transfer` lists is moved, not copied. */
+  post(message: unknown, transfer?: Transferable[]): void;
   /** Asks the page to stop the helper; nothing more arrives from it. */
   stop(): void;
 }
 
+/** What a helper's user hears: each of its answers, and its failure (it could not start, or stopped). */
+export interface HelperEvents<Reply> {
+  reply(message: Reply): void;
+  failed(error: Error): void;
+}
+
 let nextHelper = 1;
-const failureHandlers = new Map<number, (error: Error) => void>();
+const listeners = new Map<number, HelperEvents<unknown>>();
 
 function ask(request: HelperRequest, transfer: Transferable[] = []): void {
   self.postMessage(request, transfer);
@@ -24,44 +31,48 @@ function ask(request: HelperRequest, transfer: Transferable[] = []): void {
 
 /** Whether helpers can be asked of a page: in a dedicated worker, not in Node or a page. */
 export function canLaunchHelpers(): boolean {
-  return (
-    typeof MessageChannel !== 'undefined' &&
-    typeof WorkerGlobalScope !== 'undefined' &&
-    typeof self !== 'undefined' &&
-    self instanceof WorkerGlobalScope
-  );
+  return typeof WorkerGlobalScope !== 'undefined' && typeof self !== 'undefined' && self instanceof WorkerGlobalScope;
 }
 
-/** Starts a helper of this kind through the page; `failed` hears if it cannot start or stops. */
-export function launchHelper(kind: HelperKind, failed: (error: Error) => void): LaunchedHelper {
+/** Starts a helper of this kind through the page; `events` hears its answers and its failure. */
+export function launchHelper<Reply>(kind: HelperKind, events: HelperEvents<Reply>): LaunchedHelper {
   const helper = nextHelper++;
-  const channel = new MessageChannel();
-  failureHandlers.set(helper, failed);
-  ask({ type: 'helper-start', helper, kind, port: channel.port2 }, [channel.port2]);
+  listeners.set(helper, events as HelperEvents<unknown>);
+  ask({ type: 'helper-start', helper, kind });
+  let stopped = false;
   return {
-    port: channel.port1,
+    post(message, transfer = []) {
+      if (!stopped) ask({ type: 'helper-message', helper, data: message, transfer }, transfer);
+    },
     stop() {
-      failureHandlers.delete(helper);
-      channel.port1.close();
+      stopped = true;
+      listeners.delete(helper);
       ask({ type: 'helper-stop', helper });
     },
   };
 }
 
-function isHelperFailed(data: unknown): data is HelperFailed {
-  return typeof data === 'object' && data !== null && (data as { type?: unknown }).type === 'helper-failed';
+function isFromPage(data: unknown): data is HelperFailed | HelperMessage {
+  const type = (data as { type?: unknown } | null)?.type;
+  return type === 'helper-failed' || type === 'helper-message';
 }
 
 /**
- * A worker's message handler that first takes the page's word on a failed helper (its user then
- * fails every job waiting on it); every other message goes to `handler`.
+ * A worker's message handler that first takes the page's messages about its helpers (an answer,
+ * or the word that one failed, whose user then fails every job waiting on it); every other
+ * message goes to `handler`.
  */
 export function withHelperReports<T>(
   handler: (event: MessageEvent<T>) => unknown,
-): (event: MessageEvent<T | HelperFailed>) => void {
+): (event: MessageEvent<T | HelperFailed | HelperMessage>) => void {
   return (event) => {
     const { data } = event;
-    if (isHelperFailed(data)) failureHandlers.get(data.helper)?.(new Error(data.message));
-    else void handler(event as MessageEvent<T>);
+    if (!isFromPage(data)) {
+      void handler(event as MessageEvent<T>);
+      return;
+    }
+    const listener = listeners.get(data.helper);
+    if (data.type === 'helper-message') listener?.reply(data.data);
+    else listener?.failed(new Error(data.message));
   };
 }

@@ -12,10 +12,9 @@ export function parityOnHelper(coder: ErasureCoder): { coder: ErasureCoder; clos
   if (!canLaunchHelpers()) return { coder, close: () => {} };
   let helper: LaunchedHelper | undefined;
   const away = encodingAway(coder, (events) => {
-    const launched = launchHelper('parity', events.failed);
-    launched.port.onmessage = (event: MessageEvent<ParityAnswer>) => events.answer(event.data);
+    const launched = launchHelper<ParityAnswer>('parity', { reply: events.answer, failed: events.failed });
     helper = launched;
-    return { post: (job, transfer) => launched.port.postMessage(job, transfer) };
+    return { post: (job, transfer) => launched.post(job, transfer) };
   });
   return { coder: away, close: () => helper?.stop() };
 }

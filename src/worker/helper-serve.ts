@@ -1,0 +1,21 @@
+/// <reference lib="webworker" />
+/**
+ * A helper worker's side (helper-host.ts): the page brings it each job from the worker that asked
+ * for it, and takes each answer back there, with the buffers it lists moved, not copied.
+ */
+declare const self: DedicatedWorkerGlobalScope;
+
+export type Reply = (message: unknown, transfer?: Transferable[]) => void;
+
+/** What a helper posts to the page: the answer, and what moves with it. */
+export interface HelperAnswer {
+  data: unknown;
+  transfer: Transferable[];
+}
+
+/** Serves each job the page brings with `answer`. */
+export function serveRelayedJobs<Job>(answer: (job: Job, reply: Reply) => void | Promise<void>): void {
+  const reply: Reply = (message, transfer = []) =>
+    self.postMessage({ data: message, transfer } satisfies HelperAnswer, transfer);
+  self.onmessage = (event: MessageEvent<Job>) => void answer(event.data, reply);
+}
