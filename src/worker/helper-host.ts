@@ -6,9 +6,8 @@
  * helper that cannot start, or stops, is reported back to the worker.
  */
 import compressionWorkerUrl from './compression.worker.ts?worker&url';
-import type { HelperAnswer } from './helper-serve.ts';
 import parityWorkerUrl from './parity.worker.ts?worker&url';
-import type { HelperFailed, HelperKind, HelperMessage, HelperRequest } from './protocol.ts';
+import type { HelperAnswer, HelperFailed, HelperKind, HelperMessage, HelperRequest } from './protocol.ts';
 import { startWorker } from './start-worker.ts';
 
 const SCRIPTS: Record<HelperKind, { url: string; name: string }> = {

@@ -39,13 +39,12 @@ export function launchHelper<Reply>(kind: HelperKind, events: HelperEvents<Reply
   const helper = nextHelper++;
   listeners.set(helper, events as HelperEvents<unknown>);
   ask({ type: 'helper-start', helper, kind });
-  let stopped = false;
   return {
     post(message, transfer = []) {
-      if (!stopped) ask({ type: 'helper-message', helper, data: message, transfer }, transfer);
+      // Only stop() removes the listener: after it, nothing more goes to the helper.
+      if (listeners.has(helper)) ask({ type: 'helper-message', helper, data: message, transfer }, transfer);
     },
     stop() {
-      stopped = true;
       listeners.delete(helper);
       ask({ type: 'helper-stop', helper });
     },

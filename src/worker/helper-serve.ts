@@ -3,15 +3,11 @@
  * A helper worker's side (helper-host.ts): the page brings it each job from the worker that asked
  * for it, and takes each answer back there, with the buffers it lists moved, not copied.
  */
+import type { HelperAnswer } from './protocol.ts';
+
 declare const self: DedicatedWorkerGlobalScope;
 
 export type Reply = (message: unknown, transfer?: Transferable[]) => void;
-
-/** What a helper posts to the page: the answer, and what moves with it. */
-export interface HelperAnswer {
-  data: unknown;
-  transfer: Transferable[];
-}
 
 /** Serves each job the page brings with `answer`. */
 export function serveRelayedJobs<Job>(answer: (job: Job, reply: Reply) => void | Promise<void>): void {

@@ -262,6 +262,12 @@ export interface HelperMessage {
   transfer: Transferable[];
 }
 
+/** What a helper posts to the page, which carries it to the worker as a `helper-message`. */
+export interface HelperAnswer {
+  data: unknown;
+  transfer: Transferable[];
+}
+
 /** The page's word back to the worker: the helper it started could not start, or stopped. */
 export interface HelperFailed {
   type: 'helper-failed';
