@@ -30,7 +30,11 @@ export async function timedDownload(
   downloads: string,
   click: () => Promise<void>,
 ): Promise<FinishedDownload> {
-  if (engine === 'firefox') return timedFolderDownload(downloads, click);
+  return engine === 'firefox' ? timedFolderDownload(downloads, click) : timedEventDownload(page, click);
+}
+
+/** The download Playwright reports (Chromium's, and any not of a Blob), complete on disk. */
+async function timedEventDownload(page: Page, click: () => Promise<void>): Promise<FinishedDownload> {
   const download = page.waitForEvent('download', { timeout: 600_000 });
   const start = performance.now();
   await click();
@@ -93,7 +97,7 @@ export function webCryptoCeiling(page: Page, bytes: number, direction: 'encrypt'
  * complete on disk. What the app's streamed rows can at best reach in this browser.
  */
 export async function streamCeiling(page: Page, bytes: number): Promise<number> {
-  const run = await timedDownload(page, 'chromium', '', () =>
+  const run = await timedEventDownload(page, () =>
     page.evaluate(async (total) => {
       const hex = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0'));
       const id = hex.join('');

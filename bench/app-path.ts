@@ -7,7 +7,7 @@
  * compare with. Chromium's rows are app.*, Firefox's app.firefox.*.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium, firefox, type Page } from '@playwright/test';
@@ -82,8 +82,7 @@ async function runInEngine(engine: Engine, options: AppPathOptions): Promise<voi
   const record = (name: string, value: Figure) => options.record(`${rows}${name}`, value);
   log(`${engine === 'firefox' ? 'Firefox' : 'Chromium'}: the built app through its UI, download path (no file picker)`);
   const profile = mkdtempSync(join(tmpdir(), `coffer-bench-app-${engine}-`));
-  const downloads = join(profile, '..', `${profile.split('/').pop()}-downloads`);
-  mkdirSync(downloads);
+  const downloads = mkdtempSync(join(tmpdir(), `coffer-bench-downloads-${engine}-`));
   const context = await launch(engine, profile, downloads);
   try {
     // As in Firefox and Safari: no pickers, so everything arrives as a download.

@@ -1,6 +1,6 @@
 /** Issue 30's targets for the app's download path, in Chromium (rows app.*) and Firefox (app.firefox.*). */
 import type { Figure } from './lib.ts';
-import { ratioTarget, type Target } from './target.ts';
+import { memoryTarget, ratioTarget, type Target } from './target.ts';
 
 type Figures = Record<string, Figure>;
 
@@ -68,14 +68,9 @@ export function appDownloadTargets(f: Figures, engine: 'chromium' | 'firefox'): 
     ['createBig', 'create of 4 GiB'],
     ['restoreZipBig', 'restore of 4 GiB as .zip'],
   ]) {
-    const grown = f[`${prefix}download.${row}`]?.extra?.rendererGrowthMiB;
-    out.push({
-      name: `${app} ${what}, download path: ${memory}`,
-      measured: grown === undefined ? '-' : `${grown.toFixed(0)} MiB`,
-      required: '<= 300 MiB',
-      met: grown === undefined ? null : grown <= 300,
-      value: grown,
-    });
+    out.push(
+      memoryTarget(`${app} ${what}, download path: ${memory}`, f[`${prefix}download.${row}`]?.extra?.rendererGrowthMiB),
+    );
   }
   return out;
 }

@@ -2,7 +2,7 @@
 import type { Figure } from './lib.ts';
 import { appDownloadTargets, appRekeyAtCopySpeed } from './report-app.ts';
 import { browserTreeTargets } from './report-tree.ts';
-import { ratioTarget, type Target } from './target.ts';
+import { memoryTarget, ratioTarget, type Target } from './target.ts';
 
 type Figures = Record<string, Figure>;
 
@@ -58,13 +58,12 @@ export function targets(f: Figures): Target[] {
     value: cost,
   });
   const parityMemory = f['parity.memory.cli']?.extra;
-  out.push({
-    name: `create --parity 10 of ${parityMemory?.inputMiB?.toFixed(0) ?? '-'} MiB: peak memory it adds (CLI)`,
-    measured: parityMemory ? `${parityMemory.growthMiB.toFixed(0)} MiB` : '-',
-    required: '<= 300 MiB',
-    met: parityMemory ? parityMemory.growthMiB <= 300 : null,
-    value: parityMemory?.growthMiB,
-  });
+  out.push(
+    memoryTarget(
+      `create --parity 10 of ${parityMemory?.inputMiB?.toFixed(0) ?? '-'} MiB: peak memory it adds (CLI)`,
+      parityMemory?.growthMiB,
+    ),
+  );
   const encCeiling = maxOf('browser.aesgcm.encrypt1', 'browser.aesgcm.encrypt4');
   const decCeiling = maxOf('browser.aesgcm.decrypt1', 'browser.aesgcm.decrypt4');
   ratio('Chromium create, random / WebCrypto encrypt ceiling', 'browser.create.random', encCeiling, 0.6);
@@ -150,15 +149,13 @@ export function targets(f: Figures): Target[] {
     ['browser.big.createParity', 'create with repair data (10%)'],
     ['browser.big.restore', 'restore'],
   ]) {
-    const growth = f[key]?.extra?.rendererGrowthMiB;
     const bytes = f['browser.big.create']?.extra?.bytes;
-    out.push({
-      name: `Chromium ${bytes ? `${(bytes / 2 ** 30).toFixed(0)} GiB ` : ''}${what}: renderer memory growth`,
-      measured: growth === undefined ? '-' : `${growth.toFixed(0)} MiB`,
-      required: '<= 300 MiB',
-      met: growth === undefined ? null : growth <= 300,
-      value: growth,
-    });
+    out.push(
+      memoryTarget(
+        `Chromium ${bytes ? `${(bytes / 2 ** 30).toFixed(0)} GiB ` : ''}${what}: renderer memory growth`,
+        f[key]?.extra?.rendererGrowthMiB,
+      ),
+    );
   }
   const wasm = m('browser.argon2.default');
   const native = m('native.argon2.default');

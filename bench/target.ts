@@ -26,3 +26,14 @@ export function ratioTarget(
   const met = direction === 'atLeast' ? value >= limit : value <= limit;
   return { name, measured: `${value.toFixed(2)}x`, required, met, value };
 }
+
+/** The target "grows memory by at most `limitMiB`", from a growth measured in MiB (null when not measured). */
+export function memoryTarget(name: string, growthMiB: number | undefined, limitMiB = 300): Target {
+  return {
+    name,
+    measured: growthMiB === undefined ? '-' : `${growthMiB.toFixed(0)} MiB`,
+    required: `<= ${limitMiB} MiB`,
+    met: growthMiB === undefined ? null : growthMiB <= limitMiB,
+    value: growthMiB,
+  };
+}
