@@ -92,7 +92,7 @@ export function webCryptoCeiling(page: Page, bytes: number, direction: 'encrypt'
 
 /**
  * The service worker's streamed download alone: the same number of bytes, made up in a worker
- * in 4 MiB pieces (as the app's stream sink batches them), through the app's own registration
+ * in 4 MiB batches (as the app's stream sink sends them), through the app's own registration
  * and download URL, with no crypto or file reading at all. Seconds from the start to the file
  * complete on disk. What the app's streamed rows can at best reach in this browser.
  */
@@ -109,17 +109,31 @@ export async function streamCeiling(page: Page, bytes: number): Promise<number> 
       const registration = { type: 'coffer-download', id, name: 'ceiling.bin', size: total };
       navigator.serviceWorker.controller?.postMessage(registration, [channel.port1, replies.port2]);
       await ready;
+      // The app's stream sink's protocol (download-messages.ts): transferred batches, four in
+      // flight, buffers given back filled again.
       const source = `onmessage = (event) => {
+        const port = event.data;
         let sent = 0;
-        const stream = new ReadableStream({
-          pull(controller) {
-            if (sent >= ${total}) return controller.close();
+        let inFlight = 0;
+        let ended = false;
+        const spares = [];
+        const pump = () => {
+          for (; inFlight < 4 && sent < ${total}; inFlight++) {
             const size = Math.min(4194304, ${total} - sent);
-            controller.enqueue(new Uint8Array(size));
+            const spare = spares.pop();
+            const bytes = spare && spare.byteLength === size ? spare : new ArrayBuffer(size);
+            port.postMessage({ type: 'batch', bytes }, [bytes]);
             sent += size;
-          },
-        }, new CountQueuingStrategy({ highWaterMark: 4 }));
-        event.data.postMessage(stream, [stream]);
+          }
+          if (sent >= ${total} && !ended) port.postMessage({ type: 'end' });
+          ended = sent >= ${total};
+        };
+        port.onmessage = (reply) => {
+          if (reply.data.type === 'taken') inFlight--;
+          if (reply.data.spare) spares.push(reply.data.spare);
+          pump();
+        };
+        pump();
       };`;
       const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
       worker.postMessage(channel.port2, [channel.port2]);

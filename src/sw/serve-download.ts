@@ -1,7 +1,7 @@
 /**
  * Streamed downloads in the service worker (issue 30). The page registers a download; the Coffer
- * worker hands its output over as a ReadableStream; the service worker answers the download's URL
- * with those bytes as an attachment. Nothing is staged: the bytes go from the worker to the
+ * worker posts its output in batches; the service worker answers the download's URL with those
+ * bytes as an attachment. Nothing is staged: the bytes go from the worker to the
  * browser's download as they are made.
  *
  * A download that breaks off never looks finished: a failure in the worker, a page that stopped
@@ -11,6 +11,8 @@
 import {
   type AbortDownload,
   attachmentHeader,
+  type BatchMessage,
+  type BatchReply,
   DOWNLOAD_ID,
   type DownloadReply,
   type RegisterDownload,
@@ -43,8 +45,6 @@ function reply(port: MessagePort, message: DownloadReply): void {
 export function registerDownload(message: RegisterDownload, ports: readonly MessagePort[], clientId?: string): void {
   const [bytes, replyPort] = ports;
   if (!bytes || !replyPort || !DOWNLOAD_ID.test(message.id) || typeof message.name !== 'string') return;
-  const { readable: body, writable } = new TransformStream<Uint8Array, Uint8Array>();
-  const stopper = new AbortController();
   let ended = false;
   const end = (outcome: DownloadReply) => {
     if (ended) return;
@@ -52,32 +52,18 @@ export function registerDownload(message: RegisterDownload, ports: readonly Mess
     running.delete(message.id);
     reply(replyPort, outcome);
     replyPort.close();
-    bytes.close();
   };
+  const batches = receiveBatches(bytes, end);
   const download: PendingDownload = {
     name: message.name,
     size: Number.isSafeInteger(message.size) && (message.size as number) >= 0 ? message.size : undefined,
-    body,
+    body: batches.body,
     clientId,
     fetched: false,
     stop(reason) {
-      stopper.abort(new Error(reason));
-      // Before the worker's stream arrived there is no pipe to abort: error the body directly.
-      writable.abort(new Error(reason)).catch(() => {});
+      batches.stop(reason);
       end({ type: 'failed', reason });
     },
-  };
-  bytes.onmessage = (event: MessageEvent<unknown>) => {
-    const source = event.data;
-    if (!(source instanceof ReadableStream)) return;
-    // Stopped before the bytes arrived: the worker's next write then fails instead of waiting.
-    if (ended) return void source.cancel('The download was stopped.').catch(() => {});
-    // Errors on either side carry across: a failed worker fails the download, a download
-    // cancelled in the browser cancels the worker's stream (its next write throws).
-    source.pipeTo(writable, { signal: stopper.signal }).then(
-      () => end({ type: 'finished' }),
-      (error: unknown) => end({ type: 'failed', reason: error instanceof Error ? error.message : String(error) }),
-    );
   };
   running.set(message.id, download);
   watchClients();
@@ -85,6 +71,81 @@ export function registerDownload(message: RegisterDownload, ports: readonly Mess
     if (!download.fetched) download.stop('The download was never started.');
   }, UNFETCHED_MS);
   reply(replyPort, { type: 'ready' });
+}
+
+/** Chunks handed to the download that are not yet given back (see `pull`). */
+const KEPT_BY_THE_DOWNLOAD = 2;
+
+/**
+ * The response body fed by the worker's batches (download-messages.ts). Each batch taken into the
+ * body is acknowledged, so the worker sends the next; errors carry across both ways: a failed
+ * worker fails the download, and a download cancelled in the browser stops the worker's writes.
+ */
+function receiveBatches(port: MessagePort, end: (outcome: DownloadReply) => void) {
+  const queue: Uint8Array<ArrayBuffer>[] = [];
+  /** Chunks handed to the download, newest last, until their buffers go back to the worker. */
+  const given: Uint8Array<ArrayBuffer>[] = [];
+  let last = false;
+  let gone = false;
+  let wake: (() => void) | undefined;
+  let body!: ReadableStreamDefaultController<Uint8Array>;
+  const send = (message: BatchReply) => port.postMessage(message);
+  const stop = (reason: string) => {
+    if (gone) return;
+    gone = true;
+    queue.length = 0;
+    body.error(new Error(reason));
+    send({ type: 'stopped' });
+    port.close();
+    wake?.();
+  };
+  port.onmessage = (event: MessageEvent<BatchMessage>) => {
+    const message = event.data;
+    // Stopped before the worker's bytes arrived: its next write then fails instead of waiting.
+    if (gone) return send({ type: 'stopped' });
+    if (message?.type === 'batch' && message.bytes instanceof ArrayBuffer) queue.push(new Uint8Array(message.bytes));
+    else if (message?.type === 'end') last = true;
+    else if (message?.type === 'error') {
+      const reason = typeof message.reason === 'string' ? message.reason : 'The download failed.';
+      stop(reason);
+      end({ type: 'failed', reason });
+    }
+    wake?.();
+  };
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        body = controller;
+      },
+      async pull(controller) {
+        while (!gone && !last && queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+        if (gone) return;
+        const batch = queue.shift();
+        if (batch) {
+          controller.enqueue(batch);
+          given.push(batch);
+          // Chromium's download reads one chunk, copies it out, and only then asks for the next
+          // (so this stream keeps no queue: highWaterMark 0). A chunk two reads back is done with
+          // twice over: its buffer goes back to the worker to be filled again.
+          const spare = given.length > KEPT_BY_THE_DOWNLOAD ? given.shift()?.buffer : undefined;
+          if (spare) port.postMessage({ type: 'taken', spare } satisfies BatchReply, [spare]);
+          else send({ type: 'taken' });
+        } else {
+          controller.close();
+          port.close();
+          end({ type: 'finished' });
+        }
+      },
+      cancel(reason) {
+        // The person cancelled the download in the browser.
+        const why = reason instanceof Error ? reason.message : 'The download was cancelled.';
+        stop(why);
+        end({ type: 'failed', reason: why });
+      },
+    },
+    new CountQueuingStrategy({ highWaterMark: 0 }),
+  );
+  return { body: stream, stop };
 }
 
 export function abortDownload(message: AbortDownload): void {

@@ -1,7 +1,7 @@
 /**
  * Streamed downloads (issue 30) without a browser: the worker's stream sink, carried over a real
- * MessageChannel (transferred ReadableStreams, as between the worker and the service worker), and
- * the service worker's answer to the download's URL.
+ * MessageChannel (transferred batches, as between the worker and the service worker), and the
+ * service worker's answer to the download's URL.
  */
 import { describe, expect, it } from 'vitest';
 import { attachmentHeader, type DownloadReply } from '../../src/sw/download-messages.ts';
@@ -33,6 +33,21 @@ function register(name: string, size?: number) {
   return { id, workerPort: bytes.port2, received, settled };
 }
 
+/**
+ * Reads a response body as Chromium's download does: one chunk at a time, copied out before the
+ * next is asked for. (A reader that keeps the chunks themselves, like `arrayBuffer()` here, does
+ * not fit: the service worker gives a chunk's buffer back to be filled again two reads later.)
+ */
+async function readAsTheBrowserDoes(response: Response): Promise<Buffer> {
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const copies: Buffer[] = [];
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(copies);
+    copies.push(Buffer.from(value));
+  }
+}
+
 describe('a streamed download', () => {
   it('carries the worker’s bytes into the response, with the name and the exact length', async () => {
     const download = register('Fotos été.zip', 7);
@@ -41,7 +56,7 @@ describe('a streamed download', () => {
     expect(response.headers.get('content-disposition')).toBe(attachmentHeader('Fotos été.zip'));
     expect(response.headers.get('content-length')).toBe('7');
     expect(response.headers.get('cache-control')).toBe('no-store');
-    const body = response.arrayBuffer();
+    const body = readAsTheBrowserDoes(response);
     await sink.write(new TextEncoder().encode('abc'));
     // A view into a larger buffer: only its own bytes go across.
     await sink.write(new TextEncoder().encode('xxdefgxx').subarray(2, 6));
@@ -54,14 +69,45 @@ describe('a streamed download', () => {
   it('pieces of any size arrive whole and in order across the batches they are sent in', async () => {
     const download = register('big.bin');
     const sink = streamSink(download.workerPort);
-    const body = downloadResponse(download.id).arrayBuffer();
-    const sent = new Uint8Array(9 * 1024 * 1024 + 12345);
+    const body = readAsTheBrowserDoes(downloadResponse(download.id));
+    const sent = new Uint8Array(29 * 1024 * 1024 + 12345);
     for (let i = 0; i < sent.length; i++) sent[i] = (i * 2654435761) >>> 24;
     for (let offset = 0, size = 1; offset < sent.length; offset += size, size = 1 + ((size * 7 + 3) % 3_000_000)) {
       await sink.write(sent.subarray(offset, offset + size));
     }
     await sink.close();
-    expect(Buffer.from(await body).equals(Buffer.from(sent))).toBe(true);
+    expect((await body).equals(Buffer.from(sent))).toBe(true);
+  });
+
+  it('gives a chunk’s buffer back to the worker only two reads after the download took it', async () => {
+    const download = register('spares.bin');
+    const replies: Array<{ type: string; spare?: ArrayBuffer }> = [];
+    download.workerPort.onmessage = (event) => replies.push(event.data);
+    const reader = (downloadResponse(download.id).body as ReadableStream<Uint8Array>).getReader();
+    const batch = (fill: number) => new Uint8Array(1024).fill(fill).buffer;
+    for (let fill = 1; fill <= 4; fill++) {
+      const bytes = batch(fill);
+      download.workerPort.postMessage({ type: 'batch', bytes }, [bytes]);
+    }
+    download.workerPort.postMessage({ type: 'end' });
+    const chunks: Uint8Array[] = [];
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+    for (let read = 0; read < 4; read++) {
+      chunks.push((await reader.read()).value as Uint8Array);
+      await settle();
+      // A chunk is given back only when the download asks for the second one after it.
+      expect(replies.filter((reply) => reply.spare).length).toBe(Math.max(0, read - 1));
+      expect(chunks[read]?.[0]).toBe(read + 1);
+      if (read > 0) expect(chunks[read - 1]?.byteLength).toBe(1024); // The one before is still whole.
+    }
+    expect(replies.map((reply) => new Uint8Array(reply.spare ?? new ArrayBuffer(0))[0])).toEqual([
+      undefined,
+      undefined,
+      1,
+      2,
+    ]);
+    expect((await reader.read()).done).toBe(true);
+    expect(await download.settled()).toEqual({ type: 'finished' });
   });
 
   it('is answered once: the URL of a download already fetched, or never registered, is 404', async () => {
