@@ -29,8 +29,9 @@ const READY_TIMEOUT_MS = 3_000;
  * Whether downloads stream here: a service worker controls the page, and the engine is one whose
  * streamed downloads the tests cover (Chromium: the only engine with `navigator.userAgentData`).
  * Elsewhere the staging path stays. Firefox 153 can stream (tried with this check stubbed), but a
- * streamed 256 MiB backup took 3.4 s there against 1.6 s staged, and when the tab closes midway
- * its download stalls as a `.part` file instead of failing, so Firefox keeps the staged path.
+ * streamed 256 MiB backup took 4.2 s there against 1.7 s staged (batches; 3.4 s with a transferred
+ * stream), and when the tab closes midway its download stalls as a `.part` file instead of
+ * failing, so Firefox keeps the staged path.
  */
 export function canStreamDownloads(): boolean {
   if (typeof navigator === 'undefined' || !navigator.serviceWorker?.controller) return false;
