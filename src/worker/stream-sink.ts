@@ -22,8 +22,8 @@ export function streamSink(port: MessagePort): ByteSink {
   let wake: (() => void) | undefined;
   /**
    * Buffers the download is done with, filled again instead of new ones: a fresh 4 MiB buffer
-   * costs its page faults, and thrown away they pile up until a collection (Chromium's renderer
-   * grew 400-600 MiB over a 1 GiB download without this, about 25 MiB with it).
+   * costs its page faults, and thrown away they pile up until a collection (in the bench's 1 GiB
+   * rows Chromium's renderer grew 400-600 MiB without this, 50-140 MiB with it).
    */
   const spares: ArrayBuffer[] = [];
   port.onmessage = (event: MessageEvent<BatchReply>) => {
@@ -71,7 +71,7 @@ export function streamSink(port: MessagePort): ByteSink {
     },
     async close() {
       if (fill > 0) await send();
-      await until(() => true);
+      await until(() => true); // Throws if the download is already gone.
       post({ type: 'end' });
       // Settles once the download has every byte, or throws if it went away before that.
       await until(() => inFlight === 0);
