@@ -23,8 +23,8 @@ export interface SkippedItem {
 /**
  * Where a command writes its file. `memory` is the fallback where the browser offers no private
  * file system (WebKit under automation, some private windows): the bytes are collected in the
- * worker, up to MEMORY_OUTPUT_LIMIT, and handed back with the result. `stream` sends the bytes
- * as a ReadableStream on `port` to the service worker, which answers a download with them.
+ * worker, up to MEMORY_OUTPUT_LIMIT, and handed back with the result. `stream` posts the bytes
+ * in batches on `port` to the service worker, which answers a download with them.
  */
 export type Output =
   | { kind: 'opfs'; name: string }
@@ -46,6 +46,11 @@ export interface CreateCommand {
   compress: boolean;
   output: Output;
   verify: boolean;
+  /**
+   * With `verify` and a staged output: the download the backup also streams into while the check
+   * reads it back, ended only once the check passed (checked-copy.ts).
+   */
+  checkedCopy?: Extract<Output, { kind: 'stream' }>;
   /** Parity in percent (spec 11): a format version 3 file that can be repaired; absent: version 1. */
   parity?: number;
   /** A temporary private-storage file name where the parity waits (absent: the worker's memory). */
@@ -275,7 +280,7 @@ export interface HelperFailed {
   message: string;
 }
 
-/** The ports a command carries (a `stream` output's), which must be transferred with it. */
+/** The ports a command carries (a `stream` output's, a checked copy's), which must be transferred with it. */
 export function portsOf(command: Command): MessagePort[] {
   if ((command.type === 'inspect' || command.type === 'unlock') && !(command.file instanceof Blob)) {
     return [command.file.port];
@@ -286,7 +291,8 @@ export function portsOf(command: Command): MessagePort[] {
       : command.type === 'restore-all' && command.target.kind === 'zip'
         ? command.target.output
         : undefined;
-  return output?.kind === 'stream' ? [output.port] : [];
+  const copy = command.type === 'create' ? command.checkedCopy : undefined;
+  return [...(output?.kind === 'stream' ? [output.port] : []), ...(copy ? [copy.port] : [])];
 }
 
 export interface CommandEnvelope {
