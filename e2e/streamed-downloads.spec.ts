@@ -81,7 +81,9 @@ test('Create, Save and Restore all stream into the download: the right bytes, no
   expect(await opfsNames(page, 'coffer-tmp-')).toEqual([]);
 });
 
-test('checked after writing (the default), a backup streams into the download as the check runs', async ({ page }) => {
+test('checked after writing (the default), a backup streams into the download as the check runs', async ({
+  page,
+}) => {
   await controlled(page);
   const big = randomBytes(21 * 1024 * 1024 + 99);
   await prepareBackup(page, [{ name: 'big.bin', mimeType: 'application/octet-stream', buffer: big }]);
