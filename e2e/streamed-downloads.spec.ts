@@ -81,41 +81,6 @@ test('Create, Save and Restore all stream into the download: the right bytes, no
   expect(await opfsNames(page, 'coffer-tmp-')).toEqual([]);
 });
 
-test('checked after writing (the default), a backup streams into the download as the check runs', async ({
-  page,
-}) => {
-  await controlled(page);
-  const big = randomBytes(21 * 1024 * 1024 + 99);
-  await prepareBackup(page, [{ name: 'big.bin', mimeType: 'application/octet-stream', buffer: big }]);
-  await expect(page.getByLabel('Check the backup after writing it')).toBeChecked();
-  const started = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Create backup' }).click();
-  const backup = await started;
-  expect(streamedFrom(backup)).toBe(true);
-  const backupPath = await savedDownload(backup);
-  await expect(page.getByText('Read back and checked')).toBeVisible();
-  // The staged copy the check read stays for Share until this tab's next operation.
-  expect((await opfsNames(page, 'coffer-tmp-')).length).toBeGreaterThan(0);
-  await openBackup(page, backupPath);
-  await unlockWithPassphrase(page);
-  const one = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Download big.bin' }).click();
-  expect(readFileSync(await savedDownload(await one)).equals(big)).toBe(true);
-});
-
-test('checked after writing, Cancel fails the download that waited for the check', async ({ page }) => {
-  await controlled(page);
-  const slow = join(tempDir('slow'), 'slow.txt');
-  writeSlowToBackUp(slow);
-  await prepareBackup(page, slow);
-  const started = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Create backup' }).click();
-  const download = await started;
-  await page.getByRole('button', { name: 'Cancel' }).click();
-  expect(await download.failure()).not.toBeNull();
-  await expect(page.getByText('Cancelled. Nothing was kept.')).toBeVisible();
-});
-
 test('a streamed download names the file exactly, non-ASCII included', async ({ page }) => {
   await controlled(page);
   const backup = await streamedBackup(page, [

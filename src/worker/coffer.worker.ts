@@ -24,7 +24,6 @@ import { zstdReady } from '../core/zstd.ts';
 import { handleWhatsApp } from '../whatsapp/worker/handle-whatsapp.ts';
 import { fileSource, openSink, takeMemoryOutput } from './browser-io.ts';
 import { checkFolderCase } from './case-probe.ts';
-import { streamWhileChecking } from './checked-copy.ts';
 import { createCompressionHelpers, zstdOnHelpers } from './compression-helpers.ts';
 import { directorySink } from './directory-sink.ts';
 import { workerCoder } from './erasure.ts';
@@ -127,21 +126,17 @@ async function create(id: number, command: CreateCommand): Promise<Result> {
     parity?.close();
   }
   if (command.verify) {
-    const file = await sink.file();
-    const check = (async () => {
-      const written = await OpenedBackup.open(
-        fileSource(file),
-        { passphrase: command.passphrase, recoveryKey: command.recoveryKey },
-        undefined,
-        {
-          inflate: inflateNative,
-          zstd: zstdOnHelpers,
-          coder: command.parity === undefined ? undefined : await workerCoder(),
-        },
-      );
-      await written.verify({ onProgress: progressReporter(id, 'verifying') });
-    })();
-    await (command.checkedCopy ? streamWhileChecking(file, command.checkedCopy.port, check) : check);
+    const written = await OpenedBackup.open(
+      fileSource(await sink.file()),
+      { passphrase: command.passphrase, recoveryKey: command.recoveryKey },
+      undefined,
+      {
+        inflate: inflateNative,
+        zstd: zstdOnHelpers,
+        coder: command.parity === undefined ? undefined : await workerCoder(),
+      },
+    );
+    await written.verify({ onProgress: progressReporter(id, 'verifying') });
   }
   return { type: 'created', size, entries: kept.length, verified: command.verify, skipped };
 }

@@ -46,11 +46,6 @@ export interface CreateCommand {
   compress: boolean;
   output: Output;
   verify: boolean;
-  /**
-   * With `verify` and a staged output: the download the backup also streams into while the check
-   * reads it back, ended only once the check passed (checked-copy.ts).
-   */
-  checkedCopy?: Extract<Output, { kind: 'stream' }>;
   /** Parity in percent (spec 11): a format version 3 file that can be repaired; absent: version 1. */
   parity?: number;
   /** A temporary private-storage file name where the parity waits (absent: the worker's memory). */
@@ -280,7 +275,7 @@ export interface HelperFailed {
   message: string;
 }
 
-/** The ports a command carries (a `stream` output's, a checked copy's), which must be transferred with it. */
+/** The ports a command carries (a `stream` output's), which must be transferred with it. */
 export function portsOf(command: Command): MessagePort[] {
   if ((command.type === 'inspect' || command.type === 'unlock') && !(command.file instanceof Blob)) {
     return [command.file.port];
@@ -291,8 +286,7 @@ export function portsOf(command: Command): MessagePort[] {
       : command.type === 'restore-all' && command.target.kind === 'zip'
         ? command.target.output
         : undefined;
-  const copy = command.type === 'create' ? command.checkedCopy : undefined;
-  return [...(output?.kind === 'stream' ? [output.port] : []), ...(copy ? [copy.port] : [])];
+  return output?.kind === 'stream' ? [output.port] : [];
 }
 
 export interface CommandEnvelope {

@@ -82,7 +82,6 @@ export function streamSink(port: MessagePort): ByteSink {
       if (!stopped) post({ type: 'error', reason: 'Coffer could not finish this file.' });
       stopped = true;
       port.close();
-      wake?.(); // A write waiting for room fails now.
     },
     file: () => Promise.reject(new CofferError('invalid_input', 'A streamed download cannot be read back.')),
   };

@@ -82,19 +82,17 @@ export async function makeBackup(
     // Named before the output's temporary file: naming one removes this tab's older ones.
     const paritySpill =
       request.parity !== undefined && (await hasPrivateStorage()) ? await newTempName('parity') : undefined;
-    // Streamed into the download where the service worker can. A backup checked after writing is
-    // staged too, since the check reads the written file back: it streams into the download as
-    // the check runs, and the download ends only once the check passed.
-    if (!stored && !handle) streamed = await streamedOutput(name);
+    // Streamed into the download unless the backup is checked after writing: that check reads
+    // the written file back, which a download in progress cannot offer.
+    if (!stored && !handle && !request.verify) streamed = await streamedOutput(name);
     // Stored data never grows beyond the inputs plus headers, index and tags.
-    if (!stored && !handle && (!streamed || request.verify))
+    if (!stored && !handle && !streamed)
       temp = await tempOutput('backup', 'This backup', total + items.length * 4200 + 65536);
     const output: Output = stored
       ? { kind: 'opfs', name: stored.fileName }
       : handle
         ? { kind: 'handle', handle }
-        : (temp ?? (streamed as DownloadOutput)).output;
-    const checkedCopy = temp && streamed?.output.kind === 'stream' ? streamed.output : undefined;
+        : (streamed ?? (temp as TempOutput)).output;
     const result = await coffer.run(
       {
         type: 'create',
@@ -105,7 +103,6 @@ export async function makeBackup(
         kdf: request.strong ? 'strong' : 'default',
         compress: request.compress,
         verify: request.verify,
-        checkedCopy,
         parity: request.parity,
         paritySpill,
         output,
@@ -121,10 +118,8 @@ export async function makeBackup(
       if (handle) await file.stream().pipeTo(await handle.createWritable());
       else downloadBlob(file, name);
     } else if (streamed) {
+      // Nothing was staged, so there is no file to share: the download is the only copy.
       await streamed.deliver();
-      // Checked, it was staged, and the staged file stays for Share as below; unchecked, nothing
-      // was staged, so there is no file to share: the download is the only copy.
-      file = await temp?.file();
     } else if (temp) {
       // The temporary file stays until this tab's next operation, so Share can still read it.
       file = await temp.file();
