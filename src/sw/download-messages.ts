@@ -34,7 +34,7 @@ export type DownloadMessage = RegisterDownload | AbortDownload | KeepDownloadAli
 
 /**
  * Worker → service worker, on the `bytes` port. Each batch's buffer is transferred, not copied.
- * Batches rather than a transferred ReadableStream: Chromium 156 carried a transferred stream at
+ * Batches rather than a transferred ReadableStream: Chromium 150 carried a transferred stream at
  * about 300 MB/s into a download, and buffers posted on a port at about 500 MB/s, the speed of
  * bytes made in the service worker itself (512 MiB to 2 GiB, 1 to 8 MiB pieces).
  */
