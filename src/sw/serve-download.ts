@@ -1,8 +1,8 @@
 /**
  * Streamed downloads in the service worker (issue 30). The page registers a download; the Coffer
  * worker posts its output in batches; the service worker answers the download's URL with those
- * bytes as an attachment. Nothing is staged: the bytes go from the worker to the
- * browser's download as they are made.
+ * bytes as an attachment. Nothing is staged: the bytes go from the worker to the browser's
+ * download as they are made.
  *
  * A download that breaks off never looks finished: a failure in the worker, a page that stopped
  * it, or a page that went away errors the response, and the browser marks the download failed.
@@ -60,10 +60,7 @@ export function registerDownload(message: RegisterDownload, ports: readonly Mess
     body: batches.body,
     clientId,
     fetched: false,
-    stop(reason) {
-      batches.stop(reason);
-      end({ type: 'failed', reason });
-    },
+    stop: batches.stop,
   };
   running.set(message.id, download);
   watchClients();
@@ -80,6 +77,7 @@ const KEPT_BY_THE_DOWNLOAD = 2;
  * The response body fed by the worker's batches (download-messages.ts). Each batch taken into the
  * body is acknowledged, so the worker sends the next; errors carry across both ways: a failed
  * worker fails the download, and a download cancelled in the browser stops the worker's writes.
+ * `stop` is the one way it fails: the body errors, the worker is told, and `end` says why.
  */
 function receiveBatches(port: MessagePort, end: (outcome: DownloadReply) => void) {
   const queue: Uint8Array<ArrayBuffer>[] = [];
@@ -89,7 +87,7 @@ function receiveBatches(port: MessagePort, end: (outcome: DownloadReply) => void
   let gone = false;
   let wake: (() => void) | undefined;
   let body!: ReadableStreamDefaultController<Uint8Array>;
-  const send = (message: BatchReply) => port.postMessage(message);
+  const send = (message: BatchReply, transfer: Transferable[] = []) => port.postMessage(message, transfer);
   const stop = (reason: string) => {
     if (gone) return;
     gone = true;
@@ -98,6 +96,7 @@ function receiveBatches(port: MessagePort, end: (outcome: DownloadReply) => void
     send({ type: 'stopped' });
     port.close();
     wake?.();
+    end({ type: 'failed', reason });
   };
   port.onmessage = (event: MessageEvent<BatchMessage>) => {
     const message = event.data;
@@ -105,11 +104,8 @@ function receiveBatches(port: MessagePort, end: (outcome: DownloadReply) => void
     if (gone) return send({ type: 'stopped' });
     if (message?.type === 'batch' && message.bytes instanceof ArrayBuffer) queue.push(new Uint8Array(message.bytes));
     else if (message?.type === 'end') last = true;
-    else if (message?.type === 'error') {
-      const reason = typeof message.reason === 'string' ? message.reason : 'The download failed.';
-      stop(reason);
-      end({ type: 'failed', reason });
-    }
+    else if (message?.type === 'error')
+      stop(typeof message.reason === 'string' ? message.reason : 'The download failed.');
     wake?.();
   };
   const stream = new ReadableStream<Uint8Array>(
@@ -128,8 +124,7 @@ function receiveBatches(port: MessagePort, end: (outcome: DownloadReply) => void
           // (so this stream keeps no queue: highWaterMark 0). A chunk two reads back is done with
           // twice over: its buffer goes back to the worker to be filled again.
           const spare = given.length > KEPT_BY_THE_DOWNLOAD ? given.shift()?.buffer : undefined;
-          if (spare) port.postMessage({ type: 'taken', spare } satisfies BatchReply, [spare]);
-          else send({ type: 'taken' });
+          send({ type: 'taken', spare }, spare ? [spare] : []);
         } else {
           controller.close();
           port.close();
@@ -138,9 +133,7 @@ function receiveBatches(port: MessagePort, end: (outcome: DownloadReply) => void
       },
       cancel(reason) {
         // The person cancelled the download in the browser.
-        const why = reason instanceof Error ? reason.message : 'The download was cancelled.';
-        stop(why);
-        end({ type: 'failed', reason: why });
+        stop(reason instanceof Error ? reason.message : 'The download was cancelled.');
       },
     },
     new CountQueuingStrategy({ highWaterMark: 0 }),
