@@ -47,15 +47,28 @@ async function run(command: Parameters<CofferClient['run']>[0]): Promise<Result>
   return client.run(command);
 }
 
-let benchWorker: Worker | undefined;
-let benchHelpers: HelperHost | undefined;
+/**
+ * The reference rows' worker and the host of its helpers (the zstd rows use the app's helper pool,
+ * whose helpers the page starts, as the app's does). The two live and end together: a host left
+ * bound to a stopped worker would carry its helpers' answers to nobody, and the next row that
+ * uses them would wait forever (it did, after a tree I/O ceiling timed out).
+ */
+let benchWorker: { worker: Worker; helpers: HelperHost } | undefined;
+
+function startBenchWorker(): { worker: Worker; helpers: HelperHost } {
+  const worker = new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module', name: 'bench' });
+  return { worker, helpers: new HelperHost(worker) };
+}
+
+function stopBenchWorker(): void {
+  benchWorker?.helpers.stopAll();
+  benchWorker?.worker.terminate();
+  benchWorker = undefined;
+}
 
 function reference(request: BenchRequest): Promise<Record<string, number>> {
-  benchWorker ??= new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module', name: 'bench' });
-  const worker = benchWorker;
-  // The zstd rows use the app's helper pool, whose helpers the page starts, as the app's does.
-  benchHelpers ??= new HelperHost(worker);
-  const helpers = benchHelpers;
+  benchWorker ??= startBenchWorker();
+  const { worker, helpers } = benchWorker;
   return new Promise((resolve, reject) => {
     worker.onmessage = (event: MessageEvent<{ ok: boolean; result?: Record<string, number>; error?: string }>) => {
       if (helpers.handle(event.data)) return;
@@ -176,8 +189,7 @@ const bench = {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<Record<string, number>>((resolve) => {
       timer = setTimeout(() => {
-        benchWorker?.terminate();
-        benchWorker = undefined;
+        stopBenchWorker();
         resolve({ timedOut: timeoutSeconds });
       }, timeoutSeconds * 1000);
     });
