@@ -53,8 +53,9 @@ export function targets(f: Figures): Target[] {
   out.push({
     name: `create --parity 10 / create (size ${f['salvage.createParity']?.extra?.sizeRatio?.toFixed(3) ?? '-'}x)`,
     measured: cost === undefined ? '-' : `${cost.toFixed(2)}x`,
-    required: '<= 1.15x',
-    met: cost === undefined ? null : cost <= 1.15,
+    // Issue 33's target (issue 18, which asked 1.15x, ended with it unmet and handed it on).
+    required: '<= 1.3x',
+    met: cost === undefined ? null : cost <= 1.3,
     value: cost,
   });
   const parityMemory = f['parity.memory.cli']?.extra;

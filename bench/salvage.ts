@@ -2,7 +2,8 @@
  * Issue 18's targets, end to end with the `coffer` command: a backup of N files (1,000 files and
  * 1 GiB in a full run) with 1% of its chunks damaged. Salvage must restore every file that does
  * not touch a damaged chunk byte for byte (and lose exactly the others); with --parity 10 the
- * same damage must restore everything; and --parity must cost at most 1.15x the create time.
+ * same damage must restore everything. Issue 18 asked that --parity cost at most 1.15x the create
+ * time; issue 33, which took that target over, asks at most 1.3x (bench/report-targets.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { fileHandleSource } from '../src/cli/fs-source.ts';
 import { OpenedBackup } from '../src/core/reader.ts';
 import { prng } from './data.ts';
 import { type Figure, figure, now } from './lib.ts';
+import { settleDisk } from './node-context.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const COFFER = join(ROOT, 'bin/coffer.mjs');
@@ -143,12 +145,18 @@ export async function runSalvage(
         .seconds,
     );
   // Interleaved, so a change in the machine's load affects both alike, and each goes first in
-  // turn: the second of a pair starts while the disk still writes back the first's gigabyte.
+  // turn. Each starts on a settled disk (untimed), as the tree rows do: the tree was just
+  // written, and the last attempt's gigabyte was just deleted; their writeback and discards
+  // otherwise land inside whichever attempt runs next (the second of a pair took up to 2.4x the
+  // first).
   for (let i = 0; i < repeats; i++) {
     rmSync(plain, { force: true });
     rmSync(withParity, { force: true });
     const pair = i % 2 === 0 ? [createPlain, createWithParity] : [createWithParity, createPlain];
-    for (const create of pair) create();
+    for (const create of pair) {
+      settleDisk();
+      create();
+    }
   }
   const plainSize = readFileSync(plain).length;
   const paritySize = readFileSync(withParity).length;

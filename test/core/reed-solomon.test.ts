@@ -2,12 +2,14 @@
  * Core's SIMD Reed–Solomon coder against the package coder it replaces: the same parity for
  * every stripe shape, and the same shards rebuilt from any k that are left.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { kernelSource } from '../../scripts/build-gf-kernel.mjs';
 import { packageCoder } from '../../src/cli/erasure.ts';
 import { CofferError } from '../../src/core/errors.ts';
-import { simdCoder } from '../../src/core/reed-solomon.ts';
+import { kernelCoder, simdCoder } from '../../src/core/reed-solomon.ts';
 import { seededBytes, seededRandom } from './helpers.ts';
 
 /** A stripe of k seeded data shards, its m parity shards still zero. */
@@ -86,5 +88,15 @@ describe('the SIMD Reed–Solomon coder', () => {
 
   it('refuses a buffer that is not k + m equal shards', () => {
     expect(() => coder?.encode(new Uint8Array(100), 3, 4)).toThrow(/cannot code 100 bytes/);
+  });
+});
+
+describe("the kernel's relaxed-SIMD build (what engines with relaxed SIMD run)", () => {
+  it('computes what the package coder does, in a Node that has relaxed SIMD', () => {
+    // Node 20 has relaxed SIMD behind a flag; later versions have it on.
+    const flags = kernelCoder('relaxed') ? [] : ['--experimental-wasm-relaxed-simd'];
+    const child = fileURLToPath(new URL('./relaxed-kernel-child.ts', import.meta.url));
+    const output = execFileSync(process.execPath, [...flags, '--import', 'tsx', child], { encoding: 'utf8' });
+    expect(JSON.parse(output)).toEqual({ loaded: true, failures: [] });
   });
 });
