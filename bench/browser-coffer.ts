@@ -168,9 +168,11 @@ export async function pathRows(bench: PageBench): Promise<void> {
 /**
  * A ceiling variant that takes longer than this is stopped and reported skipped: on 2026-12-07
  * the write with 32 sync access handles at once stalled twice (nothing ran, for over 10 minutes),
- * and with it the whole run, which then wrote no results at all.
+ * and with it the whole run, which then wrote no results at all. On 2026-12-08 the writes with 8
+ * and with 32 stalled again (nothing ran). The slowest variant that finishes takes about 32 s an
+ * attempt here, so 120 s is ample, and a stall costs a whole run 2 minutes rather than 5.
  */
-const TREE_IO_TIMEOUT_SECONDS = Number(process.env.COFFER_BENCH_TREE_IO_TIMEOUT ?? 300);
+const TREE_IO_TIMEOUT_SECONDS = Number(process.env.COFFER_BENCH_TREE_IO_TIMEOUT ?? 120);
 
 export async function treeIoCeilings(bench: PageBench): Promise<void> {
   const { page, data, repeats, log, record, skipped } = bench;
