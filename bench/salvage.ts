@@ -146,9 +146,10 @@ export async function runSalvage(
     );
   // Interleaved, so a change in the machine's load affects both alike, and each goes first in
   // turn. Each starts on a settled disk (untimed), as the tree rows do: the tree was just
-  // written, and the last attempt's gigabyte was just deleted; their writeback and discards
-  // otherwise land inside whichever attempt runs next (the second of a pair took up to 2.4x the
-  // first).
+  // written, and without the sync its writeback lands inside the first attempts. That does not
+  // explain everything: on 2026-12-08 the create with parity still took 2.1-2.9 s as the second
+  // of a pair and 1.6-1.7 s as the first, in this loop, while by hand (a shell loop, the same
+  // kind of tree) the order made no difference.
   for (let i = 0; i < repeats; i++) {
     rmSync(plain, { force: true });
     rmSync(withParity, { force: true });
