@@ -34,6 +34,13 @@ export function seededRandom(seed: number): RandomSource {
   };
 }
 
+/** A Reed–Solomon stripe of k seeded data shards, its m parity shards still zero. */
+export function dataStripe(k: number, m: number, shardSize: number, seed: number): Uint8Array {
+  const bytes = new Uint8Array((k + m) * shardSize);
+  bytes.set(seededBytes(k * shardSize, seed));
+  return bytes;
+}
+
 /** `length` bytes that look random but are the same every run (a linear congruential generator). */
 export function seededBytes(length: number, seed: number): Uint8Array {
   const out = new Uint8Array(length);

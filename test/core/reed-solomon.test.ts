@@ -10,14 +10,7 @@ import { kernelSource } from '../../scripts/build-gf-kernel.mjs';
 import { packageCoder } from '../../src/cli/erasure.ts';
 import { CofferError } from '../../src/core/errors.ts';
 import { kernelCoder, simdCoder } from '../../src/core/reed-solomon.ts';
-import { seededBytes, seededRandom } from './helpers.ts';
-
-/** A stripe of k seeded data shards, its m parity shards still zero. */
-function stripe(k: number, m: number, shardSize: number, seed: number): Uint8Array {
-  const bytes = new Uint8Array((k + m) * shardSize);
-  bytes.set(seededBytes(k * shardSize, seed));
-  return bytes;
-}
+import { dataStripe, seededRandom } from './helpers.ts';
 
 const coder = simdCoder();
 
@@ -43,7 +36,7 @@ describe('the SIMD Reed–Solomon coder', () => {
   ];
   for (const [k, m, size] of shapes) {
     it(`encodes ${k} + ${m} shards of ${size} bytes as the package does`, () => {
-      const ours = stripe(k, m, size, k * 131 + m);
+      const ours = dataStripe(k, m, size, k * 131 + m);
       const theirs = ours.slice();
       coder?.encode(ours, k, m);
       packageCoder().encode(theirs, k, m);
@@ -51,7 +44,7 @@ describe('the SIMD Reed–Solomon coder', () => {
     });
 
     it(`rebuilds any ${m} lost of ${k} + ${m} shards`, () => {
-      const whole = stripe(k, m, size, k * 7 + m);
+      const whole = dataStripe(k, m, size, k * 7 + m);
       packageCoder().encode(whole, k, m);
       // One seeded byte per pick: k + m is at most 256.
       const pick = seededRandom(k * 1000 + m);
@@ -75,7 +68,7 @@ describe('the SIMD Reed–Solomon coder', () => {
   }
 
   it('refuses to rebuild from fewer than k shards, as payload damage', () => {
-    const bytes = stripe(4, 2, 64, 3);
+    const bytes = dataStripe(4, 2, 64, 3);
     coder?.encode(bytes, 4, 2);
     const available = [true, false, true, false, false, true];
     expect(() => coder?.reconstruct(bytes, 4, 2, available)).toThrow(CofferError);
